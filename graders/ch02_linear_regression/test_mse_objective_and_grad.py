@@ -1,0 +1,55 @@
+"""Grader for ch02.mse_objective_and_grad: values against the reference, and the
+student's gradient against central differences of the student's own Λ."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+
+from ._data import hidden_shape, regression
+
+
+def _fd_check(student, theta, X, y, rel):
+    loss, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros_like(theta)))
+    fd = np.zeros_like(theta)
+    for i in range(theta.size):
+        h = 1e-6 * max(1.0, abs(theta[i]))
+        e = np.zeros_like(theta)
+        e[i] = h
+        up = student.mse_objective_and_grad(theta + e, X, y)[0]
+        down = student.mse_objective_and_grad(theta - e, X, y)[0]
+        fd[i] = (up - down) / (2 * h)
+    expect.gradient(grad, fd, rel=rel, quantity="∇Λ(θ) against central differences of your Λ")
+
+
+def test_values(student, ref, rng):
+    """Λ and ∇Λ on M=10, d=3"""
+    X, y = regression(rng, 10, 3)
+    theta = rng.standard_normal(4)
+    expect.close(student.mse_objective_and_grad(theta, X, y), ref.mse_objective_and_grad(theta, X, y))
+
+
+def test_gradient_matches_objective(student, rng, tol):
+    """your gradient is the derivative of your Λ (finite differences)"""
+    X, y = regression(rng, 8, 4)
+    _fd_check(student, rng.standard_normal(5), X, y, tol.fd["rel"])
+
+
+def test_at_minimiser(student, rng):
+    """the gradient vanishes at the least-squares solution"""
+    X, y = regression(rng, 25, 2)
+    theta = np.linalg.lstsq(np.column_stack([X, np.ones(25)]), y, rcond=None)[0]
+    _, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros(3)))
+    expect.close(grad, np.zeros(3), tol=expect.Tol(0.0, 1e-12), names="∇Λ(θ*)")
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+@pytest.mark.parametrize("trial", range(3))
+def test_hidden(student, ref, rng, tol, trial):
+    """random shapes, including M = 1"""
+    M, d = hidden_shape(rng)
+    X, y = regression(rng, M, d)
+    theta = 3 * rng.standard_normal(d + 1)
+    expect.close(student.mse_objective_and_grad(theta, X, y), ref.mse_objective_and_grad(theta, X, y))
+    _fd_check(student, theta, X, y, tol.fd["rel"])

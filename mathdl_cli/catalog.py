@@ -1,0 +1,356 @@
+"""The course catalog: chapters and exercises, loaded from the chapters' YAML.
+
+Each chapter lives in ``exercises/chNN_<slug>/chapter.yaml`` (plus an optional
+``provided.py`` of helper code copied into the student's module). That YAML is
+the single source of truth for ids, titles, points, signatures, tolerances and
+hints; stubs, listings, grader markers and docs are derived from it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+SIG_RE = re.compile(r"^\(.*\)(\s*->\s*.+)?$", re.S)
+
+
+class CatalogError(Exception):
+    """The course metadata is malformed. The message names file, key and expectation."""
+
+
+class LookupFailed(Exception):
+    """A chapter or exercise name given by the user matched nothing (or too much)."""
+
+
+@dataclass(frozen=True)
+class Tol:
+    rtol: float
+    atol: float
+
+    def describe(self) -> str:
+        return f"rtol {self.rtol:g}, atol {self.atol:g}"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    signature: str
+    doc: str
+    returns: tuple[str, ...] = ()
+
+    def stub_def(self) -> str:
+        return f"def {self.name}{self.signature}:"
+
+
+@dataclass(eq=False)
+class Exercise:
+    chapter: "Chapter"
+    short: str
+    title: str
+    section: str
+    points: float
+    functions: list[FunctionSpec]
+    hints: list[str]
+    tolerances: dict[str, Any]
+    timeout: float = 10.0
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"ch{self.chapter.number:02d}.{self.short}"
+
+    def tol(self, name: str = "default") -> Tol:
+        value = self.tolerances.get(name)
+        if not isinstance(value, Tol):
+            raise KeyError(f"{self.id} has no tolerance set {name!r}")
+        return value
+
+    def function(self, name: str) -> FunctionSpec | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+
+@dataclass(eq=False)
+class Chapter:
+    number: int
+    slug: str
+    title: str
+    summary: str
+    book: dict[str, str]
+    imports: list[str]
+    directory: Path
+    needs_torch: bool = False
+    exercises: list[Exercise] = field(default_factory=list)
+
+    @property
+    def module(self) -> str:
+        """Name of the workbook module (without .py)."""
+        return f"ch{self.number:02d}_{self.slug}"
+
+    @property
+    def filename(self) -> str:
+        return self.module + ".py"
+
+    @property
+    def short(self) -> str:
+        return f"ch{self.number}"
+
+    @property
+    def provided(self) -> str:
+        path = self.directory / "provided.py"
+        return path.read_text() if path.exists() else ""
+
+    def exercise(self, name: str) -> Exercise:
+        name = name.strip()
+        for ex in self.exercises:
+            if name in (ex.short, ex.id) or name == f"{self.short}.{ex.short}":
+                return ex
+        known = ", ".join(ex.short for ex in self.exercises)
+        raise LookupFailed(f"chapter {self.number} has no exercise {name!r}; its exercises are: {known}")
+
+    def function_owner(self, func: str) -> Exercise | None:
+        return next((ex for ex in self.exercises if ex.function(func)), None)
+
+
+@dataclass(eq=False)
+class Course:
+    root: Path
+    chapters: list[Chapter]
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def graders_dir(self) -> Path:
+        return self.root / "graders"
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions_private"
+
+    @property
+    def has_solutions(self) -> bool:
+        return self.solutions_dir.is_dir()
+
+    def chapter(self, name: str | int) -> Chapter:
+        """Resolve ``ch6``, ``ch06``, ``6`` or a slug such as ``backprop``."""
+        text = str(name).strip().lower()
+        m = re.fullmatch(r"(?:ch(?:apter)?)?0*(\d+)", text)
+        for ch in self.chapters:
+            if (m and int(m.group(1)) == ch.number) or text in (ch.slug, ch.module):
+                return ch
+        known = ", ".join(f"{c.short} ({c.slug})" for c in self.chapters)
+        raise LookupFailed(f"unknown chapter {name!r}. Chapters: {known}. Run `mathdl list` to see them all.")
+
+    def exercise(self, name: str, chapter: Chapter | None = None) -> Exercise:
+        """Resolve a full id (``ch06.mlp_backward``) or a short name."""
+        text = name.strip()
+        if chapter is not None:
+            return chapter.exercise(text)
+        if "." in text:
+            head, _, tail = text.partition(".")
+            return self.chapter(head).exercise(tail)
+        hits = [ex for ch in self.chapters for ex in ch.exercises if ex.short == text]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            ids = ", ".join(ex.id for ex in hits)
+            raise LookupFailed(f"{name!r} is ambiguous: {ids}. Give the full id.")
+        raise LookupFailed(f"unknown exercise {name!r}. Run `mathdl list` to see exercise ids.")
+
+    def all_exercises(self) -> list[Exercise]:
+        return [ex for ch in self.chapters for ex in ch.exercises]
+
+
+# ---------------------------------------------------------------------------
+# loading and validation
+
+
+def course_root() -> Path:
+    """Where exercises/ and graders/ live: $MATHDL_COURSE, the wheel, or the checkout."""
+    env = os.environ.get("MATHDL_COURSE")
+    if env:
+        return Path(env).resolve()
+    pkg = Path(__file__).resolve().parent
+    bundled = pkg / "_course"
+    if (bundled / "exercises").is_dir():
+        return bundled
+    return pkg.parent
+
+
+@lru_cache(maxsize=4)
+def load_course(root: Path | None = None) -> Course:
+    root = Path(root) if root is not None else course_root()
+    exdir = root / "exercises"
+    if not exdir.is_dir():
+        raise CatalogError(f"no exercises/ folder in {root} (set MATHDL_COURSE to a course folder)")
+    chapters = [load_chapter(path) for path in sorted(exdir.glob("ch*/chapter.yaml"))]
+    chapters.sort(key=lambda c: c.number)
+    seen: dict[int, Path] = {}
+    for ch in chapters:
+        if ch.number in seen:
+            raise CatalogError(f"{ch.directory / 'chapter.yaml'}: chapter {ch.number} is also defined in {seen[ch.number]}")
+        seen[ch.number] = ch.directory / "chapter.yaml"
+    return Course(root=root, chapters=chapters)
+
+
+def _yaml_load(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+
+
+class _Ctx:
+    """Validation helper that names the file and key path in every error."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, key: str, expected: str, got: Any) -> CatalogError:
+        shown = repr(got)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return CatalogError(f"{self.path}: {key}: expected {expected}, got {shown}")
+
+    def get(self, data: dict, key: str, where: str, kind: type | tuple, expected: str, default: Any = ...) -> Any:
+        full = f"{where}.{key}" if where else key
+        if key not in data:
+            if default is ...:
+                raise CatalogError(f"{self.path}: {full}: missing (expected {expected})")
+            return default
+        value = data[key]
+        if not isinstance(value, kind) or (kind in (int, float, (int, float)) and isinstance(value, bool)):
+            raise self.fail(full, expected, value)
+        return value
+
+    def number(self, data: dict, key: str, where: str, default: Any = ..., positive: bool = True) -> float:
+        full = f"{where}.{key}" if where else key
+        if key not in data:
+            if default is ...:
+                raise CatalogError(f"{self.path}: {full}: missing (expected a number)")
+            return default
+        value = data[key]
+        if isinstance(value, str):  # YAML 1.1 reads 1e-8 as a string
+            try:
+                value = float(value)
+            except ValueError:
+                raise self.fail(full, "a number", data[key]) from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(full, "a number", value)
+        if positive and value <= 0:
+            raise self.fail(full, "a positive number", value)
+        return float(value)
+
+
+def load_chapter(path: Path) -> Chapter:
+    ctx = _Ctx(path)
+    data = _yaml_load(path)
+    if not isinstance(data, dict):
+        raise ctx.fail("(top level)", "a mapping with keys number, slug, title, exercises", data)
+    allowed = {"number", "slug", "title", "summary", "book", "imports", "needs_torch", "exercises"}
+    for key in data:
+        if key not in allowed:
+            raise CatalogError(f"{path}: {key}: unknown key (allowed: {', '.join(sorted(allowed))})")
+    number = ctx.get(data, "number", "", int, "the chapter number, an integer")
+    slug = ctx.get(data, "slug", "", str, "a lowercase identifier such as 'backprop'")
+    if not ID_RE.match(slug):
+        raise ctx.fail("slug", "a lowercase identifier such as 'backprop'", slug)
+    expected_dir = f"ch{number:02d}_{slug}"
+    if path.parent.name != expected_dir:
+        raise CatalogError(f"{path}: the folder should be named {expected_dir} (from number and slug)")
+    book = ctx.get(data, "book", "", dict, "a mapping of book to section, e.g. {ams: 'Ch. 6'}", {})
+    imports = ctx.get(data, "imports", "", list, "a list of import lines", ["import numpy as np"])
+    chapter = Chapter(
+        number=number,
+        slug=slug,
+        title=ctx.get(data, "title", "", str, "the chapter title"),
+        summary=ctx.get(data, "summary", "", str, "a paragraph of text", ""),
+        book={str(k): str(v) for k, v in book.items()},
+        imports=[str(x) for x in imports],
+        directory=path.parent,
+        needs_torch=ctx.get(data, "needs_torch", "", bool, "true or false", False),
+    )
+    raw = ctx.get(data, "exercises", "", list, "a list of exercises")
+    if not raw:
+        raise ctx.fail("exercises", "at least one exercise", raw)
+    for i, item in enumerate(raw):
+        chapter.exercises.append(_load_exercise(ctx, chapter, item, f"exercises[{i}]"))
+    shorts = [ex.short for ex in chapter.exercises]
+    dup = {s for s in shorts if shorts.count(s) > 1}
+    if dup:
+        raise CatalogError(f"{path}: exercises: duplicate id(s) {', '.join(sorted(dup))}")
+    funcs = [f.name for ex in chapter.exercises for f in ex.functions]
+    dupf = {f for f in funcs if funcs.count(f) > 1}
+    if dupf:
+        raise CatalogError(f"{path}: functions: name(s) used by two exercises: {', '.join(sorted(dupf))}")
+    return chapter
+
+
+def _load_exercise(ctx: _Ctx, chapter: Chapter, item: Any, where: str) -> Exercise:
+    if not isinstance(item, dict):
+        raise ctx.fail(where, "a mapping with id, title, points, functions, hints", item)
+    allowed = {"id", "title", "section", "points", "timeout", "tolerances", "functions", "hints", "note"}
+    for key in item:
+        if key not in allowed:
+            raise CatalogError(f"{ctx.path}: {where}.{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
+    short = ctx.get(item, "id", where, str, "a lowercase identifier")
+    if not ID_RE.match(short):
+        raise ctx.fail(f"{where}.id", "a lowercase identifier", short)
+    where = f"{where} ({short})"
+    tolerances: dict[str, Any] = {}
+    raw_tol = ctx.get(item, "tolerances", where, dict, "a mapping of name to {rtol, atol}", {})
+    for name, spec in raw_tol.items():
+        key = f"{where}.tolerances.{name}"
+        if not isinstance(spec, dict):
+            raise ctx.fail(key, "a mapping such as {rtol: 1.0e-10, atol: 1.0e-12}", spec)
+        if set(spec) == {"rtol", "atol"}:
+            tolerances[name] = Tol(ctx.number(spec, "rtol", key, positive=False), ctx.number(spec, "atol", key, positive=False))
+        else:  # named scalars, e.g. {rel: 1.0e-6} for a gradient check
+            tolerances[name] = {k: ctx.number(spec, k, key, positive=False) for k in spec}
+    if "default" not in tolerances:
+        raise CatalogError(f"{ctx.path}: {where}.tolerances.default: missing (every exercise states its rtol and atol)")
+    functions = []
+    raw_funcs = ctx.get(item, "functions", where, list, "a list of functions")
+    if not raw_funcs:
+        raise ctx.fail(f"{where}.functions", "at least one function", raw_funcs)
+    for j, f in enumerate(raw_funcs):
+        fw = f"{where}.functions[{j}]"
+        if not isinstance(f, dict):
+            raise ctx.fail(fw, "a mapping with name, signature, doc", f)
+        name = ctx.get(f, "name", fw, str, "a function name")
+        if not ID_RE.match(name):
+            raise ctx.fail(f"{fw}.name", "a Python identifier in lowercase", name)
+        sig = ctx.get(f, "signature", fw, str, "a signature such as '(x: np.ndarray) -> float'").strip()
+        if not SIG_RE.match(sig):
+            raise ctx.fail(f"{fw}.signature", "a signature such as '(x: np.ndarray) -> float'", sig)
+        returns = f.get("returns", [])
+        if isinstance(returns, str):
+            returns = [returns]
+        if not isinstance(returns, list) or not all(isinstance(r, str) for r in returns):
+            raise ctx.fail(f"{fw}.returns", "a list of quantity names", returns)
+        doc = ctx.get(f, "doc", fw, str, "the docstring: the maths and every argument's shape")
+        functions.append(FunctionSpec(name=name, signature=sig, doc=doc.rstrip(), returns=tuple(returns)))
+    hints = ctx.get(item, "hints", where, list, "a list of hint texts")
+    if len(hints) < 2 or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise ctx.fail(f"{where}.hints", "at least two non-empty hint texts", hints)
+    return Exercise(
+        chapter=chapter,
+        short=short,
+        title=ctx.get(item, "title", where, str, "a title"),
+        section=str(item.get("section", "")),
+        points=ctx.number(item, "points", where),
+        functions=functions,
+        hints=[h.strip() for h in hints],
+        tolerances=tolerances,
+        timeout=ctx.number(item, "timeout", where, 10.0),
+        note=str(item.get("note", "")),
+    )

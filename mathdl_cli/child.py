@@ -1,0 +1,281 @@
+"""The child runtime: runs student functions on request, in its own process.
+
+Started by :mod:`mathdl_cli.sandbox` as ``python -I -B child.py LIMITS_JSON``
+from a private copy next to ``wire.py``. It applies its resource limits, moves
+the protocol pipes off stdin/stdout (which then point at /dev/null and a
+size-limited log file), imports numpy, and serves requests:
+
+    {"op": "call", "module": path, "func": name, "args": [...], "kwargs": {...}, "errstate": str|None}
+    {"op": "callback_result", "value": ..., "error": str|None}   (only while a call is running)
+
+Every reply is one wire message with a ``kind``: return, raise, missing,
+import_error, unencodable or callback. Nothing the child says is trusted: the
+parent validates and compares everything itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+MAX_OUTPUT = 4000  # characters of printed output returned per call
+
+
+def _apply_limits(limits: dict) -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: the parent's wall-clock timeout still applies
+        return
+    table = {
+        "cpu": resource.RLIMIT_CPU,
+        "as": getattr(resource, "RLIMIT_AS", None),
+        "fsize": resource.RLIMIT_FSIZE,
+        "nofile": resource.RLIMIT_NOFILE,
+        "core": resource.RLIMIT_CORE,
+        "nproc": getattr(resource, "RLIMIT_NPROC", None),
+    }
+    for key, value in limits.get("rlimits", {}).items():
+        res = table.get(key)
+        if res is None or value is None:
+            continue
+        try:
+            resource.setrlimit(res, (int(value), int(value)))
+        except (ValueError, OSError):
+            pass
+
+
+def _drop_privileges(limits: dict) -> None:
+    uid = limits.get("drop_to_uid")
+    if uid is not None and hasattr(os, "setuid") and os.geteuid() == 0:
+        try:
+            os.setgroups([])
+            os.setgid(int(limits.get("drop_to_gid", uid)))
+            os.setuid(int(uid))
+        except OSError:
+            pass
+
+
+class _CappedText:
+    """A text stream that keeps the first MAX_OUTPUT characters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def write(self, s: str) -> int:
+        s = str(s)
+        room = MAX_OUTPUT - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(len(s), room)
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def text(self) -> str:
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n... [{self.dropped} more characters of output not shown]"
+        return out
+
+
+def main() -> None:
+    import json
+
+    limits = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    here = os.path.dirname(os.path.abspath(__file__))
+    # protocol pipes: move them off fds 0/1 so student prints cannot corrupt them
+    rfd = os.dup(0)
+    wfd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    log = os.open(limits.get("log", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    sys.stdin = open(os.devnull)
+    _apply_limits(limits)
+    sys.path.insert(0, here)
+
+    import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
+    import wire
+
+    _drop_privileges(limits)
+    Server(rfd, wfd, wire, limits).serve()
+
+
+def _callback_id(func) -> int:
+    ident = getattr(func, "_mathdl_id", None)
+    if not isinstance(ident, int):
+        raise TypeError(f"a function ({getattr(func, '__name__', type(func).__name__)}) cannot be returned")
+    return ident
+
+
+class Server:
+    def __init__(self, rfd: int, wfd: int, wire, limits: dict):
+        self.rfd, self.wfd, self.wire = rfd, wfd, wire
+        self.modules: dict[str, object] = {}
+        self.import_errors: dict[str, dict] = {}
+        self.roots = [os.path.realpath(p) for p in limits.get("student_roots", [])]
+
+    # -- framing -------------------------------------------------------
+    def _read_exact(self, n: int) -> bytes:
+        chunks, got = [], 0
+        while got < n:
+            chunk = os.read(self.rfd, min(n - got, 1 << 20))
+            if not chunk:
+                os._exit(0)  # parent went away
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def recv(self):
+        import struct
+
+        (n,) = struct.unpack("<Q", self._read_exact(8))
+        wire = self.wire
+        return wire.decode(self._read_exact(n), make_callback=self._make_callback, tensors=True)
+
+    def send(self, msg: dict) -> None:
+        wire = self.wire
+        try:
+            data = wire.encode(msg, register_callable=_callback_id)
+        except BaseException as exc:  # noqa: BLE001 - WireError, or a lying __float__/__len__
+            detail = str(exc) if isinstance(exc, wire.WireError) else f"{type(exc).__name__}: {exc}"
+            data = wire.encode({"kind": "unencodable", "detail": detail[:500], "stdout": str(msg.get("stdout", ""))})
+        view = memoryview(wire.frame(data))
+        while view:
+            n = os.write(self.wfd, view)
+            view = view[n:]
+
+    # -- callbacks into the parent --------------------------------------
+    def _make_callback(self, ident: int):
+        server = self
+
+        def callback(*args, **kwargs):
+            server.send({"kind": "callback", "id": ident, "args": list(args), "kwargs": kwargs})
+            reply = server.recv()
+            if reply.get("error"):
+                raise RuntimeError(f"grader callback failed: {reply['error']}")
+            return reply.get("value")
+
+        callback.__name__ = f"grader_function_{ident}"
+        callback._mathdl_id = ident
+        return callback
+
+    # -- requests -------------------------------------------------------
+    def serve(self) -> None:
+        while True:
+            req = self.recv()
+            if req.get("op") == "call":
+                self.call(req)
+            elif req.get("op") == "exit":
+                os._exit(0)
+
+    def _module(self, path: str):
+        if path in self.modules:
+            return self.modules[path], None
+        if path in self.import_errors:
+            return None, self.import_errors[path]
+        import importlib.util
+
+        name = os.path.splitext(os.path.basename(path))[0]
+        out = _CappedText()
+        old = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = out
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit included
+            sys.modules.pop(name, None)
+            err = {"kind": "import_error", **self._describe(exc), "stdout": out.text()}
+            self.import_errors[path] = err
+            return None, err
+        finally:
+            sys.stdout, sys.stderr = old
+        self.modules[path] = module
+        return module, None
+
+    def _describe(self, exc: BaseException) -> dict:
+        import traceback
+
+        frames = []
+        tb = exc.__traceback__
+        extracted = traceback.extract_tb(tb)
+        for fr in extracted:
+            real = os.path.realpath(fr.filename)
+            if any(real.startswith(r + os.sep) for r in self.roots):
+                frames.append([os.path.basename(fr.filename), fr.lineno or 0, fr.name, (fr.line or "").strip()])
+        if extracted and (not frames or frames[-1][1] != extracted[-1].lineno):
+            last = extracted[-1]
+            if not any(os.path.realpath(last.filename).startswith(r + os.sep) for r in self.roots):
+                frames.append(["(library) " + os.path.basename(last.filename), last.lineno or 0, last.name, (last.line or "").strip()])
+        if isinstance(exc, SyntaxError) and exc.filename:
+            frames.append([os.path.basename(exc.filename), exc.lineno or 0, "<module>", (exc.text or "").strip()])
+        msg = str(exc)
+        if isinstance(exc, SystemExit):
+            msg = f"sys.exit({exc.code!r}) was called"
+        return {
+            "type": type(exc).__name__,
+            "message": msg[:2000],
+            "frames": frames[-12:],
+            "not_implemented": isinstance(exc, NotImplementedError),
+        }
+
+    def call(self, req: dict) -> None:
+        import time
+        import warnings
+
+        import numpy as np
+
+        module, err = self._module(req["module"])
+        if err is not None:
+            self.send(err)
+            return
+        if req["func"] == "__mathdl_load__":
+            self.send({"kind": "return", "value": None, "args_after": [[], {}], "stdout": "", "warnings": []})
+            return
+        func = getattr(module, req["func"], None)
+        if not callable(func):
+            self.send({"kind": "missing", "func": req["func"]})
+            return
+        args, kwargs = list(req.get("args", [])), dict(req.get("kwargs", {}))
+        out = _CappedText()
+        old = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = out
+        errstate = req.get("errstate")
+        t0 = time.perf_counter()
+        try:
+            with warnings.catch_warnings(record=True) as caught, np.errstate(**({"all": errstate} if errstate else {})):
+                warnings.simplefilter("always")
+                value = func(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+            sys.stdout, sys.stderr = old
+            self.send({"kind": "raise", **self._describe(exc), "stdout": out.text()})
+            return
+        finally:
+            sys.stdout, sys.stderr = old
+        elapsed = time.perf_counter() - t0
+        seen = []
+        for w in caught[:5]:
+            seen.append(f"{w.category.__name__}: {w.message}"[:300])
+        reply = {
+            "kind": "return",
+            "value": value,
+            "args_after": [args, kwargs],
+            "stdout": out.text(),
+            "warnings": seen,
+            "elapsed": elapsed,
+        }
+        self.send(reply)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The grading engine: pytest graders run against student code in a child process."""

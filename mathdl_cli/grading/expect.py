@@ -1,0 +1,137 @@
+"""Assertions for graders. Each failure raises :class:`CheckFailed` with a diagnostic.
+
+Typical use in a grader::
+
+    got = student.mlp_backward(X, Y, Ws, bs)
+    want = ref.mlp_backward(X, Y, Ws, bs)
+    expect.close(got, want)            # the exercise's default tolerance
+
+Quantity names come from the ``returns`` of the function in the chapter's
+YAML; the call (with argument shapes) comes from the last student call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..catalog import Tol
+from .compare import compare, describe
+from .errors import CheckFailed, current
+
+
+def _context_names() -> Any:
+    ctx = current()
+    if ctx is None or ctx.last_call is None:
+        return None
+    spec = ctx.exercise.function(ctx.last_call.func)
+    return spec.returns if spec is not None else None
+
+
+def _fail(diag: dict) -> None:
+    ctx = current()
+    if ctx is not None and ctx.last_call is not None and "call" not in diag:
+        diag["call"] = str(ctx.last_call)
+    raise CheckFailed(describe(diag), diag)
+
+
+def _tol(tol: Tol | str | None) -> Tol:
+    if isinstance(tol, Tol):
+        return tol
+    ctx = current()
+    if ctx is None:
+        raise RuntimeError("expect.close needs an explicit tolerance outside a mathdl check")
+    return ctx.exercise.tol(tol or "default")
+
+
+def close(got: Any, want: Any, tol: Tol | str | None = None, *, names: Any = None) -> None:
+    """``got`` matches ``want`` in structure, type, shape, dtype and value.
+
+    ``tol`` is a :class:`Tol`, the name of one of the exercise's tolerance sets,
+    or None for its default set. ``names`` overrides the quantity names.
+    """
+    ctx = current()
+    public = ctx is None or not ctx.hidden
+    diag = compare(got, want, _tol(tol), names=names if names is not None else _context_names(), public=public)
+    if diag:
+        _fail(diag)
+
+
+def like(got: Any, template: Any, *, names: Any = None) -> Any:
+    """``got`` has the structure, types, shapes and dtypes of ``template`` and is
+    finite; its values are not compared. Returns ``got`` for unpacking."""
+    ctx = current()
+    public = ctx is None or not ctx.hidden
+    inf = float("inf")
+    diag = compare(got, template, Tol(0.0, inf), names=names if names is not None else _context_names(), public=public)
+    if diag:
+        _fail(diag)
+    return got
+
+
+def equal(got: Any, want: Any, *, names: Any = None) -> None:
+    """Exact equality (integers, labels, index lists, structures)."""
+    ctx = current()
+    public = ctx is None or not ctx.hidden
+    diag = compare(got, want, Tol(0.0, 0.0), names=names if names is not None else _context_names(), public=public)
+    if diag:
+        _fail(diag)
+
+
+def that(condition: bool, property: str, *, quantity: str = "the result", detail: str = "", **facts: Any) -> None:
+    """A property of the student's result holds (an invariant, a bound, a rate)."""
+    if not bool(condition):
+        diag = {"kind": "property", "quantity": quantity, "property": property, **facts}
+        if detail:
+            diag["detail"] = detail
+        _fail(diag)
+
+
+def shape(got: Any, expected: tuple[int, ...], *, quantity: str = "the result") -> None:
+    if not isinstance(got, np.ndarray):
+        _fail({"kind": "type", "quantity": quantity, "expected": f"array of shape {tuple(expected)}", "got": type(got).__name__})
+    if tuple(got.shape) != tuple(expected):
+        _fail({"kind": "shape", "quantity": quantity, "expected_shape": list(expected), "got_shape": list(got.shape)})
+
+
+def finite(got: Any, *, quantity: str = "the result") -> None:
+    arr = np.asarray(got, dtype=np.float64)
+    bad = ~np.isfinite(arr)
+    if np.any(bad):
+        idx = int(np.flatnonzero(bad)[0])
+        first = [int(i) for i in np.unravel_index(idx, arr.shape)] if arr.shape else []
+        _fail({"kind": "nan", "quantity": quantity, "n_nan": int(np.isnan(arr).sum()), "n_inf": int(np.isinf(arr).sum()), "first_index": first, "n_total": int(arr.size)})
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """||a - b|| / max(||a|| + ||b||, tiny): the scale-free gradient-check error."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def _band(err: float) -> str:
+    if err <= 1e-7:
+        return "agreement to finite-difference accuracy"
+    if err <= 1e-4:
+        return "close, but larger than finite-difference error alone explains"
+    if err <= 1e-2:
+        return "probably wrong"
+    return "wrong"
+
+
+def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gradient") -> None:
+    """An analytic gradient agrees with a finite-difference estimate."""
+    err = relative_error(analytic, numeric)
+    if not err <= rel:
+        _fail(
+            {
+                "kind": "gradcheck",
+                "quantity": quantity,
+                "relative_error": err,
+                "allowed": rel,
+                "meaning": _band(err),
+                "detail": f"relative error ||g - g_fd|| / (||g|| + ||g_fd||) = {err:.3g} (allowed {rel:g}): {_band(err)}",
+            }
+        )

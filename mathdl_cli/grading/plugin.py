@@ -1,0 +1,249 @@
+"""The pytest plugin behind every grader: fixtures, markers and structured results.
+
+Graders live in ``graders/<chapter module>/test_<exercise>.py``; the file name
+names the exercise. A check is a test function taking any of the fixtures
+
+    student   the student's functions of this chapter (calls run in the child)
+    ref       the reference on the same inputs (live, or recorded for students)
+    tol       the exercise's tolerances (``tol.default``, ``tol["fd"]``)
+    rng       a numpy Generator seeded for this check (per student when hidden)
+    exercise  the exercise's metadata
+
+and may be marked ``@pytest.mark.hidden`` (instructor grading only) and
+``@pytest.mark.weight(w)`` (its share of the exercise's points; default 1).
+Results are collected from the outcome objects, never from printed output.
+
+Run by mathdl, the state comes from :mod:`mathdl_cli.grading.session`. Run by
+plain ``pytest graders/...`` (course authors), the options ``--mathdl-workbook``
+and ``--mathdl-mode`` build it, grading the reference by default.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..catalog import Exercise, load_course
+from ..results import CheckResult
+from .errors import CheckContext, CheckOutcome, GraderError, set_current
+
+STATE = pytest.StashKey["Any"]()
+META = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mathdl")
+    group.addoption("--mathdl-workbook", default=None, help="grade the chapter modules in this folder (default: the reference)")
+    group.addoption("--mathdl-mode", default="instructor", choices=["student", "instructor"], help="student: public checks against recorded outputs")
+    group.addoption("--mathdl-seed", type=int, default=0, help="seed of the checks' random inputs")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "hidden: a check graded only by the instructor, on per-student inputs")
+    config.addinivalue_line("markers", "weight(w): the check's share of the exercise's points (default 1)")
+
+
+def get_state(config: pytest.Config) -> Any:
+    state = config.stash.get(STATE, None)
+    if state is None:
+        from .session import state_from_pytest_options
+
+        state = state_from_pytest_options(config)
+        config.stash[STATE] = state
+    return state
+
+
+def exercise_of(path: Path) -> Exercise:
+    course = load_course()
+    chapter = course.chapter(path.parent.name)
+    short = path.stem.removeprefix("test_")
+    return chapter.exercise(short)
+
+
+class Inject:
+    """Hands a prepared state to the plugin (used by mathdl's own runs)."""
+
+    def __init__(self, state: Any):
+        self.state = state
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[STATE] = self.state
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = get_state(config)
+    kept, dropped = [], []
+    counters: dict[str, list[int]] = {}
+    for item in items:
+        exercise = exercise_of(Path(item.path))
+        hidden = item.get_closest_marker("hidden") is not None
+        count = counters.setdefault(exercise.id, [0, 0])
+        count[hidden] += 1
+        case = f"h{count[1]}" if hidden else str(count[0])
+        marker = item.get_closest_marker("weight")
+        weight = float(marker.args[0]) if marker and marker.args else 1.0
+        doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines() if hasattr(item, "function") else []
+        name = doc[0].strip() if doc else item.name.removeprefix("test_").replace("_", " ")
+        if "[" in item.name and doc:
+            name += " [" + item.name.split("[", 1)[1]
+        item.stash[META] = {"exercise": exercise, "hidden": hidden, "case": case, "weight": weight, "name": name}
+        wanted = state.exercises is None or exercise.id in state.exercises
+        if hidden and state.mode == "student":
+            wanted = False
+        if state.case is not None and case != state.case:
+            wanted = False
+        (kept if wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _rerun(exercise: Exercise, case: str) -> str:
+    return f"mathdl check {exercise.chapter.short} {exercise.short} --case {case}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
+    meta = item.stash[META]
+    exercise = meta["exercise"]
+    ctx = CheckContext(
+        exercise=exercise,
+        name=meta["name"],
+        case=meta["case"],
+        visibility="hidden" if meta["hidden"] else "public",
+        rerun=_rerun(exercise, meta["case"]),
+    )
+    meta["ctx"] = ctx
+    meta["outcomes"] = []
+    meta["t0"] = time.perf_counter()
+    set_current(ctx)
+    try:
+        return (yield)
+    finally:
+        set_current(None)
+        _finish(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    meta = item.stash.get(META, None)
+    if meta is not None and "outcomes" in meta:
+        meta["outcomes"].append((call.when, call.excinfo, report))
+    return report
+
+
+def _classify(when: str, excinfo: Any, report: Any) -> tuple[str, str, dict | None, str]:
+    """(status, message, diagnostic, output) for one failed or skipped phase."""
+    exc = excinfo.value if excinfo is not None else None
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", str(reason).removeprefix("Skipped: "), None, ""
+    if isinstance(exc, CheckOutcome):
+        return exc.status, exc.message, exc.diagnostic, exc.output
+    if isinstance(exc, AssertionError) and when == "call":
+        return "failed", str(exc) or "a check in the grader failed", {"kind": "property"}, ""
+    if isinstance(exc, GraderError):
+        return "internal_error", f"grader error (not your fault; tell your instructor): {exc}", {"kind": "internal"}, ""
+    text = f"{type(exc).__name__}: {exc}" if exc is not None else str(report.longrepr)[-1500:]
+    where = f" during {when}" if when != "call" else ""
+    return "internal_error", f"grader error{where} (not your fault; tell your instructor): {text}", {"kind": "internal"}, ""
+
+
+def _finish(item: pytest.Item) -> None:
+    meta = item.stash[META]
+    ctx: CheckContext = meta["ctx"]
+    status, message, diag, output = "passed", "", None, ""
+    for when, excinfo, report in meta["outcomes"]:
+        if report.passed:
+            continue
+        status, message, diag, output = _classify(when, excinfo, report)
+        break
+    else:
+        if not meta["outcomes"]:
+            status, message = "internal_error", "the check did not run"
+    hidden = ctx.hidden
+    if hidden and status in ("failed", "error"):
+        qty = (diag or {}).get("quantity") or "the result"
+        message = f"{qty}: wrong on a hidden case (details of hidden cases are not shown)" if status == "failed" else message.splitlines()[0]
+    printed = "\n".join(o for o in ctx.outputs if o) or output
+    result = CheckResult(
+        exercise=ctx.exercise.id,
+        name=ctx.name,
+        case=ctx.case,
+        visibility=ctx.visibility,
+        weight=meta["weight"],
+        status=status,
+        message=message,
+        rerun=ctx.rerun if status not in ("passed", "skipped") and not hidden else "",
+        output="" if hidden else printed[-4000:],
+        warnings=sorted(set(ctx.warnings))[:5],
+        diagnostic=({**diag, "call": diag.get("call") or (str(ctx.last_call) if ctx.last_call else None)} if diag else None),
+        duration=time.perf_counter() - meta["t0"],
+    )
+    get_state(item.config).results.append(result)
+
+
+# -- fixtures ------------------------------------------------------------------
+
+
+def _meta(request: pytest.FixtureRequest) -> dict:
+    meta = request.node.stash.get(META, None)
+    if meta is None:
+        raise GraderError("mathdl fixtures are only available in graders/<chapter>/test_<exercise>.py")
+    return meta
+
+
+@pytest.fixture
+def exercise(request: pytest.FixtureRequest) -> Exercise:
+    return _meta(request)["exercise"]
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest) -> Any:
+    from .proxies import StudentProxy
+
+    meta = _meta(request)
+    return StudentProxy(get_state(request.config), meta["exercise"].chapter)
+
+
+@pytest.fixture
+def ref(request: pytest.FixtureRequest) -> Any:
+    meta = _meta(request)
+    state = get_state(request.config)
+    if meta["hidden"] and state.mode == "student":
+        raise GraderError("hidden checks need the reference")
+    return state.reference(meta["exercise"].chapter, request.node.name, meta["exercise"])
+
+
+class Tolerances:
+    """The exercise's tolerance sets: ``tol.default``, ``tol["fd"]``."""
+
+    def __init__(self, exercise: Exercise):
+        self._exercise = exercise
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._exercise.tolerances.get(name)
+        if value is None:
+            raise GraderError(f"{self._exercise.id} has no tolerance set {name!r} in its chapter.yaml")
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+@pytest.fixture
+def tol(request: pytest.FixtureRequest) -> Tolerances:
+    return Tolerances(_meta(request)["exercise"])
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> Any:
+    meta = _meta(request)
+    return get_state(request.config).rng_for(meta["exercise"], request.node.name, meta["hidden"])

@@ -1,0 +1,260 @@
+"""What graders call: the student's functions (in the child) and the reference.
+
+``student.f(...)`` sends the arguments to the child, turns every way the call
+can go wrong into a check outcome (not started, error, timeout, wrong type),
+checks that the arguments were not modified in place, and returns plain data.
+``ref.f(...)`` returns the reference's answer on the same arguments: computed
+live from ``solutions_private`` (instructor), or read from the recordings kept
+next to the graders (student), or computed and recorded (``mathdl record``).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import functools
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import wire
+from ..catalog import Chapter, FunctionSpec
+from ..sandbox import Reply, Sandbox
+from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
+
+LOAD_TIMEOUT = 60.0
+
+
+@functools.lru_cache(maxsize=512)
+def param_names(signature: str) -> tuple[str, ...]:
+    tree = ast.parse(f"def _f{signature}:\n    pass")
+    fn = tree.body[0]
+    a = fn.args
+    return tuple(p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs])
+
+
+def _shape_of(x: Any, depth: int = 0) -> str:
+    if isinstance(x, np.ndarray):
+        return str(tuple(x.shape)) if x.ndim else f"{x.item()!r}"
+    if isinstance(x, (list, tuple)) and depth < 2:
+        inner = ", ".join(_shape_of(v, depth + 1) for v in x[:6])
+        more = ", ..." if len(x) > 6 else ""
+        return f"[{inner}{more}]" if isinstance(x, list) else f"({inner}{more})"
+    if isinstance(x, np.random.Generator):
+        return "Generator"
+    if callable(x):
+        return "<function>"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    text = repr(x)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def describe_args(spec: FunctionSpec | None, args: tuple, kwargs: dict) -> str:
+    names = param_names(spec.signature) if spec else ()
+    parts = []
+    for i, value in enumerate(args):
+        name = names[i] if i < len(names) else f"arg{i}"
+        parts.append(f"{name}={_shape_of(value)}")
+    for name, value in kwargs.items():
+        parts.append(f"{name}={_shape_of(value)}")
+    return ", ".join(parts)
+
+
+def _mutated(before: Any, after: Any, path: str = "") -> str | None:
+    """Path of the first array argument whose contents changed, or None."""
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or after.shape != before.shape:
+            return path or "(argument)"
+        same = np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")
+        return None if same else (path or "(argument)")
+    if isinstance(before, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(after) != len(before):
+            return path or "(argument)"
+        for i, (b, a) in enumerate(zip(before, after)):
+            hit = _mutated(b, a, f"{path}[{i}]")
+            if hit:
+                return hit
+        return None
+    if isinstance(before, dict):
+        if not isinstance(after, dict):
+            return path or "(argument)"
+        for key, b in before.items():
+            hit = _mutated(b, after.get(key), f"{path}[{key!r}]")
+            if hit:
+                return hit
+    return None
+
+
+def _mutated_argument(spec: FunctionSpec, args: tuple, kwargs: dict, after: Any) -> str | None:
+    """Name (and index path) of the first argument the call changed, if any."""
+    if not (isinstance(after, list) and len(after) == 2 and isinstance(after[0], list) and isinstance(after[1], dict)):
+        return "(the arguments could not be compared)"
+    after_args, after_kwargs = after
+    if len(after_args) != len(args):
+        return "(the arguments could not be compared)"
+    names = param_names(spec.signature)
+    for i, before in enumerate(args):
+        hit = _mutated(before, after_args[i], names[i] if i < len(names) else f"arg{i}")
+        if hit:
+            return hit
+    for key, before in kwargs.items():
+        hit = _mutated(before, after_kwargs.get(key), key)
+        if hit:
+            return hit
+    return None
+
+
+class StudentProxy:
+    """Attribute access gives the student's functions of one chapter module."""
+
+    def __init__(self, state: Any, chapter: Chapter):
+        self._state = state
+        self._chapter = chapter
+        self._errstate: str | None = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        owner = self._chapter.function_owner(name)
+        if owner is None:
+            raise GraderError(f"the grader called {name}, which chapter {self._chapter.number}'s metadata does not declare")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._call(owner, owner.function(name), args, kwargs)
+
+        call.__name__ = name
+        return call
+
+    @contextlib.contextmanager
+    def errstate(self, mode: str = "raise") -> Iterator[None]:
+        """Run calls under ``numpy.errstate(all=mode)`` in the child."""
+        old, self._errstate = self._errstate, mode
+        try:
+            yield
+        finally:
+            self._errstate = old
+
+    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict) -> Any:
+        ctx = current()
+        info = CallInfo(spec.name, describe_args(spec, args, kwargs))
+        if ctx is not None:
+            ctx.calls.append(info)
+        module = self._state.module_path(self._chapter)
+        sandbox: Sandbox = self._state.sandbox
+        self._state.ensure_loaded(module)
+        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=exercise.timeout, errstate=self._errstate)
+        if ctx is not None:
+            if reply.stdout:
+                ctx.outputs.append(reply.stdout)
+            ctx.warnings.extend(reply.warnings)
+        outcome = outcome_of(reply, info, self._chapter, exercise.timeout)
+        if outcome is not None:
+            raise outcome
+        where = _mutated_argument(spec, args, kwargs, reply.args_after)
+        if where:
+            raise CheckFailed(
+                f"{spec.name} modified its argument {where} in place; work on a copy "
+                f"(x = x - ... or x = x.copy()) instead of x -= ... or x[...] = ...",
+                {"kind": "mutation", "quantity": f"argument {where}", "call": str(info)},
+            )
+        return reply.value
+
+
+def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -> Exception | None:
+    """Map a non-return reply to the check outcome the student sees."""
+    call = str(info)
+    if reply.kind == "return":
+        return None
+    if reply.kind == "raise" and reply.not_implemented:
+        return NotStarted(f"{info.func} is not implemented yet (it raises NotImplementedError)", {"kind": "not_started", "call": call})
+    if reply.kind == "raise":
+        tb = format_frames(reply.frames)
+        return StudentError(
+            f"{info.func} raised {reply.type}: {reply.message}" + (f"\n{tb}" if tb else ""),
+            {"kind": "exception", "exception": reply.type, "call": call, "traceback": reply.frames},
+            reply.stdout,
+        )
+    if reply.kind == "missing":
+        return CheckFailed(
+            f"{chapter.filename} has no function {info.func}; keep the name and signature from the stub",
+            {"kind": "missing", "quantity": info.func, "call": call},
+        )
+    if reply.kind == "import_error":
+        tb = format_frames(reply.frames)
+        return StudentError(
+            f"{chapter.filename} could not be imported: {reply.type}: {reply.message}" + (f"\n{tb}" if tb else ""),
+            {"kind": "import", "exception": reply.type, "traceback": reply.frames},
+            reply.stdout,
+        )
+    if reply.kind == "unencodable":
+        return CheckFailed(
+            f"{info.func} returned something that is not plain data: {reply.detail}. "
+            "Return numpy arrays, Python numbers, and tuples, lists or dicts of them.",
+            {"kind": "type", "quantity": "the result", "call": call, "got": reply.detail},
+            reply.stdout,
+        )
+    if reply.kind == "timeout":
+        return StudentTimeout(
+            f"{info.func} did not finish within {timeout:g} s and was stopped (an infinite loop, or far too slow?)",
+            {"kind": "timeout", "call": call, "limit_seconds": timeout},
+        )
+    if reply.kind == "crashed":
+        return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})
+    return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "protocol", "call": call})
+
+
+def format_frames(frames: list) -> str:
+    lines = []
+    for fname, lineno, func, text in frames:
+        lines.append(f"  {fname}, line {lineno}, in {func}" + (f"\n    {text}" if text else ""))
+    return "\n".join(lines)
+
+
+class LiveReference:
+    """The reference module, called in this (trusted) process on copies of the inputs."""
+
+    def __init__(self, module: Any, chapter: Chapter, recorder: Any = None):
+        self._module = module
+        self._chapter = chapter
+        self._recorder = recorder
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        fn = getattr(self._module, name, None)
+        if fn is None or self._chapter.function_owner(name) is None:
+            raise GraderError(f"the reference for chapter {self._chapter.number} has no declared function {name}")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
+            try:
+                with np.errstate(all="ignore"):
+                    value = wire.roundtrip(fn(*a, **kw))
+            except Exception as exc:
+                raise GraderError(f"the reference {name} failed: {type(exc).__name__}: {exc}") from exc
+            if self._recorder is not None:
+                self._recorder.record(name, args, kwargs, value)
+            return value
+
+        return call
+
+
+class RecordedReference:
+    """The reference's answers on the public cases, recorded next to the graders."""
+
+    def __init__(self, book: Any, chapter: Chapter):
+        self._book = book
+        self._chapter = chapter
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._chapter.function_owner(name) is None:
+            raise GraderError(f"chapter {self._chapter.number} declares no function {name}")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._book.lookup(name, args, kwargs)
+
+        return call

@@ -1,0 +1,109 @@
+"""Everything one grading run shares: the course, the sandbox, modes and seeds."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..catalog import Chapter, Course, Exercise
+from ..results import CheckResult
+from ..sandbox import Sandbox
+from .errors import CheckOutcome, GraderError, StudentError, StudentTimeout
+from .proxies import LOAD_TIMEOUT, LiveReference, RecordedReference
+from .recording import Recordings
+
+MODES = ("student", "instructor", "record")
+
+
+def stable_seed(*parts: Any) -> int:
+    """A 64-bit seed from strings/ints, identical on every platform and run."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+@dataclass
+class GradingState:
+    course: Course
+    mode: str  # student | instructor | record
+    sandbox: Sandbox
+    modules: dict[str, str]  # chapter module name -> path of the submission file inside the sandbox
+    seed: int = 0
+    hidden_seed: Callable[[Exercise], int] | None = None
+    exercises: set[str] | None = None  # exercise ids to grade (None: all)
+    case: str | None = None
+    results: list[CheckResult] = field(default_factory=list)
+    _references: dict[str, Any] = field(default_factory=dict)
+    _recordings: dict[str, Recordings] = field(default_factory=dict)
+    _loaded: dict[str, int] = field(default_factory=dict)
+    _broken: dict[str, CheckOutcome] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+
+    # -- the student's side ---------------------------------------------
+    def module_path(self, chapter: Chapter) -> str:
+        path = self.modules.get(chapter.module)
+        if path is None:
+            raise GraderError(f"no submission module for chapter {chapter.number} in this run")
+        return path
+
+    def ensure_loaded(self, module: str) -> None:
+        """Import a submission module once per child, so an import that hangs,
+        crashes or exits is reported once and not retried by every check."""
+        if module in self._broken:
+            raise self._broken[module]
+        if self._loaded.get(module) == self.sandbox.starts and self.sandbox.proc is not None:
+            return
+        reply = self.sandbox.call(module, "__mathdl_load__", [], {}, timeout=LOAD_TIMEOUT)
+        name = Path(module).name
+        if reply.kind == "timeout":
+            self._broken[module] = StudentTimeout(
+                f"importing {name} did not finish within {LOAD_TIMEOUT:g} s: is there a loop or a long computation at module level?",
+                {"kind": "timeout", "limit_seconds": LOAD_TIMEOUT},
+            )
+            raise self._broken[module]
+        if reply.kind in ("crashed", "protocol_error"):
+            self._broken[module] = StudentError(f"importing {name} stopped the Python process: {reply.detail}", {"kind": "crash"})
+            raise self._broken[module]
+        # an import error is reported by the call itself (the child remembers it)
+        self._loaded[module] = self.sandbox.starts
+
+    # -- the reference's side --------------------------------------------
+    def reference(self, chapter: Chapter, check: str, exercise: Exercise) -> Any:
+        if self.mode == "student":
+            return RecordedReference(self.recordings(exercise).for_check(check), chapter)
+        module = self._references.get(chapter.module)
+        if module is None:
+            from ..solutions import load_reference
+
+            module = self._references[chapter.module] = load_reference(self.course, chapter)
+        recorder = self.recordings(exercise).for_check(check) if self.mode == "record" else None
+        return LiveReference(module, chapter, recorder)
+
+    def recordings(self, exercise: Exercise) -> Recordings:
+        rec = self._recordings.get(exercise.id)
+        if rec is None:
+            path = self.course.graders_dir / exercise.chapter.module / "_recorded" / f"{exercise.short}.npz"
+            rec = self._recordings[exercise.id] = Recordings(path)
+        return rec
+
+    def save_recordings(self) -> list[Path]:
+        saved = []
+        for rec in self._recordings.values():
+            if rec.new:
+                rec.save()
+                saved.append(rec.path)
+        return saved
+
+    # -- randomness --------------------------------------------------------
+    def rng_for(self, exercise: Exercise, check: str, hidden: bool) -> np.random.Generator:
+        if hidden and self.hidden_seed is not None:
+            base = self.hidden_seed(exercise)
+        else:
+            base = self.seed
+        return np.random.default_rng(stable_seed(base, exercise.id, check))

@@ -1,0 +1,397 @@
+"""Run student code in a separate, limited child process and talk to it.
+
+The parent (grader) never imports student code. A :class:`Sandbox` owns one
+child at a time: it starts ``python -I -B child.py`` in a fresh temporary
+directory that holds a private copy of the child runtime and of the allowed
+submission files only, with resource limits, a minimal environment and its own
+session (process group). Calls go over pipes in the :mod:`mathdl_cli.wire`
+format; every read has a deadline. A hung or crashed child is killed with its
+whole process group and restarted lazily for the next call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import wire
+
+RUNTIME_FILES = ("child.py", "wire.py")
+MAX_REPLY_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class Limits:
+    """Resource limits for one child. ``None`` leaves a limit unset."""
+
+    memory_mb: int | None = 4096  # address space; torch chapters need more
+    cpu_seconds: int | None = 600
+    file_mb: int | None = 64
+    open_files: int | None = 256
+    processes: int | None = None  # RLIMIT_NPROC is per-UID: only safe for a dedicated UID
+
+    def rlimits(self) -> dict[str, int | None]:
+        mb = 1024 * 1024
+        return {
+            "as": self.memory_mb * mb if self.memory_mb else None,
+            "cpu": self.cpu_seconds,
+            "fsize": self.file_mb * mb if self.file_mb else None,
+            "nofile": self.open_files,
+            "core": 0,
+            "nproc": self.processes,
+        }
+
+
+@dataclass
+class Reply:
+    """What came back from one call, already decoded into plain data."""
+
+    kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
+    value: Any = None
+    args_after: Any = None
+    stdout: str = ""
+    warnings: list[str] = field(default_factory=list)
+    type: str = ""
+    message: str = ""
+    frames: list = field(default_factory=list)
+    not_implemented: bool = False
+    elapsed: float = 0.0
+    detail: str = ""
+
+
+class Sandbox:
+    """One isolated child process serving calls into submission modules."""
+
+    def __init__(self, files: dict[str, Path] | None = None, limits: Limits | None = None, drop_privileges: bool = True):
+        self.limits = limits or Limits()
+        self.root = Path(tempfile.mkdtemp(prefix="mathdl-"))
+        self.work = self.root / "work"
+        self.runtime = self.root / "runtime"
+        self.work.mkdir()
+        self.runtime.mkdir()
+        here = Path(__file__).parent
+        for name in RUNTIME_FILES:
+            shutil.copyfile(here / name, self.runtime / name)
+        self.drop_uid = _nobody() if drop_privileges and _can_drop_privileges() else None
+        self.isolation = "process" + ("+nobody" if self.drop_uid is not None else "")
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+        for name, src in (files or {}).items():
+            self.add_file(name, src.read_bytes())
+
+    # -- files ----------------------------------------------------------
+    def add_file(self, name: str, data: bytes) -> str:
+        """Place a submission file in the work dir; return its path for calls."""
+        if os.sep in name or name.startswith("."):
+            raise ValueError(f"bad submission file name {name!r}")
+        path = self.work / name
+        path.write_bytes(data)
+        return str(path)
+
+    def path_of(self, name: str) -> str:
+        return str(self.work / name)
+
+    # -- process lifecycle ------------------------------------------------
+    def start(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        self._reap()
+        self.starts += 1
+        log = self.root / f"child-{self.starts}.log"
+        config = {
+            "rlimits": self.limits.rlimits(),
+            "log": str(log),
+            "student_roots": [str(self.work)],
+        }
+        if self.drop_uid is not None:
+            uid, gid = self.drop_uid
+            config["drop_to_uid"], config["drop_to_gid"] = uid, gid
+            for path in (self.root, self.work, self.runtime):
+                os.chown(path, uid, gid)
+            for path in self.work.iterdir():
+                os.chown(path, uid, gid)
+            log.touch()
+            os.chown(log, uid, gid)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(self.work),
+            "TMPDIR": str(self.work),
+            "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "NUMEXPR_NUM_THREADS": "1",
+            "VECLIB_MAXIMUM_THREADS": "1",
+        }
+        self.log_path = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", str(self.runtime / "child.py"), json.dumps(config)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self.work,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
+
+    def kill(self) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._reap()
+
+    def _reap(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.last_returncode = proc.returncode
+
+    def close(self) -> None:
+        self.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- calls ------------------------------------------------------------
+    def call(
+        self,
+        module: str,
+        func: str,
+        args: list,
+        kwargs: dict,
+        *,
+        timeout: float,
+        errstate: str | None = None,
+    ) -> Reply:
+        """Call ``func`` of the submission module at path ``module``.
+
+        Callables among the arguments stay in the parent: the child gets a
+        stand-in that calls back here. The whole call, callbacks included, must
+        finish within ``timeout`` seconds of wall time.
+        """
+        callables: list[Callable] = []
+
+        def register(fn: Callable) -> int:
+            callables.append(fn)
+            return len(callables) - 1
+
+        request = {"op": "call", "module": module, "func": func, "args": list(args), "kwargs": dict(kwargs), "errstate": errstate}
+        payload = wire.encode(request, register_callable=register)
+        self.start()
+        deadline = time.monotonic() + timeout
+        try:
+            self._send(payload, deadline)
+            while True:
+                raw = self._recv(deadline)
+                try:
+                    msg = wire.decode(raw, make_callback=wire.Callback)
+                except wire.WireError as exc:
+                    self.kill()
+                    return Reply("protocol_error", detail=f"unreadable reply from the child process: {exc}")
+                if not isinstance(msg, dict) or not isinstance(msg.get("kind"), str):
+                    self.kill()
+                    return Reply("protocol_error", detail="unreadable reply from the child process")
+                if msg["kind"] == "callback":
+                    self._answer_callback(msg, callables, deadline)
+                    continue
+                return _reply_from(msg)
+        except _Timeout:
+            self.kill()
+            return Reply("timeout", detail=f"no answer within {timeout:g} s")
+        except _ChildGone:
+            self.kill()
+            return Reply("crashed", detail=self._crash_detail())
+
+    def _answer_callback(self, msg: dict, callables: list[Callable], deadline: float) -> None:
+        ident = msg.get("id")
+        result: dict[str, Any] = {"op": "callback_result", "value": None, "error": None}
+        if not isinstance(ident, int) or not 0 <= ident < len(callables):
+            result["error"] = "unknown callback"
+        else:
+            try:
+                args = msg.get("args") or []
+                kwargs = msg.get("kwargs") or {}
+                result["value"] = callables[ident](*args, **kwargs)
+            except Exception as exc:  # the grader's function rejected the student's input
+                result["error"] = f"{type(exc).__name__}: {exc}"
+        try:
+            data = wire.encode(result)
+        except wire.WireError as exc:
+            data = wire.encode({"op": "callback_result", "value": None, "error": str(exc)})
+        self._send(data, deadline)
+
+    def _crash_detail(self) -> str:
+        code = getattr(self, "last_returncode", None)
+        tail = ""
+        try:
+            tail = self.log_path.read_bytes()[-1500:].decode("utf-8", "replace").strip()
+        except OSError:
+            pass
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with status {code}"
+        hint = ""
+        if code == 0 or code == 1:
+            hint = " (did your code call sys.exit(), os._exit() or quit()?)"
+        elif code is not None and -code in (signal.SIGKILL, signal.SIGXCPU):
+            hint = " (it may have exceeded the CPU-time or memory limit)"
+        elif code is not None and -code == signal.SIGSEGV:
+            hint = " (a segmentation fault: memory corruption in native code)"
+        return f"the Python process running your code {how}{hint}" + (f"\n{tail}" if tail else "")
+
+    # -- framing ---------------------------------------------------------
+    def _send(self, payload: bytes, deadline: float) -> None:
+        proc = self.proc
+        if proc is None or proc.stdin is None:
+            raise _ChildGone
+        fd = proc.stdin.fileno()
+        view = memoryview(wire.frame(payload))
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Timeout
+            _, writable, _ = select.select([], [fd], [], remaining)
+            if not writable:
+                raise _Timeout
+            try:
+                n = os.write(fd, view[: 1 << 16])
+            except (BrokenPipeError, OSError):
+                self._wait_exit()
+                raise _ChildGone from None
+            view = view[n:]
+
+    def _recv(self, deadline: float) -> bytes:
+        header = self._read(8, deadline)
+        (n,) = struct.unpack("<Q", header)
+        if n > MAX_REPLY_BYTES:
+            raise _ChildGone
+        return self._read(n, deadline)
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        proc = self.proc
+        if proc is None or proc.stdout is None:
+            raise _ChildGone
+        fd = proc.stdout.fileno()
+        chunks, got = [], 0
+        while got < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Timeout
+            readable, _, _ = select.select([fd], [], [], remaining)
+            if not readable:
+                raise _Timeout
+            chunk = os.read(fd, min(n - got, 1 << 20))
+            if not chunk:
+                self._wait_exit()
+                raise _ChildGone
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def _wait_exit(self) -> None:
+        if self.proc is not None:
+            try:
+                self.last_returncode = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.last_returncode = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _ChildGone(Exception):
+    pass
+
+
+def _reply_from(msg: dict) -> Reply:
+    kind = msg.get("kind")
+    known = {"return", "raise", "missing", "import_error", "unencodable"}
+    if kind not in known:
+        return Reply("protocol_error", detail=f"unexpected reply kind {str(kind)[:40]!r}")
+
+    def text(key: str, limit: int = 8000) -> str:
+        value = msg.get(key, "")
+        return value[:limit] if isinstance(value, str) else ""
+
+    frames = msg.get("frames") if isinstance(msg.get("frames"), list) else []
+    clean_frames = []
+    for fr in frames[:20]:
+        if isinstance(fr, list) and len(fr) == 4:
+            clean_frames.append([str(fr[0])[:200], fr[1] if isinstance(fr[1], int) else 0, str(fr[2])[:200], str(fr[3])[:300]])
+    warns = msg.get("warnings") if isinstance(msg.get("warnings"), list) else []
+    elapsed = msg.get("elapsed")
+    return Reply(
+        kind=kind,
+        value=msg.get("value"),
+        args_after=msg.get("args_after"),
+        stdout=text("stdout"),
+        warnings=[str(w)[:300] for w in warns[:5]],
+        type=text("type", 200),
+        message=text("message", 2000),
+        frames=clean_frames,
+        not_implemented=msg.get("not_implemented") is True,
+        elapsed=float(elapsed) if isinstance(elapsed, (int, float)) else 0.0,
+        detail=text("detail", 2000) or text("func", 200),
+    )
+
+
+def _can_drop_privileges() -> bool:
+    """Root can run children as ``nobody`` if ``nobody`` can still run Python."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return False
+    path = Path(sys.prefix).resolve()
+    for part in [path, *path.parents]:
+        try:
+            if not part.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _nobody() -> tuple[int, int] | None:
+    try:
+        import pwd
+
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except (ImportError, KeyError):
+        return None

@@ -1,0 +1,79 @@
+"""Instructor-only material: reference modules and mutants (known-wrong variants).
+
+``solutions_private/chNN_<slug>.py`` holds the reference implementation of a
+chapter. ``solutions_private/mutants/chNN_<slug>/<exercise>__<bug>.py`` holds
+one known student bug: it redefines one or more of the chapter's functions and
+its docstring says which mistake it makes. A mutant module is the reference
+with the mutant's definitions appended, so it differs from the reference only
+by that bug. Nothing here is ever shipped to students.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Chapter, Course
+
+
+class MissingSolutions(Exception):
+    """The course has no solutions_private (a student installation)."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    chapter: Chapter
+    exercise: str  # short id
+    name: str
+    path: Path
+    description: str
+
+    @property
+    def id(self) -> str:
+        return f"ch{self.chapter.number:02d}.{self.exercise}/{self.name}"
+
+
+def reference_path(course: Course, chapter: Chapter) -> Path:
+    if not course.has_solutions:
+        raise MissingSolutions(
+            "this installation has no solutions_private/ folder: reference and mutant checks "
+            "are for instructors working from the course repository"
+        )
+    return course.solutions_dir / chapter.filename
+
+
+def reference_source(course: Course, chapter: Chapter) -> str:
+    """Provided helpers followed by the reference implementation."""
+    path = reference_path(course, chapter)
+    if not path.exists():
+        raise MissingSolutions(f"no reference module {path}")
+    parts = [chapter.provided, path.read_text()]
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def mutants(course: Course, chapter: Chapter) -> list[Mutant]:
+    folder = course.solutions_dir / "mutants" / chapter.module
+    found = []
+    for path in sorted(folder.glob("*__*.py")):
+        exercise, _, name = path.stem.partition("__")
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        found.append(Mutant(chapter, exercise, name, path, doc.strip().splitlines()[0] if doc.strip() else ""))
+    return found
+
+
+def mutant_source(course: Course, mutant: Mutant) -> str:
+    return reference_source(course, mutant.chapter) + "\n\n# ---- mutant: " + mutant.id + "\n" + mutant.path.read_text()
+
+
+def load_module(name: str, source: str, filename: str = "<reference>") -> types.ModuleType:
+    """Execute trusted source (a reference) as a module in this process."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 - trusted course code
+    return module
+
+
+def load_reference(course: Course, chapter: Chapter) -> types.ModuleType:
+    return load_module(f"reference_{chapter.module}", reference_source(course, chapter), str(reference_path(course, chapter)))

@@ -1,0 +1,228 @@
+"""The wire format between the grader (parent) and student code (child).
+
+Only plain data crosses the process boundary: a JSON tree for structure and
+scalars, and ``.npy`` blobs for arrays, read back with ``allow_pickle=False``.
+Nothing is ever unpickled, so a child cannot smuggle objects whose ``__eq__``
+lies or ndarray subclasses that hijack ufuncs: the parent only ever sees plain
+``numpy.ndarray`` objects of whitelisted dtypes, Python scalars, str, None,
+tuples, lists and dicts with string keys.
+
+A message is ``MAGIC | u64 header length | header JSON | (u64 length | npy)*``.
+
+This module imports only the standard library and numpy: the child runtime
+loads it from a copy in its sandbox, without the rest of mathdl.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from typing import Any, Callable
+
+import numpy as np
+
+MAGIC = b"MDL1"
+_U64 = struct.Struct("<Q")
+
+# dtypes that may cross the boundary (by numpy ``dtype.str`` without byte order)
+ALLOWED_KINDS = {"b", "i", "u", "f", "c"}
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+
+
+class WireError(ValueError):
+    """A value could not be encoded, or bytes could not be decoded."""
+
+
+class Callback:
+    """Placeholder for a parent-side callable handed to student code."""
+
+    def __init__(self, ident: int):
+        self.ident = ident
+
+
+def _torch_tensor_type():
+    import sys
+
+    torch = sys.modules.get("torch")
+    return getattr(torch, "Tensor", None) if torch is not None else None
+
+
+def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None) -> bytes:
+    """Encode ``value`` into bytes; raise WireError naming the offending path."""
+    arrays: list[bytes] = []
+    tensor_type = _torch_tensor_type()
+    count = [0]
+
+    def enc(x: Any, path: str, depth: int) -> dict:
+        count[0] += 1
+        if depth > MAX_DEPTH or count[0] > MAX_NODES:
+            raise WireError(f"value too deeply nested or too large at {path or 'top level'}")
+        # exact type checks first: subclasses of builtins are converted below
+        if x is None:
+            return {"t": "none"}
+        if isinstance(x, (bool, np.bool_)):
+            return {"t": "bool", "v": bool(x)}
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return {"t": "int", "v": int(x)}
+        if isinstance(x, (float, np.floating)):
+            return {"t": "float", "v": float(x)}
+        if isinstance(x, str):
+            return {"t": "str", "v": str(x)}
+        if isinstance(x, np.ndarray) or (tensor_type is not None and isinstance(x, tensor_type)):
+            tag = "array"
+            if tensor_type is not None and isinstance(x, tensor_type):
+                tag = "tensor"
+                x = x.detach().cpu().numpy()
+            arr = np.array(x, copy=True, subok=False)  # drops any subclass
+            if arr.dtype.kind not in ALLOWED_KINDS:
+                raise WireError(f"array of dtype {arr.dtype} at {path or 'top level'} (only numeric arrays are allowed)")
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            arrays.append(buf.getvalue())
+            return {"t": tag, "i": len(arrays) - 1}
+        if isinstance(x, (complex, np.complexfloating)):
+            return enc(np.asarray(x, dtype=np.complex128), path, depth + 1)
+        if isinstance(x, tuple):
+            return {"t": "tuple", "items": [enc(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(x)]}
+        if isinstance(x, list):
+            return {"t": "list", "items": [enc(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(x)]}
+        if isinstance(x, dict):
+            keys = list(x.keys())
+            if not all(isinstance(k, str) for k in keys):
+                raise WireError(f"dict with non-string keys at {path or 'top level'}")
+            return {
+                "t": "dict",
+                "keys": [str(k) for k in keys],
+                "items": [enc(x[k], f"{path}[{k!r}]", depth + 1) for k in keys],
+            }
+        if isinstance(x, np.random.Generator):
+            return {"t": "rng", "state": _rng_state(x)}
+        if isinstance(x, Callback):
+            return {"t": "callback", "id": x.ident}
+        if callable(x) and register_callable is not None:
+            return {"t": "callback", "id": register_callable(x)}
+        raise WireError(f"a value of type {type(x).__name__} at {path or 'top level'}")
+
+    tree = enc(value, "", 0)
+    header = json.dumps(tree, allow_nan=True, separators=(",", ":")).encode("utf-8")
+    parts = [MAGIC, _U64.pack(len(header)), header]
+    for blob in arrays:
+        parts.append(_U64.pack(len(blob)))
+        parts.append(blob)
+    return b"".join(parts)
+
+
+def _rng_state(rng: np.random.Generator) -> dict:
+    state = rng.bit_generator.state
+    if state.get("bit_generator") != "PCG64":
+        raise WireError("only PCG64 generators (numpy.random.default_rng) can be sent")
+    return state
+
+
+def decode(data: bytes, *, make_callback: Callable[[int], Any] | None = None, tensors: bool = False) -> Any:
+    """Decode bytes produced by :func:`encode`.
+
+    Arrays come back as plain ndarrays. ``make_callback`` turns callback ids into
+    callables (child side); without it a callback in the data is an error.
+    ``tensors=True`` turns tensor leaves into torch tensors (child side only).
+    """
+    view = memoryview(data)
+    if bytes(view[:4]) != MAGIC:
+        raise WireError("not a mathdl message")
+    pos = 4
+    (hlen,) = _U64.unpack_from(view, pos)
+    pos += 8
+    if hlen > len(view) - pos:
+        raise WireError("truncated header")
+    try:
+        tree = json.loads(bytes(view[pos : pos + hlen]).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise WireError(f"malformed header: {exc}") from None
+    pos += hlen
+    blobs = []
+    while pos < len(view):
+        if pos + 8 > len(view):
+            raise WireError("truncated array length")
+        (alen,) = _U64.unpack_from(view, pos)
+        pos += 8
+        if alen > len(view) - pos:
+            raise WireError("truncated array")
+        blobs.append(view[pos : pos + alen])
+        pos += alen
+    count = [0]
+
+    def load_array(i: Any) -> np.ndarray:
+        if not isinstance(i, int) or not 0 <= i < len(blobs):
+            raise WireError("bad array reference")
+        try:
+            arr = np.lib.format.read_array(io.BytesIO(bytes(blobs[i])), allow_pickle=False)
+        except Exception as exc:  # malformed npy: never trust it
+            raise WireError(f"malformed array: {exc}") from None
+        if type(arr) is not np.ndarray or arr.dtype.kind not in ALLOWED_KINDS:
+            raise WireError(f"array of dtype {arr.dtype} is not allowed")
+        return arr
+
+    def dec(node: Any, depth: int) -> Any:
+        count[0] += 1
+        if depth > MAX_DEPTH or count[0] > MAX_NODES or not isinstance(node, dict):
+            raise WireError("malformed value tree")
+        t = node.get("t")
+        if t == "none":
+            return None
+        if t in ("bool", "int", "float", "str"):
+            v = node.get("v")
+            want = {"bool": bool, "int": int, "float": (float, int), "str": str}[t]
+            if not isinstance(v, want) or (t == "int" and isinstance(v, bool)):
+                raise WireError(f"malformed {t}")
+            return float(v) if t == "float" else v
+        if t == "array":
+            return load_array(node.get("i"))
+        if t == "tensor":
+            arr = load_array(node.get("i"))
+            if tensors:
+                import torch
+
+                return torch.from_numpy(arr.copy())
+            return arr
+        if t in ("tuple", "list"):
+            items = node.get("items")
+            if not isinstance(items, list):
+                raise WireError("malformed sequence")
+            out = [dec(v, depth + 1) for v in items]
+            return tuple(out) if t == "tuple" else out
+        if t == "dict":
+            keys, items = node.get("keys"), node.get("items")
+            if not isinstance(keys, list) or not isinstance(items, list) or len(keys) != len(items):
+                raise WireError("malformed dict")
+            if not all(isinstance(k, str) for k in keys):
+                raise WireError("malformed dict keys")
+            return {k: dec(v, depth + 1) for k, v in zip(keys, items)}
+        if t == "rng":
+            gen = np.random.Generator(np.random.PCG64())
+            try:
+                gen.bit_generator.state = node.get("state")
+            except Exception:
+                raise WireError("malformed generator state") from None
+            return gen
+        if t == "callback":
+            if make_callback is None:
+                raise WireError("unexpected callback")
+            ident = node.get("id")
+            if not isinstance(ident, int):
+                raise WireError("malformed callback")
+            return make_callback(ident)
+        raise WireError(f"unknown tag {t!r}")
+
+    return dec(tree, 0)
+
+
+def frame(payload: bytes) -> bytes:
+    """Length-prefix a message for a byte stream."""
+    return _U64.pack(len(payload)) + payload
+
+
+def roundtrip(value: Any) -> Any:
+    """Normalise a trusted value exactly as if it had crossed the boundary."""
+    return decode(encode(value))

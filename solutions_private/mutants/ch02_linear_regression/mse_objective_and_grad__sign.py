@@ -1,0 +1,7 @@
+"""Sign error: +Xᵀr / M instead of -Xᵀr / M."""
+
+
+def mse_objective_and_grad(theta, X, y):
+    M = X.shape[0]
+    r = y - X @ theta[:-1] - theta[-1]
+    return float(r @ r) / (2 * M), np.concatenate([(X.T @ r) / M, [r.sum() / M]])
