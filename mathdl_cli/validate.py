@@ -1,0 +1,152 @@
+"""Validate the course: the graders accept the reference and catch every mutant.
+
+For each exercise of each chapter:
+  * the reference scores full marks in instructor mode (hidden checks too), for
+    every seed asked for;
+  * the reference also passes the public checks in student mode, which proves
+    the recorded expected outputs are up to date;
+  * the stub is reported not_started, with score 0;
+  * every mutant (a known student bug) fails at least one check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import Chapter, Course
+from .grading.session import run_checks
+from .grading.state import stable_seed
+from .results import Report
+from .sandbox import Sandbox
+from .solutions import mutant_source, mutants, reference_source
+from .stubs import stub_source
+
+MIN_MUTANTS = 3
+
+
+@dataclass
+class MutantVerdict:
+    id: str
+    description: str
+    status: str
+    caught: bool
+    caught_by: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "description": self.description, "status": self.status, "caught": self.caught, "caught_by": self.caught_by}
+
+
+@dataclass
+class ExerciseVerdict:
+    id: str
+    reference: str = "passed"  # passed | failed
+    reference_problems: list[str] = field(default_factory=list)
+    recorded: str = "passed"
+    stub: str = "not_started"
+    mutants: list[MutantVerdict] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        out = list(self.reference_problems)
+        if self.stub != "not_started":
+            out.append(f"the stub is {self.stub}, not not_started")
+        if len(self.mutants) < MIN_MUTANTS:
+            out.append(f"only {len(self.mutants)} mutant(s); every exercise needs at least {MIN_MUTANTS}")
+        out += [f"mutant {m.id} was not caught ({m.description})" for m in self.mutants if not m.caught]
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "ok": self.ok,
+            "reference": self.reference,
+            "recorded_outputs": self.recorded,
+            "stub": self.stub,
+            "mutants_total": len(self.mutants),
+            "mutants_caught": sum(m.caught for m in self.mutants),
+            "mutants": [m.to_json() for m in self.mutants],
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class ValidationReport:
+    exercises: list[ExerciseVerdict]
+    seeds: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return all(e.ok for e in self.exercises)
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "kind": "mathdl.validate",
+            "ok": self.ok,
+            "seeds": self.seeds,
+            "exercises": [e.to_json() for e in self.exercises],
+        }
+
+
+def _failures(report: Report) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for ex in report.exercises:
+        for c in ex.checks:
+            if c.status != "passed":
+                out.setdefault(ex.id, []).append(f"case {c.case} ({c.name}): {c.status}: {c.message.splitlines()[0] if c.message else ''}")
+    return out
+
+
+def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_progress=None) -> list[ExerciseVerdict]:
+    verdicts = {ex.id: ExerciseVerdict(ex.id) for ex in chapter.exercises}
+    ref = reference_source(course, chapter).encode()
+    with Sandbox() as sandbox:
+        for seed in seeds:
+            hidden = lambda ex, s=seed: stable_seed("validate", s, ex.id)  # noqa: E731
+            report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox)
+            for ex_id, problems in _failures(report).items():
+                verdicts[ex_id].reference = "failed"
+                verdicts[ex_id].reference_problems += [f"reference, seed {seed}: {p}" for p in problems]
+        report = run_checks(course, {chapter: ref}, mode="student", sandbox=sandbox)
+        for ex_id, problems in _failures(report).items():
+            verdicts[ex_id].recorded = "failed"
+            verdicts[ex_id].reference_problems += [f"student mode (recorded outputs): {p}" for p in problems]
+        report = run_checks(course, {chapter: stub_source(chapter).encode()}, mode="instructor", sandbox=sandbox)
+        for ex in report.exercises:
+            verdicts[ex.id].stub = ex.status
+        if on_progress:
+            on_progress()
+        for mutant in mutants(course, chapter):
+            exercise = chapter.exercise(mutant.exercise)
+            report = run_checks(
+                course, {chapter: mutant_source(course, mutant).encode()}, mode="instructor", exercises=[exercise], sandbox=sandbox,
+                hidden_seed=lambda ex: stable_seed("validate", seeds[0], ex.id), seed=seeds[0],
+            )
+            result = report.exercises[0]
+            caught_by = [f"case {c.case}: {c.name} ({c.status})" for c in result.checks if c.status not in ("passed", "skipped", "internal_error")]
+            verdicts[exercise.id].mutants.append(
+                MutantVerdict(mutant.id, mutant.description, result.status, caught=bool(caught_by), caught_by=caught_by)
+            )
+            if on_progress:
+                on_progress()
+    return list(verdicts.values())
+
+
+def validate(course: Course, chapters: list[Chapter], seeds: list[int] | None = None, on_progress=None) -> ValidationReport:
+    seeds = seeds or [0]
+    verdicts = []
+    for chapter in chapters:
+        verdicts += validate_chapter(course, chapter, seeds, on_progress)
+    return ValidationReport(verdicts, seeds)
+
+
+def record(course: Course, chapter: Chapter) -> Report:
+    """Record the reference's outputs on the public checks (for student mode)."""
+    folder = course.graders_dir / chapter.module / "_recorded"
+    for old in folder.glob("*.npz"):
+        old.unlink()
+    return run_checks(course, {chapter: reference_source(course, chapter).encode()}, mode="record")

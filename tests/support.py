@@ -1,0 +1,49 @@
+"""Helpers for the project's tests: grade a module's source like mathdl would."""
+
+from __future__ import annotations
+
+from mathdl_cli.catalog import load_course
+from mathdl_cli.grading.session import run_checks
+from mathdl_cli.grading.state import stable_seed
+from mathdl_cli.results import Report
+from mathdl_cli.solutions import load_reference, mutant_source, mutants, reference_source
+from mathdl_cli.stubs import stub_source
+
+course = load_course()
+
+
+def chapter(name):
+    return course.chapter(name)
+
+
+def reference(name):
+    """The reference module of a chapter, imported in this process (for oracle tests)."""
+    return load_reference(course, course.chapter(name))
+
+
+def grade(chapter_name: str, source: str, *, exercises=None, mode: str = "instructor", seed: int = 0, sandbox=None) -> Report:
+    """Grade module source for a chapter; hidden cases use a seed derived from ``seed``."""
+    ch = course.chapter(chapter_name)
+    selected = [ch.exercise(e) for e in exercises] if exercises else None
+    return run_checks(
+        course, {ch: source.encode()}, mode=mode, exercises=selected, seed=seed,
+        hidden_seed=lambda ex: stable_seed("tests", seed, ex.id), sandbox=sandbox,
+    )
+
+
+def with_replaced(chapter_name: str, extra_source: str) -> str:
+    """The reference with some functions redefined (an alternative implementation)."""
+    ch = course.chapter(chapter_name)
+    return reference_source(course, ch) + "\n\n" + extra_source
+
+
+def failures(report: Report) -> list[str]:
+    return [
+        f"{ex.id} case {c.case} {c.status}: {c.message}"
+        for ex in report.exercises
+        for c in ex.checks
+        if c.status != "passed"
+    ]
+
+
+__all__ = ["course", "chapter", "reference", "grade", "with_replaced", "failures", "stub_source", "mutants", "mutant_source"]
