@@ -73,10 +73,6 @@ def run_checks(
     ``exercises`` defaults to every exercise of the given chapters. A sandbox
     passed in is reused (and left open); otherwise one is made and closed.
     """
-    import pytest
-
-    from .plugin import Inject
-
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox(limits=limits)
@@ -86,6 +82,10 @@ def run_checks(
             data = source.read_bytes() if isinstance(source, Path) else source
             paths[chapter.module] = sandbox.add_file(chapter.filename if own_sandbox else _unique_name(sandbox, chapter), data)
         sandbox.start()  # overlap the child's start-up with our imports
+        import pytest
+
+        from .plugin import Inject
+
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
         state = GradingState(
             course=course,

@@ -1,0 +1,46 @@
+"""The ``mathdl`` command line: thin commands over library functions.
+
+Heavy modules (numpy, pytest, torch) are imported inside the commands that need
+them, so ``mathdl --help`` and ``mathdl list`` start fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import __version__
+from .commands import check, hint, list_, new, record, status, validate
+
+app = typer.Typer(
+    name="mathdl",
+    help=(
+        "A workbook and grader for the mathematics of deep learning.\n\n"
+        "Students: `mathdl new ch6` writes the chapter's module of stubs, you implement the "
+        "functions, and `mathdl check ch6` tells you exactly what is right and what is wrong. "
+        "Instructors: `mathdl validate` proves the graders, `mathdl grade` grades a class."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for module in (list_, new, check, hint, status, validate, record):
+    module.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mathdl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    pass
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,72 @@
+"""``mathdl check``: grade the modules of a workbook (public checks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..console import err, escape, fail, out
+from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit
+
+
+def check_command(
+    chapter: Annotated[Optional[str], typer.Argument(help="The chapter to check (ch6, 6, backprop). Default: every chapter module in the workbook.")] = None,
+    exercise: Annotated[Optional[str], typer.Argument(help="Only this exercise of the chapter (mlp_backward or ch06.mlp_backward).")] = None,
+    dir: DirOption = Path("."),
+    json_output: JsonOption = False,
+    case: Annotated[Optional[str], typer.Option("--case", help="Only this case of the exercise (the number shown in a failure).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the checks' random inputs. Checks whose expected values are recorded only for the default seed 0 are then skipped.")] = 0,
+) -> None:
+    """Grade your implementation and explain exactly what is wrong.
+
+    Exit status: 0 when every check passed, 1 when something failed or is not
+    started, 2 for a usage error (unknown chapter, missing module).
+    """
+    from ..workbook import modules_in, save_progress
+
+    course = course_or_exit()
+    if chapter is not None:
+        chapters = [chapter_or_exit(course, chapter)]
+        path = dir / chapters[0].filename
+        if not path.is_file():
+            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", f"mathdl new {chapters[0].short}" + ("" if dir == Path(".") else f" --dir {dir}"))
+    else:
+        chapters = modules_in(course, dir)
+        if not chapters:
+            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+    selected = None
+    if exercise is not None:
+        selected = [exercise_or_exit(course, exercise, chapters[0])]
+    if case is not None and selected is None:
+        raise fail("--case needs an exercise", "mathdl check CHAPTER EXERCISE --case N")
+    if case is not None:
+        case = case.strip().lower()
+
+    from ..grading.session import run_checks
+
+    modules = {ch: (dir / ch.filename) for ch in chapters}
+    try:
+        report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=str(dir.resolve()))
+    except RuntimeError as exc:
+        err.print(f"[bold magenta]internal error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    if case is not None and not any(ex.checks and ex.checks[0].status != "internal_error" for ex in report.exercises):
+        raise fail(f"{selected[0].id} has no public case {case!r}", f"mathdl check {chapters[0].short} {selected[0].short}   (lists the cases)")
+    if seed != 0:
+        report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
+    save_progress(dir, report)
+    if json_output:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        from ..render import report as render_report
+
+        names = ", ".join(ch.filename for ch in chapters)
+        render_report(out, report, title=f"mathdl check · {names}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check_command)

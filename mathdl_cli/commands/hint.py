@@ -1,0 +1,34 @@
+"""``mathdl hint``: the next hint of an exercise, one at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..console import escape, out
+from ..workbook import next_hint
+from ._common import DirOption, course_or_exit, exercise_or_exit
+
+
+def hint_command(
+    exercise: Annotated[str, typer.Argument(help="The exercise: its full id (ch06.mlp_backward) or its short name (mlp_backward).")],
+    dir: DirOption = Path("."),
+) -> None:
+    """Show the next hint for an exercise (each call reveals one more)."""
+    course = course_or_exit()
+    ex = exercise_or_exit(course, exercise)
+    shown, hints = next_hint(dir, ex)
+    out.print(f"[bold]{escape(ex.id)}[/]: {escape(ex.title)}")
+    for i, text in enumerate(hints, 1):
+        style = "" if i == shown else "dim"
+        out.print(f"Hint {i} of {len(ex.hints)}: {escape(text)}", style=style)
+    if shown == len(ex.hints):
+        out.print("[dim]That was the last hint. The docstring in your module states the maths in full.[/]")
+    else:
+        out.print(f"[dim]Run `mathdl hint {escape(ex.id)}` again for the next one.[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("hint")(hint_command)

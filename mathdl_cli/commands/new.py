@@ -1,0 +1,40 @@
+"""``mathdl new``: scaffold a chapter's module of stubs into the workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..console import escape, out
+from ..workbook import scaffold
+from ._common import DirOption, chapter_or_exit, course_or_exit
+
+
+def new_command(
+    chapter: Annotated[str, typer.Argument(help="The chapter: ch6, ch06, 6 or its slug (backprop).")],
+    dir: DirOption = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing module with fresh stubs, keeping the old file as a .bak backup.")] = False,
+) -> None:
+    """Write the chapter's module of stubs (chNN_<slug>.py) into your workbook.
+
+    An existing module is never overwritten: with --force it is first renamed
+    to a timestamped backup.
+    """
+    course = course_or_exit()
+    ch = chapter_or_exit(course, chapter)
+    result = scaffold(ch, dir, force=force)
+    if not result.created:
+        out.print(f"{escape(str(result.path))} already exists; left untouched.")
+        out.print(f"[dim]Check it with `mathdl check {ch.short}`, or start over with `mathdl new {ch.short} --force` (keeps a backup).[/]")
+        return
+    if result.backup:
+        out.print(f"Kept your previous file as {escape(str(result.backup))}")
+    out.print(f"Wrote {escape(str(result.path))}: chapter {ch.number}, {escape(ch.title)} ({len(ch.exercises)} exercises).")
+    out.print("Next: open it, implement the functions (each docstring states the maths and the shapes), then run")
+    out.print(f"  mathdl check {ch.short}" + ("" if dir == Path(".") else f" --dir {escape(str(dir))}"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new")(new_command)

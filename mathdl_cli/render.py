@@ -1,0 +1,77 @@
+"""Turn results into terminal output. Student text is always escaped."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from .results import ExerciseResult, Report
+
+ICON = {
+    "passed": "[green]✓[/]",
+    "failed": "[red]✗[/]",
+    "error": "[red]![/]",
+    "timeout": "[red]⧖[/]",
+    "not_started": "[dim]·[/]",
+    "skipped": "[dim]-[/]",
+    "internal_error": "[magenta]?[/]",
+}
+WORD = {
+    "passed": "[green]passed[/]",
+    "failed": "[red]failed[/]",
+    "error": "[red]error[/]",
+    "timeout": "[red]timed out[/]",
+    "not_started": "[dim]not started[/]",
+    "skipped": "[dim]skipped[/]",
+    "internal_error": "[magenta]grader error[/]",
+}
+
+
+def _indent(text: str, pad: str) -> str:
+    return "\n".join(pad + line for line in text.splitlines())
+
+
+def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> None:
+    width = 30
+    console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {ex.score:>5.4g} / {ex.max_score:<4g} {WORD.get(ex.status, ex.status)}")
+    if ex.status == "passed" or not detail:
+        return
+    if ex.status == "not_started":
+        short = ex.id.split(".", 1)[1]
+        console.print(f"    [dim]implement it, then: mathdl check ch{ex.chapter} {escape(short)}   (stuck? mathdl hint {escape(ex.id)})[/]")
+        return
+    shown = 0
+    for check in ex.checks:
+        if check.status in ("passed", "skipped", "not_started"):
+            continue
+        label = f"case {check.case}" + (" (hidden)" if check.visibility == "hidden" else "")
+        if shown >= 2:
+            console.print(f"    {ICON[check.status]} {label}: {escape(check.name)} [dim]({escape(check.rerun or 'hidden case')})[/]")
+            continue
+        console.print(f"    {ICON[check.status]} {label}: {escape(check.name)}")
+        console.print(escape(_indent(check.message, "      ")))
+        if check.warnings:
+            console.print(escape(_indent("warnings: " + "; ".join(check.warnings), "      ")), style="yellow")
+        if check.output.strip():
+            console.print("      [dim]your code printed:[/]")
+            console.print(escape(_indent(check.output.strip()[-1200:], "      │ ")), style="dim")
+        if check.rerun:
+            console.print(f"      [dim]rerun just this case:[/] {escape(check.rerun)}")
+        shown += 1
+    not_started = [c for c in ex.checks if c.status == "not_started"]
+    if not_started:
+        console.print(f"    [dim]{len(not_started)} check(s) not started: a function still raises NotImplementedError[/]")
+
+
+def report(console: Console, rep: Report, *, title: str = "") -> None:
+    if title:
+        console.print(f"[bold]{escape(title)}[/]")
+    for ex in rep.exercises:
+        exercise(console, ex)
+    counts: dict[str, int] = {}
+    for ex in rep.exercises:
+        counts[ex.status] = counts.get(ex.status, 0) + 1
+    summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+    console.print(f"\n[bold]Score {rep.score:g} / {rep.max_score:g}[/]  ({summary}; {rep.elapsed:.2f} s)")
+    for note in rep.notes:
+        console.print(f"[dim]{escape(note)}[/]")

@@ -1,0 +1,98 @@
+"""The student's workbook folder: chapter modules and a little progress state.
+
+State lives in ``<workbook>/.mathdl/``: ``progress.json`` (the last result of
+each exercise) and ``hints.json`` (how many hints of each exercise were shown).
+State is a convenience: losing it never loses work, and failing to write it
+never fails a command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Chapter, Course, Exercise
+from .results import Report
+from .stubs import stub_source
+
+STATE_DIR = ".mathdl"
+
+
+@dataclass
+class Scaffold:
+    path: Path
+    created: bool
+    backup: Path | None = None
+
+
+def scaffold(chapter: Chapter, folder: Path, force: bool = False) -> Scaffold:
+    """Write the chapter's stub module; never overwrite without keeping a backup."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / chapter.filename
+    backup = None
+    if path.exists():
+        if not force:
+            return Scaffold(path, created=False)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.bak-{stamp}")
+        n = 1
+        while backup.exists():
+            backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+            n += 1
+        os.replace(path, backup)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(stub_source(chapter), encoding="utf-8")
+    os.replace(tmp, path)
+    return Scaffold(path, created=True, backup=backup)
+
+
+def modules_in(course: Course, folder: Path) -> list[Chapter]:
+    """Chapters whose module exists in the workbook, in chapter order."""
+    return [ch for ch in course.chapters if (folder / ch.filename).is_file()]
+
+
+def _state_file(folder: Path, name: str) -> Path:
+    return folder / STATE_DIR / name
+
+
+def _read(folder: Path, name: str) -> dict:
+    try:
+        data = json.loads(_state_file(folder, name).read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write(folder: Path, name: str, data: dict) -> None:
+    path = _state_file(folder, name)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def progress(folder: Path) -> dict[str, dict]:
+    return _read(folder, "progress.json")
+
+
+def save_progress(folder: Path, report: Report) -> None:
+    data = progress(folder)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    for ex in report.exercises:
+        data[ex.id] = {"status": ex.status, "score": ex.score, "max_score": ex.max_score, "checked": now}
+    _write(folder, "progress.json", data)
+
+
+def next_hint(folder: Path, exercise: Exercise) -> tuple[int, list[str]]:
+    """Reveal one more hint; return (how many are now shown, the shown hints)."""
+    data = _read(folder, "hints.json")
+    shown = min(int(data.get(exercise.id, 0)) + 1, len(exercise.hints))
+    data[exercise.id] = shown
+    _write(folder, "hints.json", data)
+    return shown, exercise.hints[:shown]
