@@ -298,14 +298,14 @@ def load_chapter(path: Path) -> Chapter:
 def _load_exercise(ctx: _Ctx, chapter: Chapter, item: Any, where: str) -> Exercise:
     if not isinstance(item, dict):
         raise ctx.fail(where, "a mapping with id, title, points, functions, hints", item)
-    allowed = {"id", "title", "section", "points", "timeout", "tolerances", "functions", "hints", "note"}
-    for key in item:
-        if key not in allowed:
-            raise CatalogError(f"{ctx.path}: {where}.{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
     short = ctx.get(item, "id", where, str, "a lowercase identifier")
     if not ID_RE.match(short):
         raise ctx.fail(f"{where}.id", "a lowercase identifier", short)
     where = f"{where} ({short})"
+    allowed = {"id", "title", "section", "points", "timeout", "tolerances", "functions", "hints", "note"}
+    for key in item:
+        if key not in allowed:
+            raise CatalogError(f"{ctx.path}: {where}.{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
     tolerances: dict[str, Any] = {}
     raw_tol = ctx.get(item, "tolerances", where, dict, "a mapping of name to {rtol, atol}", {})
     for name, spec in raw_tol.items():

@@ -57,7 +57,10 @@ def check_command(
         raise fail(f"{selected[0].id} has no public case {case!r}", f"mathdl check {chapters[0].short} {selected[0].short}   (lists the cases)")
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
-    save_progress(dir, report)
+    if case is None:
+        save_progress(dir, report)
+    else:
+        report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
     if json_output:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

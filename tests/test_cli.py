@@ -1,0 +1,141 @@
+"""The command line, through Typer's runner and through real subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mathdl_cli.cli import app
+from support import course, mutant_source, mutants
+from mathdl_cli.solutions import reference_source
+
+runner = CliRunner()
+
+
+def run(*args, cwd=None):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def mathdl(*args, cwd):
+    """The installed console script, in a real process."""
+    return subprocess.run([sys.executable, "-m", "mathdl_cli", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_list_json_shows_every_exercise():
+    result = run("list", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    ids = [ex["id"] for ch in doc["chapters"] for ex in ch["exercises"]]
+    assert ids == [ex.id for ex in course.all_exercises()]
+    ch2 = next(ch for ch in doc["chapters"] if ch["number"] == 2)
+    assert ch2["module"] == "ch02_linear_regression.py" and ch2["exercises"][0]["points"] == 4
+
+
+def test_new_never_overwrites_and_force_keeps_a_backup(tmp_path):
+    assert run("new", "ch2", "--dir", tmp_path).exit_code == 0
+    path = tmp_path / "ch02_linear_regression.py"
+    path.write_text("# my work\n")
+    result = run("new", "2", "--dir", tmp_path)
+    assert result.exit_code == 0 and "left untouched" in result.stdout
+    assert path.read_text() == "# my work\n"
+    assert run("new", "linear_regression", "--dir", tmp_path, "--force").exit_code == 0
+    backups = list(tmp_path.glob("ch02_linear_regression.py.bak-*"))
+    assert len(backups) == 1 and backups[0].read_text() == "# my work\n"
+    assert "NotImplementedError" in path.read_text()
+
+
+def test_usage_errors_exit_2_and_say_what_to_run(tmp_path):
+    result = run("check", "ch99", "--dir", tmp_path)
+    assert result.exit_code == 2 and "mathdl list" in result.stderr
+    result = run("check", "ch2", "--dir", tmp_path)
+    assert result.exit_code == 2 and "mathdl new ch2" in result.stderr
+    result = run("check", "--dir", tmp_path)
+    assert result.exit_code == 2 and "mathdl new" in result.stderr
+    run("new", "ch2", "--dir", tmp_path)
+    result = run("check", "ch2", "nope", "--dir", tmp_path)
+    assert result.exit_code == 2 and "least_squares" in result.stderr
+    result = run("check", "ch2", "--case", "1", "--dir", tmp_path)
+    assert result.exit_code == 2
+    result = run("hint", "no_such_exercise", "--dir", tmp_path)
+    assert result.exit_code == 2
+
+
+def test_hints_one_at_a_time(tmp_path):
+    ex = course.exercise("ch02.ridge")
+    first = run("hint", "ridge", "--dir", tmp_path).stdout
+    assert ex.hints[0][:30] in first and ex.hints[1][:30] not in first
+    second = run("hint", "ch02.ridge", "--dir", tmp_path).stdout
+    assert ex.hints[1][:30] in second
+    for _ in range(5):
+        last = run("hint", "ridge", "--dir", tmp_path).stdout
+    assert "last hint" in last
+
+
+def test_check_records_progress_for_status_and_list(tmp_path):
+    ch = course.chapter("ch2")
+    (tmp_path / ch.filename).write_text(reference_source(course, ch))
+    result = run("check", "--dir", tmp_path, "--json")
+    assert result.exit_code == 0
+    status = json.loads(run("status", "--dir", tmp_path, "--json").stdout)
+    row = next(r for r in status["chapters"] if r["chapter"] == 2)
+    assert row["present"] and row["passed"] == len(ch.exercises)
+    listing = json.loads(run("list", "--dir", tmp_path, "--json").stdout)
+    assert all(ex["status"] == "passed" for c in listing["chapters"] if c["number"] == 2 for ex in c["exercises"])
+
+
+def test_syntax_error_in_module_is_a_clear_error(tmp_path):
+    (tmp_path / "ch02_linear_regression.py").write_text("import numpy as np\ndef least_squares(X, y:\n")
+    result = run("check", "ch2", "--dir", tmp_path, "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert {ex["status"] for ex in doc["exercises"]} == {"error"}
+    message = doc["exercises"][0]["checks"][0]["message"]
+    assert "could not be imported" in message and "SyntaxError" in message and "line 2" in message
+
+
+@pytest.mark.parametrize("chapter", ["ch2", "ch6"])
+def test_end_to_end_in_real_processes(tmp_path, chapter):
+    """new -> check (not started) -> reference (full marks) -> a mutant (named failure)."""
+    ch = course.chapter(chapter)
+    done = mathdl("new", chapter, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / ch.filename
+    assert path.exists()
+    res = mathdl("check", chapter, "--json", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["score"] == 0 and {ex["status"] for ex in doc["exercises"]} == {"not_started"}
+
+    again = mathdl("new", chapter, cwd=tmp_path)
+    assert again.returncode == 0 and "left untouched" in again.stdout
+
+    path.write_text(reference_source(course, ch))
+    res = mathdl("check", chapter, "--json", cwd=tmp_path)
+    doc = json.loads(res.stdout)
+    assert res.returncode == 0, res.stdout
+    assert doc["score"] == doc["max_score"] > 0
+
+    mutant = mutants(course, ch)[0]
+    path.write_text(mutant_source(course, mutant))
+    res = mathdl("check", chapter, mutant.exercise, cwd=tmp_path)
+    assert res.returncode == 1
+    assert "is wrong" in res.stdout or "wrong shape" in res.stdout or "raised" in res.stdout
+    assert f"mathdl check {ch.short} {mutant.exercise} --case" in res.stdout
+
+
+def test_numpy_chapter_check_does_not_import_torch(tmp_path):
+    ch = course.chapter("ch2")
+    (tmp_path / ch.filename).write_text(reference_source(course, ch))
+    probe = (
+        "import sys\n"
+        "from mathdl_cli.cli import app\n"
+        "try:\n    app(['check', 'ch2'])\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', code)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert res.stdout.strip().splitlines()[-1] == "NO-TORCH 0", res.stdout + res.stderr
