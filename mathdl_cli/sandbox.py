@@ -29,6 +29,109 @@ from . import wire
 
 RUNTIME_FILES = ("child.py", "wire.py")
 MAX_REPLY_BYTES = 512 * 1024 * 1024
+INSIDE_ROOT = "/mnt"  # where the sandbox folder appears inside a mount namespace
+MAX_PROCESSES = 64
+
+# Runs as root of fresh mount, network and PID namespaces (made by unshare),
+# before Python starts: the sandbox folder is bound at /mnt, the listed folders
+# (course, outputs, other submissions) are covered by empty read-only tmpfs,
+# /tmp and /dev/shm are fresh, everything else is remounted read-only, the
+# process joins its pids cgroup when there is one, and all capabilities are
+# dropped before exec, so student code cannot undo any of it.
+_PRELUDE = r"""
+set -e
+root="$1"; shift
+cg="$1"; shift
+[ -n "$cg" ] && echo $$ > "$cg/cgroup.procs"
+mount --make-rprivate /
+mount --bind "$root" /mnt
+while [ "$1" != "--" ]; do
+  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=0,ro none "$1"; fi
+  shift
+done
+shift
+mount -t tmpfs -o size=64m,mode=1777 none /tmp
+mount -t tmpfs -o size=16m,mode=1777 none /dev/shm
+mount -o remount,bind,ro /
+for m in $(awk '$5 ~ "^/(sys|boot|etc|usr|opt|var|home|root|srv)" {print $5}' /proc/self/mountinfo); do
+  mount -o remount,bind,ro "$m" 2>/dev/null || true
+done
+mount --bind /mnt/runtime /mnt/runtime
+mount -o remount,bind,ro /mnt/runtime
+exec setpriv --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all "$@"
+"""
+
+
+class Isolation:
+    """How children are confined. ``probe()`` picks the strongest that works here."""
+
+    name = "process"
+    inside_root: str | None = None  # None: paths are the same inside and out
+
+    def command(self, sandbox: "Sandbox", argv: list[str], cgroup: str) -> list[str]:
+        return argv
+
+
+class Namespaces(Isolation):
+    """unshare: own mount, network and PID namespaces; read-only file system;
+    course, outputs and other submissions hidden; no capabilities."""
+
+    name = "namespaces"
+    inside_root = INSIDE_ROOT
+
+    def __init__(self, as_root: bool):
+        self.as_root = as_root
+
+    def command(self, sandbox: "Sandbox", argv: list[str], cgroup: str) -> list[str]:
+        unshare = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        if not self.as_root:
+            unshare[1:1] = ["--user", "--map-root-user"]
+        hidden = [str(p) for p in sandbox.hide if Path(p).is_dir()]
+        return [*unshare, "sh", "-c", _PRELUDE, "mathdl-sandbox", str(sandbox.root), cgroup, *hidden, "--", *argv]
+
+
+_probed: Isolation | None = None
+
+
+def probe_isolation() -> Isolation:
+    """The strongest isolation this machine allows (tested once per process)."""
+    global _probed
+    if _probed is not None:
+        return _probed
+    choice: Isolation = Isolation()
+    if os.environ.get("MATHDL_ISOLATION", "auto") != "process" and sys.platform.startswith("linux"):
+        if shutil.which("unshare") and shutil.which("setpriv"):
+            candidate = Namespaces(as_root=os.geteuid() == 0)
+            probe_root = Path(tempfile.mkdtemp(prefix="mathdl-probe-"))
+            try:
+                (probe_root / "runtime").mkdir()
+                fake = type("P", (), {"hide": [], "root": probe_root})()
+                argv = candidate.command(fake, [sys.executable, "-I", "-c", "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(0 if s.connect_ex(('1.1.1.1', 80)) else 3)"], "")
+                res = subprocess.run(argv, capture_output=True, timeout=20)
+                if res.returncode == 0:
+                    choice = candidate
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            finally:
+                shutil.rmtree(probe_root, ignore_errors=True)
+    _probed = choice
+    return choice
+
+
+def _make_cgroup() -> str:
+    """A pids cgroup capping the child's process count, where one can be made."""
+    base = Path("/sys/fs/cgroup/pids")
+    if not base.is_dir():
+        base = Path("/sys/fs/cgroup")
+        if not (base / "cgroup.controllers").exists() or "pids" not in (base / "cgroup.controllers").read_text():
+            return ""
+    try:
+        folder = base / "mathdl" / f"{os.getpid()}-{time.monotonic_ns()}"
+        folder.mkdir(parents=True)
+        (folder / "pids.max").write_text(str(MAX_PROCESSES))
+        return str(folder)
+    except OSError:
+        return ""
 
 
 @dataclass
@@ -73,8 +176,21 @@ class Reply:
 class Sandbox:
     """One isolated child process serving calls into submission modules."""
 
-    def __init__(self, files: dict[str, Path] | None = None, limits: Limits | None = None, drop_privileges: bool = True):
+    def __init__(
+        self,
+        files: dict[str, Path] | None = None,
+        limits: Limits | None = None,
+        drop_privileges: bool = True,
+        isolation: Isolation | None = None,
+        hide: list[Path] | None = None,
+    ):
         self.limits = limits or Limits()
+        self.isolation_mode = isolation or probe_isolation()
+        # folders student code must not see (in namespaces): the course, outputs, inputs
+        from .catalog import course_root
+
+        self.hide = [Path(p).resolve() for p in (hide or [])] + [course_root()]
+        self.cgroup = ""
         self.root = Path(tempfile.mkdtemp(prefix="mathdl-"))
         self.work = self.root / "work"
         self.runtime = self.root / "runtime"
@@ -83,8 +199,9 @@ class Sandbox:
         here = Path(__file__).parent
         for name in RUNTIME_FILES:
             shutil.copyfile(here / name, self.runtime / name)
-        self.drop_uid = _nobody() if drop_privileges and _can_drop_privileges() else None
-        self.isolation = "process" + ("+nobody" if self.drop_uid is not None else "")
+        inside = self.isolation_mode.inside_root
+        self.drop_uid = _nobody() if drop_privileges and inside is None and _can_drop_privileges() else None
+        self.isolation = self.isolation_mode.name + ("+nobody" if self.drop_uid is not None else "")
         self.proc: subprocess.Popen | None = None
         self.starts = 0
         for name, src in (files or {}).items():
@@ -97,10 +214,17 @@ class Sandbox:
             raise ValueError(f"bad submission file name {name!r}")
         path = self.work / name
         path.write_bytes(data)
-        return str(path)
+        return self.inside(path)
 
     def path_of(self, name: str) -> str:
-        return str(self.work / name)
+        return self.inside(self.work / name)
+
+    def inside(self, path: Path) -> str:
+        """The path as the child sees it."""
+        inside = self.isolation_mode.inside_root
+        if inside is None:
+            return str(path)
+        return str(Path(inside) / Path(path).relative_to(self.root))
 
     # -- process lifecycle ------------------------------------------------
     def start(self) -> None:
@@ -111,8 +235,8 @@ class Sandbox:
         log = self.root / f"child-{self.starts}.log"
         config = {
             "rlimits": self.limits.rlimits(),
-            "log": str(log),
-            "student_roots": [str(self.work)],
+            "log": self.inside(log),
+            "student_roots": [self.inside(self.work)],
         }
         if self.drop_uid is not None:
             uid, gid = self.drop_uid
@@ -125,8 +249,8 @@ class Sandbox:
             os.chown(log, uid, gid)
         env = {
             "PATH": "/usr/bin:/bin",
-            "HOME": str(self.work),
-            "TMPDIR": str(self.work),
+            "HOME": self.inside(self.work),
+            "TMPDIR": self.inside(self.work),
             "LANG": "C.UTF-8",
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
@@ -135,8 +259,11 @@ class Sandbox:
             "VECLIB_MAXIMUM_THREADS": "1",
         }
         self.log_path = log
+        if self.isolation_mode.inside_root is not None and not self.cgroup:
+            self.cgroup = _make_cgroup()
+        argv = [sys.executable, "-I", "-B", self.inside(self.runtime / "child.py"), json.dumps(config)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(self.runtime / "child.py"), json.dumps(config)],
+            self.isolation_mode.command(self, argv, self.cgroup),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -177,6 +304,9 @@ class Sandbox:
 
     def close(self) -> None:
         self.kill()
+        if self.cgroup:
+            _remove_cgroup(self.cgroup)
+            self.cgroup = ""
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
@@ -371,6 +501,21 @@ def _reply_from(msg: dict) -> Reply:
         elapsed=float(elapsed) if isinstance(elapsed, (int, float)) else 0.0,
         detail=text("detail", 2000) or text("func", 200),
     )
+
+
+def _remove_cgroup(folder: str) -> None:
+    path = Path(folder)
+    for _ in range(50):  # the killed processes leave the cgroup asynchronously
+        try:
+            path.rmdir()
+            return
+        except OSError:
+            try:
+                for pid in (path / "cgroup.procs").read_text().split():
+                    os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
 
 
 def _can_drop_privileges() -> bool:
