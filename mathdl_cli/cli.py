@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from . import __version__
-from .commands import check, hint, list_, new, record, status, validate
+from .commands import check, grade, hint, list_, new, record, status, validate
 
 app = typer.Typer(
     name="mathdl",
@@ -25,7 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (list_, new, check, hint, status, validate, record):
+for module in (list_, new, check, hint, status, validate, record, grade):
     module.register(app)
 
 

@@ -144,12 +144,13 @@ class StudentProxy:
         module = self._state.module_path(self._chapter)
         sandbox: Sandbox = self._state.sandbox
         self._state.ensure_loaded(module)
-        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=exercise.timeout, errstate=self._errstate)
+        limit = self._state.timeout(exercise.timeout)
+        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate)
         if ctx is not None:
             if reply.stdout:
                 ctx.outputs.append(reply.stdout)
             ctx.warnings.extend(reply.warnings)
-        outcome = outcome_of(reply, info, self._chapter, exercise.timeout)
+        outcome = outcome_of(reply, info, self._chapter, limit)
         if outcome is not None:
             raise outcome
         where = _mutated_argument(spec, args, kwargs, reply.args_after)

@@ -33,7 +33,7 @@ def grader_files(course: Course, exercises: Iterable[Exercise]) -> list[Path]:
 def pytest_args(course: Course, files: list[Path]) -> list[str]:
     graders = course.graders_dir
     args = [str(f) for f in files]
-    args += ["-q", "--assert=plain", "-c", str(graders / "pytest.ini"), "--rootdir", str(graders), "--confcutdir", str(graders)]
+    args += ["-q", "--tb=native", "--assert=plain", "-c", str(graders / "pytest.ini"), "--rootdir", str(graders), "--confcutdir", str(graders)]
     for name in _UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
     return args
@@ -67,6 +67,8 @@ def run_checks(
     sandbox: Sandbox | None = None,
     limits: Limits | None = None,
     target: str = "",
+    time_budget: float | None = None,
+    hide: list[Path] | None = None,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
@@ -75,7 +77,7 @@ def run_checks(
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
-    sandbox = sandbox or Sandbox(limits=limits)
+    sandbox = sandbox or Sandbox(limits=limits, hide=hide)
     try:
         paths = {}
         for chapter, source in modules.items():
@@ -96,6 +98,7 @@ def run_checks(
             hidden_seed=hidden_seed,
             exercises={ex.id for ex in selected},
             case=case,
+            deadline=time.monotonic() + time_budget if time_budget else None,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
         if files:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -35,6 +36,7 @@ class GradingState:
     hidden_seed: Callable[[Exercise], int] | None = None
     exercises: set[str] | None = None  # exercise ids to grade (None: all)
     case: str | None = None
+    deadline: float | None = None  # time.monotonic() by which the whole submission must be done
     results: list[CheckResult] = field(default_factory=list)
     _references: dict[str, Any] = field(default_factory=dict)
     _recordings: dict[str, Recordings] = field(default_factory=dict)
@@ -46,6 +48,18 @@ class GradingState:
             raise ValueError(f"mode must be one of {MODES}")
 
     # -- the student's side ---------------------------------------------
+    def timeout(self, limit: float) -> float:
+        """Seconds a call may take: its own limit, or what is left of the submission's."""
+        if self.deadline is None:
+            return limit
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise StudentTimeout(
+                "the submission's total time limit was used up before this check could run",
+                {"kind": "timeout", "limit_seconds": 0.0},
+            )
+        return min(limit, left)
+
     def module_path(self, chapter: Chapter) -> str:
         path = self.modules.get(chapter.module)
         if path is None:
@@ -56,20 +70,21 @@ class GradingState:
         """Import a submission module once per child, so an import that hangs,
         crashes or exits is reported once and not retried by every check."""
         if module in self._broken:
-            raise self._broken[module]
+            known = self._broken[module]  # a fresh exception each time: re-raising one object grows its traceback
+            raise type(known)(known.message, dict(known.diagnostic), known.output)
         if self._loaded.get(module) == self.sandbox.starts and self.sandbox.proc is not None:
             return
-        reply = self.sandbox.call(module, "__mathdl_load__", [], {}, timeout=LOAD_TIMEOUT)
+        reply = self.sandbox.call(module, "__mathdl_load__", [], {}, timeout=self.timeout(LOAD_TIMEOUT))
         name = Path(module).name
         if reply.kind == "timeout":
             self._broken[module] = StudentTimeout(
                 f"importing {name} did not finish within {LOAD_TIMEOUT:g} s: is there a loop or a long computation at module level?",
                 {"kind": "timeout", "limit_seconds": LOAD_TIMEOUT},
             )
-            raise self._broken[module]
+            raise StudentTimeout(self._broken[module].message, dict(self._broken[module].diagnostic))
         if reply.kind in ("crashed", "protocol_error"):
             self._broken[module] = StudentError(f"importing {name} stopped the Python process: {reply.detail}", {"kind": "crash"})
-            raise self._broken[module]
+            raise StudentError(self._broken[module].message, {"kind": "crash"})
         # an import error is reported by the call itself (the child remembers it)
         self._loaded[module] = self.sandbox.starts
 

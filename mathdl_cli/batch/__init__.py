@@ -1,0 +1,1 @@
+"""Batch grading for instructors: submissions in, gradebook and feedback out."""

@@ -1,0 +1,249 @@
+"""Grade many submissions in parallel, resumably, and never lose a result.
+
+Each submission is graded by a worker process of the grader (trusted side),
+which runs the graders in instructor mode against one sandboxed child holding
+only that submission's files. Every finished submission is appended at once to
+``results.jsonl`` (one line, written with a single ``write`` on an O_APPEND file
+and fsynced), so a killed run loses nothing and a rerun grades only what is
+missing or changed. Outputs are rebuilt from ``results.jsonl`` at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..catalog import Chapter, Course, load_course
+from .submissions import Submission, load_files
+
+RESULTS = "results.jsonl"
+
+
+@dataclass
+class Options:
+    chapters: list[str]  # chapter modules to grade
+    secret: str
+    timeout: float = 300.0  # per submission, seconds of wall time
+    memory_mb: int = 2048
+    workers: int = 0
+    hide: list[str] = field(default_factory=list)  # folders children must not see
+
+    def key(self) -> str:
+        """What a stored result depends on besides the files (for resumption)."""
+        import hashlib
+
+        raw = json.dumps({"chapters": self.chapters, "secret": hashlib.sha256(self.secret.encode()).hexdigest()}, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def hidden_seed_for(secret: str, student: str):
+    from ..grading.state import stable_seed
+
+    return lambda exercise: stable_seed("mathdl-hidden", secret, student, exercise.id)
+
+
+def grade_submission(sub: Submission, options: Options) -> dict:
+    """Grade one submission (runs in a worker). Returns the JSON-lines record."""
+    from ..grading.session import run_checks
+    from ..results import CheckResult, ExerciseResult
+    from ..sandbox import Limits
+
+    t0 = time.perf_counter()
+    course = load_course()
+    chapters = [course.chapter(name) for name in options.chapters]
+    modules: dict[Chapter, bytes] = {ch: sub.files[ch.filename] for ch in chapters if ch.filename in sub.files}
+    exercises: list[ExerciseResult] = []
+    isolation = ""
+    if modules:
+        report = run_checks(
+            course,
+            modules,
+            mode="instructor",
+            hidden_seed=hidden_seed_for(options.secret, sub.student),
+            limits=Limits(memory_mb=options.memory_mb, cpu_seconds=int(options.timeout) + 5),
+            target=sub.student,
+            time_budget=options.timeout,
+            hide=[Path(p) for p in options.hide],
+        )
+        exercises = report.exercises
+        isolation = report.isolation
+    for ch in chapters:
+        if ch.filename in sub.files:
+            continue
+        for ex in ch.exercises:
+            exercises.append(
+                ExerciseResult(
+                    id=ex.id, chapter=ch.number, title=ex.title, points=ex.points,
+                    checks=[CheckResult(exercise=ex.id, name="submission file", case="0", visibility="public", weight=1.0,
+                                        status="error", message=f"{ch.filename} is missing from the submission")],
+                )
+            )
+    order = {ex.id: i for i, ex in enumerate(course.all_exercises())}
+    exercises.sort(key=lambda e: order.get(e.id, 0))
+    score = round(sum(e.score for e in exercises), 4)
+    max_score = round(sum(e.max_score for e in exercises), 4)
+    return {
+        "version": 1,
+        "student": sub.student,
+        "source": sub.source,
+        "fingerprint": sub.fingerprint(),
+        "options": options.key(),
+        "status": "passed" if exercises and all(e.status == "passed" for e in exercises) else "failed",
+        "score": score,
+        "max_score": max_score,
+        "isolation": isolation or "none (no file to run)",
+        "problems": list(sub.problems),
+        "exercises": [e.to_json() for e in exercises],
+        "elapsed": round(time.perf_counter() - t0, 3),
+        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def _failed_record(sub: Submission, options: Options, message: str) -> dict:
+    """Fail closed: a submission the grader could not grade gets zero, flagged."""
+    course = load_course()
+    exercises = []
+    for name in options.chapters:
+        ch = course.chapter(name)
+        for ex in ch.exercises:
+            exercises.append({
+                "id": ex.id, "chapter": ch.number, "title": ex.title, "status": "internal_error", "score": 0.0, "max_score": ex.points,
+                "checks": [{"name": "grading", "case": "0", "visibility": "public", "weight": 1.0, "status": "internal_error",
+                            "message": message, "rerun": "", "output": "", "warnings": [], "diagnostic": None, "duration": 0.0}],
+            })
+    return {
+        "version": 1, "student": sub.student, "source": sub.source, "fingerprint": sub.fingerprint(), "options": options.key(),
+        "status": "internal_error", "score": 0.0, "max_score": sum(e["max_score"] for e in exercises), "isolation": "",
+        "problems": list(sub.problems) + [message], "exercises": exercises, "elapsed": 0.0,
+        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def _worker(sub: Submission, options: Options) -> dict:
+    try:
+        return grade_submission(sub, options)
+    except Exception:  # never lose the submission: record the grader's failure
+        return _failed_record(sub, options, "internal grading error (regrade this submission): " + traceback.format_exc(limit=3)[-1500:])
+
+
+def read_results(out: Path) -> dict[str, dict]:
+    """The latest complete record per student; torn or foreign lines are skipped."""
+    latest: dict[str, dict] = {}
+    path = out / RESULTS
+    if not path.exists():
+        return latest
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get("student"), str):
+                latest[record["student"]] = record
+    return latest
+
+
+def append_result(out: Path, record: dict) -> None:
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(out / RESULTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class BatchSummary:
+    total: int
+    graded: int
+    reused: int
+    records: dict[str, dict]
+    elapsed: float
+
+
+def _repair_tail(out: Path) -> None:
+    """A run killed mid-write may leave a partial last line: end it, so the next
+    record starts on a line of its own (the partial line is then skipped)."""
+    path = out / RESULTS
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb+") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                fh.write(b"\n")
+
+
+def grade_all(
+    subs: list[Submission],
+    course: Course,
+    options: Options,
+    out: Path,
+    on_done: Callable[[Submission, dict, bool], None] | None = None,
+) -> BatchSummary:
+    """Grade every submission not already graded with the same files and options."""
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    _repair_tail(out)
+    previous = read_results(out)
+    todo: list[Submission] = []
+    reused = 0
+    for sub in subs:
+        load_files(sub, course)
+        old = previous.get(sub.student)
+        if old and old.get("fingerprint") == sub.fingerprint() and old.get("options") == options.key() and old.get("status") != "internal_error":
+            reused += 1
+            if on_done:
+                on_done(sub, old, True)
+        else:
+            todo.append(sub)
+    workers = options.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, len(todo) or 1))
+    pending = list(reversed(todo))
+    attempts: dict[str, int] = {}
+    graded = 0
+    while pending:
+        with _pool(workers) as pool:
+            running: dict[Future, Submission] = {}
+            broken = False
+            while (pending or running) and not broken:
+                while pending and len(running) < workers * 2:
+                    sub = pending.pop()
+                    running[pool.submit(_worker, sub, options)] = sub
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    sub = running.pop(fut)
+                    try:
+                        record = fut.result()
+                    except BrokenProcessPool:
+                        # a worker died (killed by something, or out of memory): every
+                        # submission in flight is retried once in a fresh pool
+                        broken = True
+                        attempts[sub.student] = attempts.get(sub.student, 0) + 1
+                        if attempts[sub.student] < 2:
+                            pending.append(sub)
+                            continue
+                        record = _failed_record(sub, options, "the grading worker died twice while grading this submission")
+                    except Exception as exc:  # noqa: BLE001
+                        record = _failed_record(sub, options, f"internal grading error: {type(exc).__name__}: {exc}")
+                    append_result(out, record)
+                    graded += 1
+                    if on_done:
+                        on_done(sub, record, False)
+            if broken:
+                pending.extend(running.values())
+    return BatchSummary(total=len(subs), graded=graded, reused=reused, records=read_results(out), elapsed=time.perf_counter() - t0)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
