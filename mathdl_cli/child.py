@@ -215,7 +215,7 @@ class Server:
                 frames.append([os.path.basename(fr.filename), fr.lineno or 0, fr.name, (fr.line or "").strip()])
         if extracted and (not frames or frames[-1][1] != extracted[-1].lineno):
             last = extracted[-1]
-            if not any(os.path.realpath(last.filename).startswith(r + os.sep) for r in self.roots):
+            if not last.filename.startswith("<frozen") and not any(os.path.realpath(last.filename).startswith(r + os.sep) for r in self.roots):
                 frames.append(["(library) " + os.path.basename(last.filename), last.lineno or 0, last.name, (last.line or "").strip()])
         if isinstance(exc, SyntaxError) and exc.filename:
             frames.append([os.path.basename(exc.filename), exc.lineno or 0, "<module>", (exc.text or "").strip()])

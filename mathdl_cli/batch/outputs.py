@@ -108,8 +108,8 @@ def gradescope_json(rec: dict) -> dict:
                 message = message.splitlines()[0]
             tests.append({
                 "name": f"{ex['id']} case {c.get('case')}: {c.get('name', '')}",
-                "score": round(share if c.get("status") == "passed" else 0.0, 4),
-                "max_score": round(share, 4),
+                "score": share if c.get("status") == "passed" else 0.0,
+                "max_score": share,
                 "status": "passed" if c.get("status") == "passed" else "failed",
                 "output": message,
                 "visibility": "after_published" if hidden else "visible",

@@ -144,8 +144,10 @@ class StudentProxy:
         module = self._state.module_path(self._chapter)
         sandbox: Sandbox = self._state.sandbox
         self._state.ensure_loaded(module)
-        limit = self._state.timeout(exercise.timeout)
+        limit = self._state.timeout(exercise.timeout, spec.name)
         reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate)
+        if reply.kind == "timeout":
+            self._state.hung.add(spec.name)
         if ctx is not None:
             if reply.stdout:
                 ctx.outputs.append(reply.stdout)

@@ -18,6 +18,7 @@ from .proxies import LOAD_TIMEOUT, LiveReference, RecordedReference
 from .recording import Recordings
 
 MODES = ("student", "instructor", "record")
+HUNG_GRACE = 1.0
 
 
 def stable_seed(*parts: Any) -> int:
@@ -42,14 +43,19 @@ class GradingState:
     _recordings: dict[str, Recordings] = field(default_factory=dict)
     _loaded: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, CheckOutcome] = field(default_factory=dict)
+    hung: set[str] = field(default_factory=set)  # functions that already timed out once
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
 
     # -- the student's side ---------------------------------------------
-    def timeout(self, limit: float) -> float:
-        """Seconds a call may take: its own limit, or what is left of the submission's."""
+    def timeout(self, limit: float, func: str | None = None) -> float:
+        """Seconds a call may take: its own limit, or what is left of the submission's.
+        A function that already timed out gets HUNG_GRACE seconds on its other
+        cases, so one infinite loop cannot use up the time of the other exercises."""
+        if func is not None and func in self.hung:
+            limit = min(limit, HUNG_GRACE)
         if self.deadline is None:
             return limit
         left = self.deadline - time.monotonic()
