@@ -85,10 +85,8 @@ class _CappedText:
         return out
 
 
-def main() -> None:
-    import json
-
-    limits = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+def _run_child(limits: dict) -> None:
+    """Serve requests on fd 0 and reply on fd 1, with the limits applied."""
     here = os.path.dirname(os.path.abspath(__file__))
     # protocol pipes: move them off fds 0/1 so student prints cannot corrupt them
     rfd = os.dup(0)
@@ -100,13 +98,28 @@ def main() -> None:
     os.dup2(log, 2)
     sys.stdin = open(os.devnull)
     _apply_limits(limits)
-    sys.path.insert(0, here)
+    if here not in sys.path:
+        sys.path.insert(0, here)
 
     import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
     import wire
 
     _drop_privileges(limits)
     Server(rfd, wfd, wire, limits).serve()
+
+
+def main() -> None:
+    import json
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:  # python -I does not put the script's folder on the path
+        sys.path.insert(0, here)
+    if len(sys.argv) > 2 and sys.argv[1] == "--zygote":
+        from zygote import serve_zygote
+
+        serve_zygote(int(sys.argv[2]), _run_child)
+        return
+    _run_child(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
 
 
 def _callback_id(func) -> int:

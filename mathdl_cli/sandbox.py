@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from . import wire
 
-RUNTIME_FILES = ("child.py", "wire.py")
+RUNTIME_FILES = ("child.py", "wire.py", "zygote.py")
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 INSIDE_ROOT = "/mnt"  # where the sandbox folder appears inside a mount namespace
 MAX_PROCESSES = 64
@@ -99,7 +99,11 @@ def probe_isolation() -> Isolation:
     if _probed is not None:
         return _probed
     choice: Isolation = Isolation()
-    if os.environ.get("MATHDL_ISOLATION", "auto") != "process" and sys.platform.startswith("linux"):
+    wanted = os.environ.get("MATHDL_ISOLATION", "auto")
+    if wanted == "namespaces":  # already probed by the parent process
+        _probed = Namespaces(as_root=os.geteuid() == 0)
+        return _probed
+    if wanted != "process" and sys.platform.startswith("linux"):
         if shutil.which("unshare") and shutil.which("setpriv"):
             candidate = Namespaces(as_root=os.geteuid() == 0)
             probe_root = Path(tempfile.mkdtemp(prefix="mathdl-probe-"))
@@ -116,6 +120,135 @@ def probe_isolation() -> Isolation:
                 shutil.rmtree(probe_root, ignore_errors=True)
     _probed = choice
     return choice
+
+
+def _child_env(home: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "VECLIB_MAXIMUM_THREADS": "1",
+    }
+
+
+class Zygote:
+    """A pre-started clean interpreter (numpy imported) that forks children.
+
+    Used for batch grading, where starting Python and importing numpy for every
+    submission would dominate the cost. See :mod:`mathdl_cli.zygote`.
+    """
+
+    def __init__(self) -> None:
+        import socket
+
+        self.dir = Path(tempfile.mkdtemp(prefix="mathdl-zygote-"))
+        here = Path(__file__).parent
+        for name in RUNTIME_FILES:
+            shutil.copyfile(here / name, self.dir / name)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock = ours
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.dir,
+            env=_child_env(str(self.dir)),
+            start_new_session=True,
+        )
+        theirs.close()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, config: dict, timeout: float = 10.0) -> "_ZygoteChild":
+        import socket
+
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        try:
+            socket.send_fds(self.sock, [json.dumps(config).encode()], [req_r, resp_w])
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        child = _ZygoteChild(req_w, resp_r)
+        deadline = time.monotonic() + timeout
+        header = b""
+        while len(header) < 8:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([resp_r], [], [], max(left, 0))
+            chunk = os.read(resp_r, 8 - len(header)) if ready else b""
+            if not chunk:
+                child.close_pipes()
+                raise OSError("the zygote did not start a child")
+            header += chunk
+        (child.pid,) = struct.unpack("<Q", header)
+        return child
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class _ZygoteChild:
+    """The part of the Popen interface that Sandbox uses, for a zygote's fork."""
+
+    def __init__(self, req_w: int, resp_r: int):
+        self.pid = 0
+        self.stdin = os.fdopen(req_w, "wb", buffering=0)
+        self.stdout = os.fdopen(resp_r, "rb", buffering=0)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -signal.SIGKILL
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        deadline = time.monotonic() + (timeout if timeout is not None else 5.0)
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.returncode
+
+    def close_pipes(self) -> None:
+        for stream in (self.stdin, self.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+_zygote: Zygote | None = None
+
+
+def shared_zygote() -> Zygote:
+    """This process's zygote, started on first use and restarted if it died."""
+    global _zygote
+    if _zygote is None or not _zygote.alive():
+        _zygote = Zygote()
+    return _zygote
 
 
 def _make_cgroup() -> str:
@@ -183,6 +316,7 @@ class Sandbox:
         drop_privileges: bool = True,
         isolation: Isolation | None = None,
         hide: list[Path] | None = None,
+        zygote: bool = False,
     ):
         self.limits = limits or Limits()
         self.isolation_mode = isolation or probe_isolation()
@@ -191,6 +325,7 @@ class Sandbox:
 
         self.hide = [Path(p).resolve() for p in (hide or [])] + [course_root()]
         self.cgroup = ""
+        self.use_zygote = zygote
         self.root = Path(tempfile.mkdtemp(prefix="mathdl-"))
         self.work = self.root / "work"
         self.runtime = self.root / "runtime"
@@ -247,20 +382,12 @@ class Sandbox:
                 os.chown(path, uid, gid)
             log.touch()
             os.chown(log, uid, gid)
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": self.inside(self.work),
-            "TMPDIR": self.inside(self.work),
-            "LANG": "C.UTF-8",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "NUMEXPR_NUM_THREADS": "1",
-            "VECLIB_MAXIMUM_THREADS": "1",
-        }
+        env = _child_env(self.inside(self.work))
         self.log_path = log
         if self.isolation_mode.inside_root is not None and not self.cgroup:
             self.cgroup = _make_cgroup()
+        if self.use_zygote and self._start_from_zygote(config, env):
+            return
         argv = [sys.executable, "-I", "-B", self.inside(self.runtime / "child.py"), json.dumps(config)]
         self.proc = subprocess.Popen(
             self.isolation_mode.command(self, argv, self.cgroup),
@@ -272,6 +399,23 @@ class Sandbox:
             start_new_session=True,
             close_fds=True,
         )
+
+    def _start_from_zygote(self, config: dict, env: dict) -> bool:
+        spawn = dict(config, env=env, cwd=self.inside(self.work))
+        if isinstance(self.isolation_mode, Namespaces):
+            spawn["namespaces"] = {"root": str(self.root), "hide": [str(p) for p in self.hide], "as_root": self.isolation_mode.as_root}
+        try:
+            child = shared_zygote().spawn(spawn)
+        except OSError:
+            self.use_zygote = False  # fall back to starting Python from scratch
+            return False
+        if self.cgroup:
+            try:
+                Path(self.cgroup, "cgroup.procs").write_text(str(child.pid))
+            except OSError:
+                pass
+        self.proc = child  # type: ignore[assignment]
+        return True
 
     def kill(self) -> None:
         proc = self.proc
@@ -357,6 +501,11 @@ class Sandbox:
                 if msg["kind"] == "callback":
                     self._answer_callback(msg, callables, deadline)
                     continue
+                if msg["kind"] == "exited":  # reported by a zygote's intermediate process
+                    status = msg.get("status")
+                    self.kill()
+                    self.last_returncode = status if isinstance(status, int) else None
+                    return Reply("crashed", detail=self._crash_detail())
                 return _reply_from(msg)
         except _Timeout:
             self.kill()

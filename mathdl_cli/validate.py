@@ -104,7 +104,7 @@ def _failures(report: Report) -> dict[str, list[str]]:
 def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_progress=None) -> list[ExerciseVerdict]:
     verdicts = {ex.id: ExerciseVerdict(ex.id) for ex in chapter.exercises}
     ref = reference_source(course, chapter).encode()
-    with Sandbox() as sandbox:
+    with Sandbox(zygote=True) as sandbox:
         for seed in seeds:
             hidden = lambda ex, s=seed: stable_seed("validate", s, ex.id)  # noqa: E731
             report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox)

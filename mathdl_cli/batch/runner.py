@@ -71,6 +71,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
             target=sub.student,
             time_budget=options.timeout,
             hide=[Path(p) for p in options.hide],
+            zygote=True,
         )
         exercises = report.exercises
         isolation = report.isolation
@@ -203,6 +204,9 @@ def grade_all(
                 on_done(sub, old, True)
         else:
             todo.append(sub)
+    from ..sandbox import probe_isolation
+
+    os.environ["MATHDL_ISOLATION"] = probe_isolation().name  # probed once, here, for every worker
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo) or 1))
     pending = list(reversed(todo))

@@ -69,6 +69,7 @@ def run_checks(
     target: str = "",
     time_budget: float | None = None,
     hide: list[Path] | None = None,
+    zygote: bool = False,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
@@ -77,7 +78,7 @@ def run_checks(
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
-    sandbox = sandbox or Sandbox(limits=limits, hide=hide)
+    sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote)
     try:
         paths = {}
         for chapter, source in modules.items():
