@@ -1,5 +1,7 @@
 """The child process: results, errors, timeouts, crashes and limits, for real."""
 
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -57,9 +59,9 @@ def bump(x):
 '''
 
 
-@pytest.fixture(scope="module")
-def box():
-    with Sandbox(limits=Limits(memory_mb=1024)) as sb:
+@pytest.fixture(scope="module", params=[False, True], ids=["fresh-python", "zygote"])
+def box(request):
+    with Sandbox(limits=Limits(memory_mb=1024), zygote=request.param) as sb:
         path = sb.add_file("student.py", STUDENT.encode())
         yield sb, path
 
@@ -152,3 +154,51 @@ def test_import_error_is_reported_per_module():
         reply = sb.call(bad, "f", [], {}, timeout=10)
         assert reply.kind == "import_error" and reply.type == "SyntaxError"
         assert sb.call(good, "f", [], {}, timeout=10).value == 1.0
+
+
+ESCAPE = """
+import os, socket, subprocess
+
+def probe(course_root):
+    out = {"course_visible": os.path.exists(os.path.join(course_root, "solutions_private"))}
+    s = socket.socket()
+    s.settimeout(1)
+    out["network"] = s.connect_ex(("1.1.1.1", 80)) == 0
+    try:
+        open("/usr/mathdl-probe", "w")
+        out["wrote_usr"] = True
+    except OSError:
+        out["wrote_usr"] = False
+    forks = 0
+    for _ in range(200):
+        try:
+            if os.fork() == 0:
+                os.execvp("sleep", ["sleep", "600", "mathdl-escape-probe"])
+            forks += 1
+        except OSError:
+            break
+    out["forks"] = forks
+    out["visible_pids"] = len([p for p in os.listdir("/proc") if p.isdigit()])
+    return out
+"""
+
+
+@pytest.mark.parametrize("zygote", [False, True], ids=["fresh-python", "zygote"])
+def test_namespace_isolation_when_available(zygote):
+    from mathdl_cli.catalog import course_root
+    from mathdl_cli.sandbox import probe_isolation
+
+    with Sandbox(zygote=zygote) as sb:
+        path = sb.add_file("escape.py", ESCAPE.encode())
+        reply = sb.call(path, "probe", [str(course_root())], {}, timeout=60)
+        mode = sb.isolation
+    assert reply.kind == "return", reply.message
+    facts = reply.value
+    leftovers = subprocess.run(["pgrep", "-f", "mathdl-escape-probe"], capture_output=True, text=True).stdout.split()
+    assert leftovers == []  # the whole process tree is gone
+    if probe_isolation().name == "namespaces":
+        assert mode == "namespaces"
+        assert facts == {**facts, "course_visible": False, "network": False, "wrote_usr": False}
+        assert facts["forks"] < 100  # the pids cgroup (or rlimit) stops a fork loop
+    else:  # a plain process: the report must say so
+        assert mode.startswith("process")
