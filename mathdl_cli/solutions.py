@@ -44,13 +44,23 @@ def reference_path(course: Course, chapter: Chapter) -> Path:
     return course.solutions_dir / chapter.filename
 
 
+def join_sources(*parts: str) -> str:
+    """Concatenate module sources, hoisting ``from __future__`` imports to the
+    top, where Python requires them."""
+    future, body = [], []
+    for part in parts:
+        for line in part.splitlines():
+            (future if line.startswith("from __future__ import") else body).append(line)
+        body.append("")
+    return "\n".join(dict.fromkeys(future)) + ("\n" if future else "") + "\n".join(body)
+
+
 def reference_source(course: Course, chapter: Chapter) -> str:
     """Provided helpers followed by the reference implementation."""
     path = reference_path(course, chapter)
     if not path.exists():
         raise MissingSolutions(f"no reference module {path}")
-    parts = [chapter.provided, path.read_text()]
-    return "\n\n".join(p for p in parts if p.strip())
+    return join_sources(chapter.provided, path.read_text())
 
 
 def mutants(course: Course, chapter: Chapter) -> list[Mutant]:
@@ -64,7 +74,7 @@ def mutants(course: Course, chapter: Chapter) -> list[Mutant]:
 
 
 def mutant_source(course: Course, mutant: Mutant) -> str:
-    return reference_source(course, mutant.chapter) + "\n\n# ---- mutant: " + mutant.id + "\n" + mutant.path.read_text()
+    return join_sources(reference_source(course, mutant.chapter), "# ---- mutant: " + mutant.id, mutant.path.read_text())
 
 
 def load_module(name: str, source: str, filename: str = "<reference>") -> types.ModuleType:

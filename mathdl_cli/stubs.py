@@ -45,7 +45,7 @@ def stub_source(chapter: Chapter) -> str:
         "",
     ]
     lines += chapter.imports
-    provided = chapter.provided.strip()
+    provided = "\n".join(line for line in chapter.provided.splitlines() if not line.startswith("from __future__")).strip()
     if provided:
         lines += ["", "", RULE, "# Provided helpers (already implemented; you may use them)", RULE, "", provided]
     for ex in chapter.exercises:

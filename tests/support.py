@@ -6,7 +6,7 @@ from mathdl_cli.catalog import load_course
 from mathdl_cli.grading.session import run_checks
 from mathdl_cli.grading.state import stable_seed
 from mathdl_cli.results import Report
-from mathdl_cli.solutions import load_reference, mutant_source, mutants, reference_source
+from mathdl_cli.solutions import join_sources, load_reference, mutant_source, mutants, reference_source
 from mathdl_cli.stubs import stub_source
 
 course = load_course()
@@ -34,7 +34,7 @@ def grade(chapter_name: str, source: str, *, exercises=None, mode: str = "instru
 def with_replaced(chapter_name: str, extra_source: str) -> str:
     """The reference with some functions redefined (an alternative implementation)."""
     ch = course.chapter(chapter_name)
-    return reference_source(course, ch) + "\n\n" + extra_source
+    return join_sources(reference_source(course, ch), extra_source)
 
 
 def failures(report: Report) -> list[str]:

@@ -65,12 +65,16 @@ def _path_text(path: list) -> str:
     return "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in path)
 
 
-def compare(got: Any, want: Any, tol: Tol, *, names: Any = None, public: bool = True) -> dict | None:
-    """Return None when ``got`` matches ``want``, else the first diagnostic."""
+def compare(got: Any, want: Any, tol: Tol | None, *, names: Any = None, public: bool = True) -> dict | None:
+    """Return None when ``got`` matches ``want``, else the first diagnostic.
+
+    ``tol=None`` checks everything but the values (structure, types, shapes,
+    dtypes, finiteness).
+    """
     return _walk(got, want, tol, [], names, public)
 
 
-def _walk(got: Any, want: Any, tol: Tol, path: list, names: Any, public: bool) -> dict | None:
+def _walk(got: Any, want: Any, tol: Tol | None, path: list, names: Any, public: bool) -> dict | None:
     where = _path_text(path)
     qty = _name(names, path, f"the result{where}")
     base = {"quantity": qty, "path": where or "(whole result)"}
@@ -99,13 +103,13 @@ def _walk(got: Any, want: Any, tol: Tol, path: list, names: Any, public: bool) -
     if isinstance(want, np.ndarray):
         return _compare_array(got, want, tol, base, public)
     if isinstance(want, bool) or want is None or isinstance(want, str):
-        if type(got) is not type(want) or got != want:
+        if type(got) is not type(want) or (tol is not None and got != want):
             return {**base, "kind": "value", "expected": repr(want) if public else "(hidden)", "got": repr(got)[:200] if public else _kind(got)}
         return None
     if isinstance(want, numbers.Integral):
         if not isinstance(got, numbers.Integral) or isinstance(got, bool):
             return {**base, "kind": "type", "expected": "int", "got": _kind(got)}
-        if int(got) != int(want):
+        if tol is not None and int(got) != int(want):
             return {**base, "kind": "value", "expected": int(want) if public else "(hidden)", "got": int(got)}
         return None
     if isinstance(want, numbers.Real):
@@ -117,7 +121,7 @@ def _walk(got: Any, want: Any, tol: Tol, path: list, names: Any, public: bool) -
     raise TypeError(f"cannot compare against expected value of type {type(want).__name__}")
 
 
-def _compare_array(got: Any, want: np.ndarray, tol: Tol, base: dict, public: bool, scalar: bool = False) -> dict | None:
+def _compare_array(got: Any, want: np.ndarray, tol: Tol | None, base: dict, public: bool, scalar: bool = False) -> dict | None:
     if not scalar:
         if not isinstance(got, np.ndarray):
             return {**base, "kind": "type", "expected": f"array of shape {tuple(want.shape)}", "got": _kind(got)}
@@ -142,6 +146,8 @@ def _compare_array(got: Any, want: np.ndarray, tol: Tol, base: dict, public: boo
         n_nan = int(np.isnan(g).sum())
         n_inf = int(np.isinf(g).sum())
         return {**base, "kind": "nan", "n_nan": n_nan, "n_inf": n_inf, "first_index": _index(idx, shape), "n_total": n_total}
+    if tol is None:
+        return None
     if want.dtype.kind in "iub" and not scalar:
         mism = (g != w) | (g_bad != w_bad)
         if np.any(mism):

@@ -129,7 +129,9 @@ class StudentProxy:
 
     @contextlib.contextmanager
     def errstate(self, mode: str = "raise") -> Iterator[None]:
-        """Run calls under ``numpy.errstate(all=mode)`` in the child."""
+        """Run calls under ``numpy.errstate(all=mode, under="ignore")`` in the child:
+        with "raise", an overflow, a division by zero or an invalid operation
+        is an error; underflow to zero is allowed."""
         old, self._errstate = self._errstate, mode
         try:
             yield
