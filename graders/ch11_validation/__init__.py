@@ -1,0 +1,1 @@
+"""Graders for chapter 11: training, validation and testing."""

@@ -1,0 +1,81 @@
+"""Grader for ch11.early_stopping: literal answers for hand-built curves
+(worked out by hand from the rule in the docstring), then random curves
+against the reference together with properties of the answer."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+
+from ._helpers import CASES
+
+
+def _pair(got):
+    """The result is a pair of ints (expect.like would compare int values, so check by hand)."""
+    ok = isinstance(got, (tuple, list)) and len(got) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in got)
+    expect.that(ok, "early_stopping must return a tuple (best_epoch, stop_epoch) of two Python ints", quantity="the result", detail=f"got {got!r}"[:200])
+    return tuple(got)
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[c[0].replace(" ", "-") for c in CASES])
+def test_hand_built(student, case):
+    """hand-built curve"""
+    name, losses, patience, min_delta, want = CASES[case]
+    got = _pair(student.early_stopping(np.array(losses), patience, min_delta))
+    expect.that(
+        tuple(got) == want,
+        f"on the curve '{name}' the answer is {want}",
+        quantity="(best_epoch, stop_epoch)",
+        detail=f"val_losses = {losses}, patience = {patience}, min_delta = {min_delta}: got {tuple(got)}",
+    )
+
+
+def _curve(rng, T, ties):
+    """A validation curve that falls, flattens and rises, with noise."""
+    t = np.arange(T)
+    trend = 1.0 / (1.0 + 0.3 * t) + 0.002 * t
+    noisy = trend + float(rng.uniform(0.0, 0.05)) * rng.standard_normal(T)
+    return np.round(noisy, 1) if ties else noisy
+
+
+def _properties(losses, patience, min_delta, got):
+    best, stop = got
+    T = len(losses)
+    expect.that(0 <= best <= stop <= T - 1, "0 ≤ best_epoch ≤ stop_epoch ≤ T - 1", quantity="(best_epoch, stop_epoch)", detail=f"got {got} with T = {T}")
+    if stop < T - 1:
+        expect.that(
+            stop - best == max(patience, 1),
+            "training stops exactly max(patience, 1) epochs after the last improvement",
+            quantity="stop_epoch",
+            detail=f"patience {patience}, best_epoch {best}, stop_epoch {stop}",
+        )
+    earlier = losses[: best + 1]
+    expect.that(
+        losses[best] <= earlier.min(),
+        "the best epoch has the lowest loss of all epochs up to it",
+        quantity="best_epoch",
+        detail=f"loss at best_epoch {best} is {losses[best]:.6g}, but an earlier epoch has {earlier.min():.6g}",
+    )
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(3)
+@pytest.mark.parametrize("trial", range(4))
+def test_hidden_random(student, ref, rng, trial):
+    """random noisy curves, patience 0..6, min_delta 0 or small, with and without exact ties"""
+    T = int(rng.integers(1, 40))
+    losses = _curve(rng, T, ties=trial % 2 == 1)
+    patience = int(rng.integers(0, 7))
+    min_delta = 0.0 if trial < 2 else float(rng.uniform(0.0, 0.05))
+    got = student.early_stopping(losses, patience, min_delta)
+    expect.equal(got, ref.early_stopping(losses, patience, min_delta))
+    _properties(losses, patience, min_delta, got)
+
+
+@pytest.mark.hidden
+def test_hidden_plateau(student, ref, rng):
+    """a long exact plateau after a drop"""
+    k = int(rng.integers(2, 6))
+    losses = np.concatenate([np.linspace(2.0, 1.0, k), np.ones(12)])
+    for patience in (0, 1, 4):
+        expect.equal(student.early_stopping(losses, patience), ref.early_stopping(losses, patience))

@@ -1,0 +1,7 @@
+"""Squares the mean bias, (mean_x (f̄ - f))², so errors of opposite signs cancel."""
+
+
+def bias_variance(preds, f_true, noise_var):
+    bias2 = float(np.mean(preds.mean(axis=0) - f_true) ** 2)
+    variance = float(np.mean(np.var(preds, axis=0)))
+    return {"bias2": bias2, "variance": variance, "expected_mse": bias2 + variance + noise_var}

@@ -1,0 +1,14 @@
+"""best lowered by every smaller loss, even one that is not an improvement by min_delta."""
+
+
+def early_stopping(val_losses, patience, min_delta=0.0):
+    best, best_epoch, waited = val_losses[0], 0, 0
+    for t in range(1, len(val_losses)):
+        if val_losses[t] < best - min_delta:
+            best_epoch, waited = t, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, t
+        best = min(best, val_losses[t])
+    return best_epoch, len(val_losses) - 1

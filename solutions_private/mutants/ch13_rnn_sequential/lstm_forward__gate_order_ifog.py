@@ -1,0 +1,14 @@
+"""Gate blocks read in the order i, f, o, g instead of torch's i, f, g, o."""
+
+
+def lstm_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    n = h0.shape[1]
+    H_seq = np.empty((X.shape[0], X.shape[1], n))
+    h, c = h0, c0
+    for t in range(X.shape[0]):
+        z = X[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh
+        i, f, o, g = _sigmoid(z[:, :n]), _sigmoid(z[:, n:2 * n]), _sigmoid(z[:, 2 * n:3 * n]), np.tanh(z[:, 3 * n:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        H_seq[t] = h
+    return H_seq, h, c
