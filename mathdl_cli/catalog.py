@@ -116,10 +116,17 @@ class Chapter:
         return next((ex for ex in self.exercises if ex.function(func)), None)
 
 
+FOLDER_RE = re.compile(r"^ch(\d{2})_([a-z][a-z0-9_]*)$")
+
+
 @dataclass(eq=False)
 class Course:
+    """The chapters of a course. A chapter's YAML is read when it is first
+    needed, so checking one chapter never parses (or trips over) the others."""
+
     root: Path
-    chapters: list[Chapter]
+    folders: dict[int, Path]  # chapter number -> exercises/chNN_<slug>
+    _loaded: dict[int, Chapter] = field(default_factory=dict)
 
     @property
     def exercises_dir(self) -> Path:
@@ -137,14 +144,29 @@ class Course:
     def has_solutions(self) -> bool:
         return self.solutions_dir.is_dir()
 
+    def load(self, number: int) -> Chapter:
+        chapter = self._loaded.get(number)
+        if chapter is None:
+            chapter = self._loaded[number] = load_chapter(self.folders[number] / "chapter.yaml")
+        return chapter
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return [self.load(n) for n in sorted(self.folders)]
+
+    def module_names(self) -> dict[int, str]:
+        """Chapter number -> workbook module name, without reading any YAML."""
+        return {n: folder.name for n, folder in sorted(self.folders.items())}
+
     def chapter(self, name: str | int) -> Chapter:
         """Resolve ``ch6``, ``ch06``, ``6`` or a slug such as ``backprop``."""
         text = str(name).strip().lower()
         m = re.fullmatch(r"(?:ch(?:apter)?)?0*(\d+)", text)
-        for ch in self.chapters:
-            if (m and int(m.group(1)) == ch.number) or text in (ch.slug, ch.module):
-                return ch
-        known = ", ".join(f"{c.short} ({c.slug})" for c in self.chapters)
+        for number, folder in sorted(self.folders.items()):
+            slug = FOLDER_RE.match(folder.name).group(2)
+            if (m and int(m.group(1)) == number) or text in (slug, folder.name):
+                return self.load(number)
+        known = ", ".join(f"ch{n} ({FOLDER_RE.match(f.name).group(2)})" for n, f in sorted(self.folders.items()))
         raise LookupFailed(f"unknown chapter {name!r}. Chapters: {known}. Run `mathdl list` to see them all.")
 
     def exercise(self, name: str, chapter: Chapter | None = None) -> Exercise:
@@ -189,14 +211,16 @@ def load_course(root: Path | None = None) -> Course:
     exdir = root / "exercises"
     if not exdir.is_dir():
         raise CatalogError(f"no exercises/ folder in {root} (set MATHDL_COURSE to a course folder)")
-    chapters = [load_chapter(path) for path in sorted(exdir.glob("ch*/chapter.yaml"))]
-    chapters.sort(key=lambda c: c.number)
-    seen: dict[int, Path] = {}
-    for ch in chapters:
-        if ch.number in seen:
-            raise CatalogError(f"{ch.directory / 'chapter.yaml'}: chapter {ch.number} is also defined in {seen[ch.number]}")
-        seen[ch.number] = ch.directory / "chapter.yaml"
-    return Course(root=root, chapters=chapters)
+    folders: dict[int, Path] = {}
+    for path in sorted(exdir.glob("ch*/chapter.yaml")):
+        m = FOLDER_RE.match(path.parent.name)
+        if not m:
+            raise CatalogError(f"{path}: the folder must be named chNN_<slug> (two digits, a lowercase slug)")
+        number = int(m.group(1))
+        if number in folders:
+            raise CatalogError(f"{path}: chapter {number} is also in {folders[number] / 'chapter.yaml'}")
+        folders[number] = path.parent
+    return Course(root=root, folders=folders)
 
 
 def _yaml_load(path: Path) -> Any:

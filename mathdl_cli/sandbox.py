@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import wire
 
 RUNTIME_FILES = ("child.py", "wire.py", "zygote.py")
 MAX_REPLY_BYTES = 512 * 1024 * 1024
@@ -476,6 +475,8 @@ class Sandbox:
         stand-in that calls back here. The whole call, callbacks included, must
         finish within ``timeout`` seconds of wall time.
         """
+        from . import wire  # imported here: creating and starting a sandbox must not wait for numpy
+
         callables: list[Callable] = []
 
         def register(fn: Callable) -> int:
@@ -515,6 +516,8 @@ class Sandbox:
             return Reply("crashed", detail=self._crash_detail())
 
     def _answer_callback(self, msg: dict, callables: list[Callable], deadline: float) -> None:
+        from . import wire
+
         ident = msg.get("id")
         result: dict[str, Any] = {"op": "callback_result", "value": None, "error": None}
         if not isinstance(ident, int) or not 0 <= ident < len(callables):
@@ -557,6 +560,8 @@ class Sandbox:
 
     # -- framing ---------------------------------------------------------
     def _send(self, payload: bytes, deadline: float) -> None:
+        from . import wire
+
         proc = self.proc
         if proc is None or proc.stdin is None:
             raise _ChildGone

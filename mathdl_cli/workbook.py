@@ -51,7 +51,7 @@ def scaffold(chapter: Chapter, folder: Path, force: bool = False) -> Scaffold:
 
 def modules_in(course: Course, folder: Path) -> list[Chapter]:
     """Chapters whose module exists in the workbook, in chapter order."""
-    return [ch for ch in course.chapters if (folder / ch.filename).is_file()]
+    return [course.load(n) for n, name in course.module_names().items() if (folder / f"{name}.py").is_file()]
 
 
 def _state_file(folder: Path, name: str) -> Path:

@@ -45,14 +45,22 @@ def check_command(
     if case is not None:
         case = case.strip().lower()
 
-    from ..grading.session import run_checks
+    from ..sandbox import Sandbox
 
-    modules = {ch: (dir / ch.filename) for ch in chapters}
+    # start the child first: its Python start-up overlaps with our imports of numpy and pytest
+    sandbox = Sandbox()
+    placed = {ch.module: sandbox.add_file(ch.filename, (dir / ch.filename).read_bytes()) for ch in chapters}
+    sandbox.start()
     try:
-        report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=str(dir.resolve()))
+        from ..grading.session import run_checks
+
+        modules = {ch: (dir / ch.filename) for ch in chapters}
+        report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=str(dir.resolve()), sandbox=sandbox, placed=placed)
     except RuntimeError as exc:
         err.print(f"[bold magenta]internal error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
+    finally:
+        sandbox.close()
     if case is not None and not any(ex.checks and ex.checks[0].status != "internal_error" for ex in report.exercises):
         raise fail(f"{selected[0].id} has no public case {case!r}", f"mathdl check {chapters[0].short} {selected[0].short}   (lists the cases)")
     if seed != 0:

@@ -70,18 +70,23 @@ def run_checks(
     time_budget: float | None = None,
     hide: list[Path] | None = None,
     zygote: bool = False,
+    placed: dict[str, str] | None = None,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
     ``exercises`` defaults to every exercise of the given chapters. A sandbox
     passed in is reused (and left open); otherwise one is made and closed.
+    ``placed`` maps chapter modules to files already in that sandbox (the
+    caller started the child early); their ``modules`` entries are then unused.
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote)
     try:
-        paths = {}
+        paths = dict(placed or {})
         for chapter, source in modules.items():
+            if chapter.module in paths:
+                continue
             data = source.read_bytes() if isinstance(source, Path) else source
             paths[chapter.module] = sandbox.add_file(chapter.filename if own_sandbox else _unique_name(sandbox, chapter), data)
         sandbox.start()  # overlap the child's start-up with our imports
