@@ -57,6 +57,7 @@ def grade_command(
             sub.files, sub.problems = {}, []
         if not selected:
             raise fail("no chapter module (chNN_<slug>.py) in any submission", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
+    os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
         err.print("[yellow]warning:[/] no --secret (or $MATHDL_SECRET): hidden cases are predictable from the student ids alone")
         secret = "mathdl-default-secret"
