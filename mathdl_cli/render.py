@@ -34,6 +34,9 @@ def _indent(text: str, pad: str) -> str:
 def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> None:
     width = 30
     console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {ex.score:>5.4g} / {ex.max_score:<4g} {WORD.get(ex.status, ex.status)}")
+    skipped = sum(c.status == "skipped" for c in ex.checks)
+    if skipped and detail:
+        console.print(f"    [dim]{skipped} check(s) skipped: {escape(next(c.message for c in ex.checks if c.status == 'skipped'))}[/]")
     if ex.status == "passed" or not detail:
         return
     if ex.status == "not_started":

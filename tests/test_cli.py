@@ -139,3 +139,14 @@ def test_numpy_chapter_check_does_not_import_torch(tmp_path):
     )
     res = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert res.stdout.strip().splitlines()[-1] == "NO-TORCH 0", res.stdout + res.stderr
+
+
+def test_other_seed_skips_recorded_checks_and_runs_the_rest(tmp_path):
+    ch = course.chapter("ch2")
+    (tmp_path / ch.filename).write_text(reference_source(course, ch))
+    result = run("check", "ch2", "--dir", tmp_path, "--seed", "7", "--json")
+    assert result.exit_code == 0
+    checks = [c for ex in json.loads(result.stdout)["exercises"] for c in ex["checks"]]
+    statuses = {c["status"] for c in checks}
+    assert statuses == {"passed", "skipped"}
+    assert all("default seed" in c["message"] for c in checks if c["status"] == "skipped")

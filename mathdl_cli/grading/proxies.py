@@ -249,9 +249,10 @@ class LiveReference:
 class RecordedReference:
     """The reference's answers on the public cases, recorded next to the graders."""
 
-    def __init__(self, book: Any, chapter: Chapter):
+    def __init__(self, book: Any, chapter: Chapter, seed: int = 0):
         self._book = book
         self._chapter = chapter
+        self._seed = seed
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -260,6 +261,10 @@ class RecordedReference:
             raise GraderError(f"chapter {self._chapter.number} declares no function {name}")
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            if self._seed != 0:  # recordings exist for the default inputs only
+                import pytest
+
+                pytest.skip(f"its expected values are recorded for the default seed only (--seed {self._seed} was given)")
             return self._book.lookup(name, args, kwargs)
 
         return call

@@ -97,7 +97,7 @@ class GradingState:
     # -- the reference's side --------------------------------------------
     def reference(self, chapter: Chapter, check: str, exercise: Exercise) -> Any:
         if self.mode == "student":
-            return RecordedReference(self.recordings(exercise).for_check(check), chapter)
+            return RecordedReference(self.recordings(exercise).for_check(check), chapter, self.seed)
         module = self._references.get(chapter.module)
         if module is None:
             from ..solutions import load_reference
