@@ -41,6 +41,10 @@ def _shape_of(x: Any, depth: int = 0) -> str:
         inner = ", ".join(_shape_of(v, depth + 1) for v in x[:6])
         more = ", ..." if len(x) > 6 else ""
         return f"[{inner}{more}]" if isinstance(x, list) else f"({inner}{more})"
+    if isinstance(x, dict) and depth < 2:
+        items = list(x.items())
+        inner = ", ".join(f"{k!s}: {_shape_of(v, depth + 1)}" for k, v in items[:8])
+        return "{" + inner + (", ..." if len(items) > 8 else "") + "}"
     if isinstance(x, np.random.Generator):
         return "Generator"
     if callable(x):

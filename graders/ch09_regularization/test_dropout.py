@@ -1,0 +1,158 @@
+"""Grader for ch09.dropout: both conventions against the reference; the exact
+expectation over all 2^10 masks (E_R[train] = test); the backward pass as the
+derivative of the student's own forward pass; sample_mask by its support,
+its use of rng, and a Hoeffding test of the keep rate."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+
+from ._helpers import MASK_P, MASK_SHAPE, MASK_T, all_patterns, mask_rate_deviation, pattern_weights
+
+CONVENTIONS = [False, True]
+
+
+def _name(inverted):
+    return "inverted" if inverted else "book (non-inverted)"
+
+
+def _mask(rng, shape, p):
+    return (rng.random(shape) < p).astype(np.float64)
+
+
+@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_forward_values(student, ref, rng, mode, inverted):
+    """forward pass on a (4, 5) batch with p = 0.8"""
+    A = rng.standard_normal((4, 5))
+    mask = _mask(rng, A.shape, 0.8)
+    expect.close(student.dropout_forward(A, mask, 0.8, mode, inverted), ref.dropout_forward(A, mask, 0.8, mode, inverted))
+
+
+@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+def test_expectation_over_all_masks(student, rng, tol, inverted):
+    """E_R[train output] = test output, exactly, averaging over all 2^10 masks (p = 0.7)"""
+    n, p = 10, 0.7
+    a = rng.standard_normal(n)
+    patterns = all_patterns(n)
+    weights = pattern_weights(patterns, p)
+    A = np.tile(a, (patterns.shape[0], 1))
+    train = expect.like(student.dropout_forward(A, patterns, p, "train", inverted), A)
+    test = expect.like(student.dropout_forward(a, np.ones(n), p, "test", inverted), a)
+    mean = weights @ train
+    expect.close(
+        mean, test, tol.expectation,
+        names=f"Σ_R P(R) × (train output) vs your test output ({_name(inverted)} convention; the two must agree for the test rule to be unbiased)",
+    )
+
+
+@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+def test_backward_values(student, ref, rng, inverted):
+    """backward pass on a (3, 6) batch with p = 0.6"""
+    dOut = rng.standard_normal((3, 6))
+    mask = _mask(rng, dOut.shape, 0.6)
+    expect.close(student.dropout_backward(dOut, mask, 0.6, inverted), ref.dropout_backward(dOut, mask, 0.6, inverted))
+
+
+def _backward_vs_forward(student, rng, shape, p, inverted):
+    """∂/∂A Σ dOut ⊙ H(A), by central differences of the student's training forward pass."""
+    A = rng.standard_normal(shape)
+    dOut = rng.standard_normal(shape)
+    mask = _mask(rng, shape, p)
+    n = A.size
+    h = 1e-3  # H is linear in A: central differences are exact up to rounding
+    E = np.eye(n).reshape((n,) + shape)
+    stacked = np.concatenate([A + h * E, A - h * E])  # (2n, *shape): all perturbations in one call
+    tiled = np.broadcast_to(mask, stacked.shape).copy()
+    out = expect.like(student.dropout_forward(stacked, tiled, p, "train", inverted), stacked)
+    L = (out * dOut).reshape(2 * n, -1).sum(axis=1)
+    fd = ((L[:n] - L[n:]) / (2 * h)).reshape(shape)
+    got = student.dropout_backward(dOut, mask, p, inverted)
+    expect.close(got, fd, expect.Tol(1e-9, 1e-11), names=f"∂Λ/∂A vs the derivative of your training forward pass ({_name(inverted)})")
+
+
+@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+def test_backward_is_derivative_of_forward(student, rng, inverted):
+    """your backward pass is the derivative of your forward pass (finite differences)"""
+    _backward_vs_forward(student, rng, (2, 4), 0.5, inverted)
+
+
+def test_sample_mask_support(student, rng):
+    """sample_mask returns float64 zeros and ones of the requested shape"""
+    mask = expect.like(student.sample_mask((30, 7), 0.5, rng), np.zeros((30, 7)))
+    bad = ~np.isin(mask, (0.0, 1.0))
+    expect.that(not bad.any(), "every entry of the mask is 0.0 or 1.0", quantity="mask R", detail=f"{int(bad.sum())} entries are neither, e.g. {mask[bad][:3]}")
+    ones = expect.like(student.sample_mask((4, 3), 1.0, rng), np.zeros((4, 3)))
+    expect.close(ones, np.ones((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 1 (keep everything)")
+    zeros = expect.like(student.sample_mask((4, 3), 0.0, rng), np.zeros((4, 3)))
+    expect.close(zeros, np.zeros((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 0 (drop everything)")
+
+
+def test_sample_mask_uses_rng(student, rng):
+    """the mask depends only on the state of rng: same state, same mask; new state, new mask"""
+    first = expect.like(student.sample_mask((20, 10), 0.5, rng), np.zeros((20, 10)))
+    again = expect.like(student.sample_mask((20, 10), 0.5, rng), np.zeros((20, 10)))  # rng is sent with the same state
+    expect.that(
+        np.array_equal(first, again),
+        "two calls with generators in the same state must return the same mask: draw only from rng, never from np.random.* or a new default_rng",
+        quantity="mask R", detail=f"{int((first != again).sum())} of 200 entries differ",
+    )
+    other = np.random.default_rng(int(rng.integers(2**63)))
+    second = expect.like(student.sample_mask((20, 10), 0.5, other), np.zeros((20, 10)))
+    # two independent masks of 200 fair coins coincide with probability 2^-200
+    expect.that(
+        not np.array_equal(first, second),
+        "generators in different states must give different masks: the mask must be drawn from rng (not from a fixed seed)",
+        quantity="mask R",
+    )
+
+
+def test_sample_mask_keep_rate(student, rng):
+    """the fraction of ones in 10⁶ entries is p_keep = 0.3 (Hoeffding, false-failure probability 3e-8)"""
+    mask = expect.like(student.sample_mask(MASK_SHAPE, MASK_P, rng), np.zeros(MASK_SHAPE))
+    dev = mask_rate_deviation(mask, MASK_P)
+    # Hoeffding: P(|mean - p| ≥ 0.003) ≤ 2 exp(-2·10⁶·0.003²) ≈ 3e-8 (FFP); see _helpers.MASK_T
+    expect.that(
+        dev < MASK_T,
+        f"P(R = 1) must be p_keep = {MASK_P} (the KEEP probability)",
+        quantity="mask R",
+        detail=f"fraction of ones {mask.mean():.5f}, expected {MASK_P} ± {MASK_T}",
+    )
+    rows = np.all(mask[1:] == mask[:-1], axis=1)
+    cols = np.all(mask[:, 1:] == mask[:, :-1], axis=0)
+    # two given rows (or columns) of 1000 independent entries coincide with probability
+    # (p² + (1-p)²)^1000 = 0.58^1000 < 1e-236: the FFP of this line is negligible
+    expect.that(
+        not rows.any() and not cols.any(),
+        "the entries must be drawn independently (one uniform per entry, rng.random(shape)), not one draw per row, column or mask",
+        quantity="mask R",
+        detail=f"{int(rows.sum())} pairs of identical consecutive rows, {int(cols.sum())} of columns",
+    )
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+@pytest.mark.parametrize("trial", range(4))
+def test_hidden_random(student, ref, rng, trial):
+    """random shapes (1-D to 3-D, a single sample), keep probabilities and both conventions"""
+    shape = [(1, 5), (2, 3), (7,), (3, 4, 2), (1, 1)][int(rng.integers(5))]
+    p = float(rng.uniform(0.05, 0.95))
+    inverted = bool(trial % 2)
+    A = 10 * rng.standard_normal(shape)
+    mask = _mask(rng, shape, p)
+    for mode in ("train", "test"):
+        expect.close(student.dropout_forward(A, mask, p, mode, inverted), ref.dropout_forward(A, mask, p, mode, inverted))
+    expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
+    _backward_vs_forward(student, rng, shape, p, inverted)
+
+
+@pytest.mark.hidden
+def test_hidden_keep_rate_high(student, rng):
+    """keep rate at p_keep = 0.85 (Hoeffding, FFP 3e-8) and small shapes"""
+    mask = expect.like(student.sample_mask(MASK_SHAPE, 0.85, rng), np.zeros(MASK_SHAPE))
+    # Hoeffding as in the public check: FFP ≤ 2 exp(-18) ≈ 3e-8
+    expect.that(mask_rate_deviation(mask, 0.85) < MASK_T, "P(R = 1) must be p_keep", quantity="mask R")
+    for shape in [(1,), (3, 1, 2)]:
+        small = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))
+        expect.that(np.isin(small, (0.0, 1.0)).all(), "entries are 0.0 or 1.0", quantity="mask R")

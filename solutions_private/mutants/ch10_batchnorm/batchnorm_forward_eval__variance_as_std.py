@@ -1,0 +1,6 @@
+"""Variance and standard deviation swapped: dividing by v̄ + ε instead of sqrt(v̄ + ε)."""
+
+
+def batchnorm_forward_eval(Z, gamma, beta, running_mean, running_var, eps=1e-5):
+    per = lambda v: _per_feature(v, Z)  # noqa: E731
+    return per(gamma) * (Z - per(running_mean)) / (per(running_var) + eps) + per(beta)

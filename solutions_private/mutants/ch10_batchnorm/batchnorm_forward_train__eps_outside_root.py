@@ -1,0 +1,9 @@
+"""ε added outside the square root: (Z - μ) / (sqrt(σ²) + ε)."""
+
+
+def batchnorm_forward_train(Z, gamma, beta, eps=1e-5):
+    axes = _axes(Z)
+    mu = Z.mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / (Z.std(axis=axes, keepdims=True) + eps)
+    Z_hat = (Z - mu) * inv_std
+    return _per_feature(gamma, Z) * Z_hat + _per_feature(beta, Z), {"Z_hat": Z_hat, "inv_std": inv_std, "gamma": gamma}

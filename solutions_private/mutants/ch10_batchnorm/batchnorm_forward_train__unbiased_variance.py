@@ -1,0 +1,10 @@
+"""Unbiased variance (ddof=1) in the normalisation instead of the biased 1/n."""
+
+
+def batchnorm_forward_train(Z, gamma, beta, eps=1e-5):
+    axes = _axes(Z)
+    mu = Z.mean(axis=axes, keepdims=True)
+    var = Z.var(axis=axes, ddof=1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return _per_feature(gamma, Z) * Z_hat + _per_feature(beta, Z), {"Z_hat": Z_hat, "inv_std": inv_std, "gamma": gamma}
