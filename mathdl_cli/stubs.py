@@ -48,7 +48,7 @@ def stub_source(chapter: Chapter) -> str:
     # the provided helpers are a module of their own (the reference runs after them), so
     # drop the import lines the stub already has
     skip = set(chapter.imports) | {"from __future__ import annotations"}
-    provided = "\n".join(line for line in chapter.provided.splitlines() if line.strip() not in skip).strip()
+    provided = "\n".join(line for line in chapter.provided.splitlines() if line.split("#")[0].strip() not in skip).strip()
     if provided:
         lines += ["", "", RULE, "# Provided helpers (already implemented; you may use them)", RULE, "", provided]
     for ex in chapter.exercises:

@@ -1,0 +1,111 @@
+"""Grader for ch05.activation: values against the reference, σ' against central
+differences of the student's own σ, closed forms at 0, identities between the
+activations, and no overflow at |z| = 800."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+from mathdl_cli.grading.errors import StudentError
+
+from ._helpers import NAMES, strict_call
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_values(student, ref, rng, name):
+    """σ(z) and σ'(z) on a (2, 5) array with entries in [-6, 6] (one is exactly 0)"""
+    z = np.append(rng.uniform(-6.0, 6.0, 9), 0.0).reshape(2, 5)
+    expect.close(student.activate(z, name), ref.activate(z, name))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_derivative_of_your_sigma(student, rng, tol, name):
+    """σ' is the derivative of your σ (central differences, away from the kink at 0)"""
+    z = rng.uniform(0.1, 4.0, 8) * rng.choice([-1.0, 1.0], 8)
+    _, ds = expect.like(student.activate(z, name), (z, z))
+    h = 1e-6 * np.maximum(1.0, np.abs(z))
+    up, _ = expect.like(student.activate(z + h, name), (z, z))
+    down, _ = expect.like(student.activate(z - h, name), (z, z))
+    expect.gradient(ds, (up - down) / (2 * h), rel=tol.fd["rel"], quantity=f"σ'(z) for {name!r} against central differences of your σ")
+
+
+def test_values_at_zero(student):
+    """closed forms at z = 0: σ = 1/2, σ' = 1/4; tanh' = 1; softplus = log 2; relu'(0) = 0; leaky_relu'(0) = slope"""
+    z = np.zeros(1)
+    want = {
+        "sigmoid": (0.5, 0.25),
+        "tanh": (0.0, 1.0),
+        "relu": (0.0, 0.0),
+        "leaky_relu": (0.0, 0.2),
+        "softplus": (np.log(2.0), 0.5),
+        "identity": (0.0, 1.0),
+    }
+    for name, (s0, d0) in want.items():
+        got = student.activate(z, name, 0.2)
+        expect.close(got, (np.array([s0]), np.array([d0])), names=[f"σ(0) for {name!r}", f"σ'(0) for {name!r} (the convention: relu'(0) = 0, leaky_relu'(0) = slope)"])
+
+
+def test_leaky_slope(student, rng):
+    """leaky_relu uses the slope it is given (slope = 0.3 here, not the default 0.01)"""
+    z = np.append(rng.uniform(-3.0, 3.0, 7), [-1.0, 2.0])
+    want = (np.where(z > 0, z, 0.3 * z), np.where(z > 0, 1.0, 0.3))
+    expect.close(student.activate(z, "leaky_relu", 0.3), want)
+
+
+def test_identities(student, rng):
+    """σ(-z) = 1 - σ(z), softplus(z) - softplus(-z) = z and softplus' = σ"""
+    z = rng.uniform(-20.0, 20.0, 12)
+    s, _ = expect.like(student.activate(z, "sigmoid"), (z, z))
+    s_neg, _ = student.activate(-z, "sigmoid")
+    expect.close(s_neg, 1.0 - s, names="σ(-z) (should equal 1 - σ(z))")
+    sp, dsp = expect.like(student.activate(z, "softplus"), (z, z))
+    sp_neg, _ = student.activate(-z, "softplus")
+    expect.close(sp - sp_neg, z, expect.Tol(1e-12, 1e-11), names="softplus(z) - softplus(-z) (should equal z)")
+    expect.close(dsp, s, names="softplus'(z) (should equal σ(z), the sigmoid)")
+
+
+def test_unknown_name(student):
+    """an unknown name ("swish") raises ValueError instead of returning something"""
+    try:
+        got = student.activate(np.zeros(3), "swish")
+    except StudentError as exc:
+        raised = (exc.diagnostic or {}).get("exception", "")
+        expect.that(raised == "ValueError", "an unknown name must raise ValueError", quantity="activate(z, 'swish')", detail=f"it raised {raised}")
+        return
+    expect.that(False, "an unknown name must raise ValueError", quantity="activate(z, 'swish')", detail=f"it returned {type(got).__name__}")
+
+
+@pytest.mark.parametrize("name", ("sigmoid", "softplus", "tanh"))
+def test_no_overflow(student, name):
+    """z = ±800 and ±50 under np.errstate(all="raise"): exact values, no overflow"""
+    z = np.array([-800.0, -50.0, 0.0, 50.0, 800.0])
+    e50 = np.exp(-50.0)
+    want = {
+        "sigmoid": (np.array([0.0, e50 / (1 + e50), 0.5, 1 / (1 + e50), 1.0]), np.array([0.0, e50 / (1 + e50) ** 2, 0.25, e50 / (1 + e50) ** 2, 0.0])),
+        "softplus": (np.array([0.0, np.log1p(e50), np.log(2.0), 50.0 + np.log1p(e50), 800.0]), np.array([0.0, e50 / (1 + e50), 0.5, 1 / (1 + e50), 1.0])),
+        "tanh": (np.array([-1.0, -1.0, 0.0, 1.0, 1.0]), np.array([0.0, 0.0, 1.0, 0.0, 0.0])),
+    }[name]
+    got = strict_call(student, "activate", z, name, what=f"σ(z) and σ'(z) for {name!r}")
+    expect.close(got, want)
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+@pytest.mark.parametrize("trial", range(2))
+def test_hidden_extremes(student, ref, rng, trial):
+    """every activation on a (3, 2, 4) array with |z| up to 1000, no overflow"""
+    z = rng.choice([-1.0, 1.0], (3, 2, 4)) * 10 ** rng.uniform(-3, 3, (3, 2, 4))
+    z[0, 0, :2] = [-800.0, 800.0]
+    for name in NAMES:
+        slope = float(rng.uniform(0.01, 0.5))
+        got = strict_call(student, "activate", z, name, slope, what=f"σ(z) and σ'(z) for {name!r}")
+        expect.close(got, ref.activate(z, name, slope))
+
+
+@pytest.mark.hidden
+@pytest.mark.parametrize("shape", [(1,), (4, 1), (2, 3, 2)])
+def test_hidden_shapes(student, ref, rng, shape):
+    """random shapes and names; σ' keeps the shape of z"""
+    z = 3.0 * rng.standard_normal(shape)
+    for name in NAMES:
+        expect.close(student.activate(z, name), ref.activate(z, name))
