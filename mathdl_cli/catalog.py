@@ -85,6 +85,7 @@ class Chapter:
     directory: Path
     needs_torch: bool = False
     exercises: list[Exercise] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)  # helper files from exercises/_provided/
 
     @property
     def module(self) -> str:
@@ -101,8 +102,11 @@ class Chapter:
 
     @property
     def provided(self) -> str:
-        path = self.directory / "provided.py"
-        return path.read_text() if path.exists() else ""
+        """Helper code given, implemented, to students: the shared helper files the
+        YAML names (exercises/_provided/<name>.py), then the chapter's provided.py."""
+        paths = [self.directory.parent / "_provided" / f"{name}.py" for name in self.shared]
+        paths.append(self.directory / "provided.py")
+        return "\n\n".join(p.read_text() for p in paths if p.exists())
 
     def exercise(self, name: str) -> Exercise:
         name = name.strip()
@@ -280,7 +284,7 @@ def load_chapter(path: Path) -> Chapter:
     data = _yaml_load(path)
     if not isinstance(data, dict):
         raise ctx.fail("(top level)", "a mapping with keys number, slug, title, exercises", data)
-    allowed = {"number", "slug", "title", "summary", "book", "imports", "needs_torch", "exercises"}
+    allowed = {"number", "slug", "title", "summary", "book", "imports", "needs_torch", "provided", "exercises"}
     for key in data:
         if key not in allowed:
             raise CatalogError(f"{path}: {key}: unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -302,7 +306,11 @@ def load_chapter(path: Path) -> Chapter:
         imports=[str(x) for x in imports],
         directory=path.parent,
         needs_torch=ctx.get(data, "needs_torch", "", bool, "true or false", False),
+        shared=[str(x) for x in ctx.get(data, "provided", "", list, "a list of helper names from exercises/_provided/", [])],
     )
+    for name in chapter.shared:
+        if not (path.parent.parent / "_provided" / f"{name}.py").exists():
+            raise CatalogError(f"{path}: provided: no helper file exercises/_provided/{name}.py")
     raw = ctx.get(data, "exercises", "", list, "a list of exercises")
     if not raw:
         raise ctx.fail("exercises", "at least one exercise", raw)

@@ -60,7 +60,7 @@ def reference_source(course: Course, chapter: Chapter) -> str:
     path = reference_path(course, chapter)
     if not path.exists():
         raise MissingSolutions(f"no reference module {path}")
-    return join_sources(chapter.provided, path.read_text())
+    return join_sources("\n".join(chapter.imports), chapter.provided, path.read_text())
 
 
 def mutants(course: Course, chapter: Chapter) -> list[Mutant]:

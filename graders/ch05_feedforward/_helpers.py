@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mathdl_cli.grading import expect
+from mathdl_cli.grading import expect, gen
+from mathdl_cli.grading.gen import random_net  # noqa: F401  (used by the graders)
 from mathdl_cli.grading.errors import StudentError
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity")
@@ -14,16 +15,9 @@ ADVICE = (
 )
 
 
-def random_net(rng: np.random.Generator, sizes: list[int], scale: float = 1.0) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Weights W^ℓ (d_{ℓ-1}, d_ℓ) with entries N(0, scale²/d_{ℓ-1}) and biases N(0, 0.25)."""
-    Ws = [scale * rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
-    bs = [0.5 * rng.standard_normal(b) for b in sizes[1:]]
-    return Ws, bs
-
-
 def distinct_sizes(rng: np.random.Generator, n_layers: int, low: int = 2, high: int = 9) -> list[int]:
     """n_layers + 1 pairwise-distinct widths, so that any transposed W fails."""
-    return [int(v) for v in rng.choice(np.arange(low, high + n_layers + 1), size=n_layers + 1, replace=False)]
+    return gen.distinct_sizes(rng, n_layers + 1, low, high + n_layers)
 
 
 def strict_call(student, name: str, *args, what: str):

@@ -1,7 +1,7 @@
 """Shared helpers for the chapter 6 graders.
 
 The forward pass is Chapter 5's, provided to students in their chapter 6 module
-(exercises/ch06_backprop/provided.py); the graders load the same file, so they
+(exercises/_provided/mlp.py); the graders load the same code, so they
 can compute forward quantities (U, Z^ℓ) without any of this chapter's answers.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from mathdl_cli.catalog import load_course
-from mathdl_cli.grading import expect
+from mathdl_cli.grading import expect, gen
+from mathdl_cli.grading.gen import random_net
 from mathdl_cli.grading.errors import StudentError
 
 _PROVIDED: dict = {}
@@ -29,16 +30,9 @@ ADVICE = (
 # -- random networks ---------------------------------------------------------------
 
 
-def random_net(rng: np.random.Generator, sizes: list[int], scale: float = 1.0) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """W^ℓ (d_{ℓ-1}, d_ℓ) with entries N(0, scale²/d_{ℓ-1}); B^ℓ with entries N(0, 0.25)."""
-    Ws = [scale * rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
-    bs = [0.5 * rng.standard_normal(b) for b in sizes[1:]]
-    return Ws, bs
-
-
 def distinct_sizes(rng: np.random.Generator, n_layers: int, low: int = 2, high: int = 9) -> list[int]:
     """n_layers + 1 pairwise-distinct widths: a missing transpose cannot go unnoticed."""
-    return [int(v) for v in rng.choice(np.arange(low, high + n_layers + 1), size=n_layers + 1, replace=False)]
+    return gen.distinct_sizes(rng, n_layers + 1, low, high + n_layers)
 
 
 def regression_case(rng, sizes, M, activation, scale=1.0):

@@ -11,17 +11,17 @@ import itertools
 
 import numpy as np
 
+from mathdl_cli.grading import gen
+
 
 def distinct_sizes(rng: np.random.Generator, count: int, low: int = 1, high: int = 9) -> list[int]:
     """``count`` pairwise-distinct layer widths in [low, high]."""
-    return [int(s) for s in rng.choice(np.arange(low, high + 1), size=count, replace=False)]
+    return gen.distinct_sizes(rng, count, low, high)
 
 
 def network(rng: np.random.Generator, sizes: list[int], scale: float = 1.0) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Weights W^ℓ (sizes[ℓ-1], sizes[ℓ]) scaled by 1/sqrt(fan-in), and biases B^ℓ."""
-    Ws = [scale * rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
-    bs = [0.3 * scale * rng.standard_normal(b) for b in sizes[1:]]
-    return Ws, bs
+    return gen.random_net(rng, sizes, scale, bias_scale=0.3 * scale)
 
 
 def all_patterns(n: int) -> np.ndarray:

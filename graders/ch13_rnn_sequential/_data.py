@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from mathdl_cli.grading import gen
+
 
 def rnn_params(rng: np.random.Generator, dx: int, dh: int, do: int, scale: float = 1.0):
     """(W_hx, W_hh, b_h, W_oh, b_o) in torch's (out, in) layout; W_hh is not symmetric."""
@@ -16,7 +18,7 @@ def rnn_params(rng: np.random.Generator, dx: int, dh: int, do: int, scale: float
 
 def distinct(rng: np.random.Generator, k: int, lo: int = 1, hi: int = 8) -> list[int]:
     """k pairwise-distinct sizes in [lo, hi)."""
-    return [int(v) for v in rng.choice(np.arange(lo, hi), size=k, replace=False)]
+    return gen.distinct_sizes(rng, k, lo, hi - 1)
 
 
 def hidden_rnn_shape(rng: np.random.Generator) -> tuple[int, int, int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mathdl_cli.grading import expect
+from mathdl_cli.grading import expect, gen
 from mathdl_cli.grading.compare import describe
 from mathdl_cli.grading.errors import CheckFailed
 
@@ -17,7 +17,7 @@ def out_size(n: int, k: int, s: int, P: int = 0) -> int:
 
 def distinct(rng: np.random.Generator, lo: int, hi: int, count: int) -> list[int]:
     """`count` pairwise-distinct integers in [lo, hi]."""
-    return [int(v) for v in rng.choice(np.arange(lo, hi + 1), size=count, replace=False)]
+    return gen.distinct_sizes(rng, count, lo, hi)
 
 
 def conv_case(rng: np.random.Generator, N: int, Cin: int, Cout: int, H: int, W: int, kh: int, kw: int):

@@ -1,4 +1,7 @@
-import numpy as np  # repeated here so that these helpers also run on their own
+# Chapter 5's activations and forward pass, implemented (shared by the chapters whose
+# chapter.yaml says `provided: [mlp]`).
+
+import numpy as np
 
 
 def activate(z: np.ndarray, name: str, slope: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
