@@ -122,6 +122,35 @@ def main() -> None:
     _run_child(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
 
 
+def _digests(args: list, kwargs: dict) -> dict[str, str]:
+    """A digest of every array among the arguments, by path ("0[1]", "Ws[2]"), so
+    that the reply can name the arguments a call modified in place."""
+    import hashlib
+
+    import numpy as np
+
+    out: dict[str, str] = {}
+
+    def visit(x, path: str) -> None:
+        if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
+            x = x.detach().cpu().numpy()
+        if isinstance(x, np.ndarray):
+            data = np.ascontiguousarray(x)
+            out[path] = hashlib.sha1(data.view(np.uint8).reshape(-1) if data.size else b"").hexdigest() + f"{data.shape}{data.dtype}"
+        elif isinstance(x, (list, tuple)):
+            for i, v in enumerate(x):
+                visit(v, f"{path}[{i}]")
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                visit(v, f"{path}[{k!r}]")
+
+    for i, a in enumerate(args):
+        visit(a, str(i))
+    for k, v in kwargs.items():
+        visit(v, k)
+    return out
+
+
 def _callback_id(func) -> int:
     ident = getattr(func, "_mathdl_id", None)
     if not isinstance(ident, int):
@@ -253,13 +282,14 @@ class Server:
             self.send(err)
             return
         if req["func"] == "__mathdl_load__":
-            self.send({"kind": "return", "value": None, "args_after": [[], {}], "stdout": "", "warnings": []})
+            self.send({"kind": "return", "value": None, "mutated": [], "stdout": "", "warnings": []})
             return
         func = getattr(module, req["func"], None)
         if not callable(func):
             self.send({"kind": "missing", "func": req["func"]})
             return
         args, kwargs = list(req.get("args", [])), dict(req.get("kwargs", {}))
+        before = _digests(args, kwargs)
         out = _CappedText()
         old = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = out
@@ -282,10 +312,11 @@ class Server:
         seen = []
         for w in caught[:5]:
             seen.append(f"{w.category.__name__}: {w.message}"[:300])
+        after = _digests(args, kwargs)
         reply = {
             "kind": "return",
             "value": value,
-            "args_after": [args, kwargs],
+            "mutated": [path for path, digest in before.items() if after.get(path) != digest],
             "stdout": out.text(),
             "warnings": seen,
             "elapsed": elapsed,

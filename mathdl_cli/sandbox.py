@@ -294,7 +294,7 @@ class Reply:
 
     kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
     value: Any = None
-    args_after: Any = None
+    mutated: list[str] = field(default_factory=list)  # arguments changed in place, by path
     stdout: str = ""
     warnings: list[str] = field(default_factory=list)
     type: str = ""
@@ -645,7 +645,7 @@ def _reply_from(msg: dict) -> Reply:
     return Reply(
         kind=kind,
         value=msg.get("value"),
-        args_after=msg.get("args_after"),
+        mutated=[str(p)[:200] for p in msg.get("mutated", [])[:20]] if isinstance(msg.get("mutated"), list) else [],
         stdout=text("stdout"),
         warnings=[str(w)[:300] for w in warns[:5]],
         type=text("type", 200),

@@ -79,7 +79,7 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
             if arr.dtype.kind not in ALLOWED_KINDS:
                 raise WireError(f"array of dtype {arr.dtype} at {path or 'top level'} (only numeric arrays are allowed)")
             buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            np.lib.format.write_array(buf, arr, allow_pickle=False)  # a fresh C-contiguous copy; 0-d stays 0-d
             arrays.append(buf.getvalue())
             return {"t": tag, "i": len(arrays) - 1}
         if isinstance(x, (complex, np.complexfloating)):

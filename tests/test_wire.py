@@ -80,3 +80,9 @@ def test_callables_become_callbacks():
     assert seen == [len] and out["f"] == ("callback", 0)
     with pytest.raises(wire.WireError):
         wire.decode(data)  # no callback factory: refused
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    out = wire.decode(wire.encode([np.array(2.5), np.arange(3.0)[1:]]))
+    assert out[0].shape == () and float(out[0]) == 2.5
+    np.testing.assert_array_equal(out[1], [1.0, 2.0])

@@ -260,4 +260,4 @@ def describe(diag: dict) -> str:
 
 
 def _short(v: Any) -> str:
-    return f"{v:.10g}" if isinstance(v, float) else str(v)
+    return repr(v) if isinstance(v, float) else str(v)  # the shortest text that is exactly v

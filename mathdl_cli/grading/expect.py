@@ -141,3 +141,10 @@ def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gr
                 "detail": f"relative error ||g - g_fd|| / (||g|| + ||g_fd||) = {err:.3g} (allowed {rel:g}): {_band(err)}",
             }
         )
+
+
+def call_warnings() -> list[str]:
+    """The numpy and Python warnings the student's calls raised so far in this
+    check (category: message), e.g. to fail on overflow under errstate("warn")."""
+    ctx = current()
+    return list(ctx.warnings) if ctx is not None else []

@@ -66,48 +66,19 @@ def describe_args(spec: FunctionSpec | None, args: tuple, kwargs: dict) -> str:
     return ", ".join(parts)
 
 
-def _mutated(before: Any, after: Any, path: str = "") -> str | None:
-    """Path of the first array argument whose contents changed, or None."""
-    if isinstance(before, np.ndarray):
-        if not isinstance(after, np.ndarray) or after.shape != before.shape:
-            return path or "(argument)"
-        same = np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")
-        return None if same else (path or "(argument)")
-    if isinstance(before, (list, tuple)):
-        if not isinstance(after, (list, tuple)) or len(after) != len(before):
-            return path or "(argument)"
-        for i, (b, a) in enumerate(zip(before, after)):
-            hit = _mutated(b, a, f"{path}[{i}]")
-            if hit:
-                return hit
+def _mutated_argument(spec: FunctionSpec, mutated: list[str]) -> str | None:
+    """The first argument the child saw change during the call, named as in the
+    signature: "0[1]" becomes "Ws[1]". (A child could hide a mutation; it would
+    only hide its own mistake: the values are judged here.)"""
+    if not mutated:
         return None
-    if isinstance(before, dict):
-        if not isinstance(after, dict):
-            return path or "(argument)"
-        for key, b in before.items():
-            hit = _mutated(b, after.get(key), f"{path}[{key!r}]")
-            if hit:
-                return hit
-    return None
-
-
-def _mutated_argument(spec: FunctionSpec, args: tuple, kwargs: dict, after: Any) -> str | None:
-    """Name (and index path) of the first argument the call changed, if any."""
-    if not (isinstance(after, list) and len(after) == 2 and isinstance(after[0], list) and isinstance(after[1], dict)):
-        return "(the arguments could not be compared)"
-    after_args, after_kwargs = after
-    if len(after_args) != len(args):
-        return "(the arguments could not be compared)"
-    names = param_names(spec.signature)
-    for i, before in enumerate(args):
-        hit = _mutated(before, after_args[i], names[i] if i < len(names) else f"arg{i}")
-        if hit:
-            return hit
-    for key, before in kwargs.items():
-        hit = _mutated(before, after_kwargs.get(key), key)
-        if hit:
-            return hit
-    return None
+    path = mutated[0]
+    head, sep, rest = path.partition("[")
+    if head.isdigit():
+        names = param_names(spec.signature)
+        index = int(head)
+        head = names[index] if index < len(names) else f"argument {index}"
+    return head + sep + rest
 
 
 class StudentProxy:
@@ -161,7 +132,7 @@ class StudentProxy:
         outcome = outcome_of(reply, info, self._chapter, limit)
         if outcome is not None:
             raise outcome
-        where = _mutated_argument(spec, args, kwargs, reply.args_after)
+        where = _mutated_argument(spec, reply.mutated)
         if where:
             raise CheckFailed(
                 f"{spec.name} modified its argument {where} in place; work on a copy "
