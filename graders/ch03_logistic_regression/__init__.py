@@ -1,0 +1,1 @@
+"""Graders for chapter 3: logistic regression."""

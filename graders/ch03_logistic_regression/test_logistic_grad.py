@@ -1,0 +1,70 @@
+"""Grader for ch03.logistic_grad: values against the reference; the gradient
+against the complex-step derivative of the stated Λ (computed here, exact to
+rounding) and against central differences of the student's own Λ."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+
+from ._helpers import complex_step_grad, fd_gradient, fp_clean, logistic_data
+
+
+def fd_check(student, theta, X, y, lam, rel):
+    """The student's gradient against finite differences of the student's Λ."""
+    _, grad = expect.like(student.logistic_objective_grad(theta, X, y, lam), (0.0, np.zeros_like(theta)))
+    fd = fd_gradient(lambda t: student.logistic_objective_grad(t, X, y, lam)[0], theta)
+    expect.gradient(grad, fd, rel=rel, quantity="∇Λ(θ) against finite differences of your Λ")
+
+
+def test_values(student, ref, rng):
+    """Λ and ∇Λ on M=8, d=3, λ=0.1"""
+    X, y = logistic_data(rng, 8, 3)
+    theta = rng.standard_normal(4)
+    expect.close(student.logistic_objective_grad(theta, X, y, 0.1), ref.logistic_objective_grad(theta, X, y, 0.1))
+
+
+def test_gradient_of_stated_objective(student, rng):
+    """∇Λ equals the exact derivative (complex step) of Λ = mean(softplus(z) - y z) + (λ/2)‖w‖², b unpenalised"""
+    X, y = logistic_data(rng, 10, 2)
+    theta = rng.standard_normal(3)
+    theta[-1] = 1.5  # a visible bias, so penalising it shows
+    _, grad = expect.like(student.logistic_objective_grad(theta, X, y, 0.7), (0.0, np.zeros(3)))
+    expect.close(grad, complex_step_grad(theta, X, y, 0.7), names="∇Λ(θ) vs the derivative of the stated Λ")
+
+
+def test_default_lambda(student, ref, rng):
+    """lam omitted: λ = 0"""
+    X, y = logistic_data(rng, 6, 2)
+    theta = rng.standard_normal(3)
+    expect.close(student.logistic_objective_grad(theta, X, y), ref.logistic_objective_grad(theta, X, y))
+
+
+def test_gradient_matches_objective(student, rng, tol):
+    """your ∇Λ is the derivative of your Λ (finite differences)"""
+    X, y = logistic_data(rng, 9, 4)
+    fd_check(student, rng.standard_normal(5), X, y, 0.2, tol.fd["rel"])
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+@pytest.mark.parametrize("M,d", [(1, 3), (2, 1), (7, 5), (30, 2)])
+def test_hidden_shapes(student, ref, rng, tol, M, d):
+    """M = 1, 2 and larger batches, y of shape (M,), random λ"""
+    X, y = logistic_data(rng, M, d)
+    theta = 2 * rng.standard_normal(d + 1)
+    lam = float(rng.uniform(0, 2))
+    expect.close(student.logistic_objective_grad(theta, X, y, lam), ref.logistic_objective_grad(theta, X, y, lam))
+    fd_check(student, theta, X, y, lam, tol.fd["rel"])
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+def test_hidden_large_logits(student, ref, rng):
+    """logits up to ±800, floating-point warnings on"""
+    X, y = logistic_data(rng, 12, 3, both_labels=False)
+    theta = rng.standard_normal(4)
+    theta *= 800.0 / np.max(np.abs(X @ theta[:-1] + theta[-1]))
+    with fp_clean(student, "Λ(θ) and ∇Λ(θ)"):
+        got = student.logistic_objective_grad(theta, X, y, 1e-3)
+    expect.close(got, ref.logistic_objective_grad(theta, X, y, 1e-3))

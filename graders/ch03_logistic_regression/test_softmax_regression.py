@@ -1,0 +1,97 @@
+"""Grader for ch03.softmax_regression: values against the reference, the
+closed form at W = 0, b = 0, central differences of the student's own Λ,
+invariance to b ↦ b + c1, and logits of size 1000 with warnings on."""
+
+import numpy as np
+import pytest
+
+from mathdl_cli.grading import expect
+
+from ._helpers import fd_gradient, fp_clean
+
+
+def problem(rng, M, d, K, scale=1.0):
+    W = scale * rng.standard_normal((K, d))
+    b = scale * rng.standard_normal(K)
+    X = rng.standard_normal((M, d))
+    y = rng.integers(0, K, M)
+    return W, b, X, y
+
+
+def template(K, d):
+    return (0.0, np.zeros((K, d)), np.zeros(K))
+
+
+def fd_check(student, W, b, X, y, rel):
+    K, d = W.shape
+    _, dW, db = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(K, d))
+    fd = fd_gradient(lambda t: student.softmax_ce_and_grad(t[: K * d].reshape(K, d), t[K * d :], X, y)[0], np.concatenate([W.ravel(), b]))
+    expect.gradient(dW, fd[: K * d].reshape(K, d), rel=rel, quantity="∂Λ/∂W against finite differences of your Λ")
+    expect.gradient(db, fd[K * d :], rel=rel, quantity="∂Λ/∂b against finite differences of your Λ")
+
+
+def test_values(student, ref, rng):
+    """K=3 classes, d=4 features, M=6 samples"""
+    W, b, X, y = problem(rng, 6, 4, 3)
+    expect.close(student.softmax_ce_and_grad(W, b, X, y), ref.softmax_ce_and_grad(W, b, X, y))
+
+
+def test_uniform_closed_form(student, rng):
+    """W = 0, b = 0: P = 1/K everywhere, so Λ = log K, ∂Λ/∂b = 1/K - class frequencies"""
+    M, d, K = 8, 2, 5
+    X = rng.standard_normal((M, d))
+    y = rng.integers(0, K, M)
+    E = np.zeros((M, K))
+    E[np.arange(M), y] = 1.0
+    G = (1.0 / K - E) / M
+    want = (float(np.log(K)), G.T @ X, G.sum(axis=0))
+    expect.close(student.softmax_ce_and_grad(np.zeros((K, d)), np.zeros(K), X, y), want)
+
+
+def test_gradient_matches_objective(student, rng, tol):
+    """your ∂Λ/∂W and ∂Λ/∂b are the derivatives of your Λ (finite differences), K=3, d=2"""
+    W, b, X, y = problem(rng, 7, 2, 3)
+    fd_check(student, W, b, X, y, tol.fd["rel"])
+
+
+def test_shift_invariance(student, rng, tol):
+    """b ↦ b + c·1 leaves Λ and both gradients unchanged (c = 5)"""
+    W, b, X, y = problem(rng, 5, 3, 4)
+    got = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(4, 3))
+    shifted = student.softmax_ce_and_grad(W, b + 5.0, X, y)
+    expect.close(shifted, got, tol.invariance, names=["Λ(b + c1) vs Λ(b)", "∂Λ/∂W at b + c1 vs at b", "∂Λ/∂b at b + c1 vs at b"])
+
+
+def test_large_logits(student, ref, rng):
+    """logits of size about 1000: finite, no overflow (shift by the row maximum)"""
+    W, b, X, y = problem(rng, 4, 3, 3)
+    b = b + 1000.0
+    with fp_clean(student, "Λ, ∂Λ/∂W, ∂Λ/∂b"):
+        got = student.softmax_ce_and_grad(W, b, X, y)
+    expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+@pytest.mark.parametrize("M,d,K", [(1, 3, 2), (2, 5, 4), (9, 2, 6), (30, 7, 3)])
+def test_hidden_shapes(student, ref, rng, tol, M, d, K):
+    """random shapes with K ≠ d, M = 1 and M = 2"""
+    W, b, X, y = problem(rng, M, d, K, scale=float(rng.uniform(0.5, 3)))
+    expect.close(student.softmax_ce_and_grad(W, b, X, y), ref.softmax_ce_and_grad(W, b, X, y))
+    if M <= 9:
+        # small weights keep every P_{m,y_m} away from 1: a saturated sample has Λ ≈ 1e-10 with
+        # an absolute rounding error ~1e-16, which finite differences cannot resolve
+        fd_check(student, *problem(rng, M, d, K, scale=0.5), tol.fd["rel"])
+
+
+@pytest.mark.hidden
+@pytest.mark.weight(2)
+def test_hidden_extreme_logits(student, ref, rng):
+    """logits spread over ±1000 (some classes get probability 0.0), warnings on"""
+    M, d, K = 10, 4, 5
+    W, b, X, y = problem(rng, M, d, K)
+    W *= 1000.0 / np.max(np.abs(X @ W.T))
+    b = rng.uniform(-200, 200, K)
+    with fp_clean(student, "Λ, ∂Λ/∂W, ∂Λ/∂b"):
+        got = student.softmax_ce_and_grad(W, b, X, y)
+    expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))

@@ -1,0 +1,1 @@
+"""Graders for chapter 4: perceptron and kernels."""
