@@ -53,11 +53,19 @@ def test_object_array_in_bytes_is_refused_without_unpickling(tmp_path):
     buf = io.BytesIO()
     np.lib.format.write_array(buf, np.array([Boom()], dtype=object), allow_pickle=True)
     blob = buf.getvalue()
-    header = b'{"t":"array","i":0}'
-    data = wire.MAGIC + struct.pack("<Q", len(header)) + header + struct.pack("<Q", len(blob)) + blob
-    with pytest.raises(wire.WireError):
-        wire.decode(data)
+    for header in (b'{"t":"array","i":0,"dtype":"|O","shape":[1]}', b'{"t":"array","i":0}'):
+        data = wire.MAGIC + struct.pack("<Q", len(header)) + header + struct.pack("<Q", len(blob)) + blob
+        with pytest.raises(wire.WireError):
+            wire.decode(data)
     assert not marker.exists()
+
+
+def test_array_whose_size_does_not_match_its_shape_is_refused():
+    blob = np.arange(3.0).tobytes()
+    header = b'{"t":"array","i":0,"dtype":"<f8","shape":[4]}'
+    data = wire.MAGIC + struct.pack("<Q", len(header)) + header + struct.pack("<Q", len(blob)) + blob
+    with pytest.raises(wire.WireError, match="size"):
+        wire.decode(data)
 
 
 @pytest.mark.parametrize("data", [b"", b"XXXX", wire.MAGIC + struct.pack("<Q", 99) + b"{}", wire.MAGIC + struct.pack("<Q", 2) + b"[]"])

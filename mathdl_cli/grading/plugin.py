@@ -32,6 +32,7 @@ from .errors import CheckContext, CheckOutcome, GraderError, set_current
 
 STATE = pytest.StashKey["Any"]()
 META = pytest.StashKey[dict]()
+OUTCOME = pytest.StashKey[BaseException]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,13 +65,27 @@ def exercise_of(path: Path) -> Exercise:
 
 
 class Inject:
-    """Hands a prepared state to the plugin (used by mathdl's own runs)."""
+    """Hands a prepared state to the plugin (used by mathdl's own runs).
+
+    It also takes each check's outcome as data, so pytest never formats a
+    traceback for a failed check: mathdl reports failures its own way, and
+    formatting them costs more than running most checks."""
 
     def __init__(self, state: Any):
         self.state = state
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[STATE] = self.state
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Any:
+        try:
+            return (yield)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - every outcome is recorded, none is lost
+            pyfuncitem.stash[OUTCOME] = exc
+            return True
 
 
 @pytest.hookimpl(trylast=True)
@@ -143,13 +158,19 @@ def _classify(when: str, excinfo: Any, report: Any) -> tuple[str, str, dict | No
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return "skipped", str(reason).removeprefix("Skipped: "), None, ""
+    return _classify_exception(when, exc, str(report.longrepr)[-1500:])
+
+
+def _classify_exception(when: str, exc: BaseException | None, longrepr: str = "") -> tuple[str, str, dict | None, str]:
+    if isinstance(exc, pytest.skip.Exception):
+        return "skipped", str(exc.msg if hasattr(exc, "msg") else exc), None, ""
     if isinstance(exc, CheckOutcome):
         return exc.status, exc.message, exc.diagnostic, exc.output
     if isinstance(exc, AssertionError) and when == "call":
         return "failed", str(exc) or "a check in the grader failed", {"kind": "property"}, ""
     if isinstance(exc, GraderError):
         return "internal_error", f"grader error (not your fault; tell your instructor): {exc}", {"kind": "internal"}, ""
-    text = f"{type(exc).__name__}: {exc}" if exc is not None else str(report.longrepr)[-1500:]
+    text = f"{type(exc).__name__}: {exc}" if exc is not None else longrepr
     where = f" during {when}" if when != "call" else ""
     return "internal_error", f"grader error{where} (not your fault; tell your instructor): {text}", {"kind": "internal"}, ""
 
@@ -158,10 +179,14 @@ def _finish(item: pytest.Item) -> None:
     meta = item.stash[META]
     ctx: CheckContext = meta["ctx"]
     status, message, diag, output = "passed", "", None, ""
+    captured = item.stash.get(OUTCOME, None)
     for when, excinfo, report in meta["outcomes"]:
-        if report.passed:
+        if report.passed and not (when == "call" and captured is not None):
             continue
-        status, message, diag, output = _classify(when, excinfo, report)
+        if when == "call" and captured is not None:
+            status, message, diag, output = _classify_exception("call", captured)
+        else:
+            status, message, diag, output = _classify(when, excinfo, report)
         break
     else:
         if not meta["outcomes"]:

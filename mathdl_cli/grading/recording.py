@@ -110,7 +110,10 @@ class CheckRecording:
                 f"the inputs of {key} differ from the recorded ones: the expected values were recorded "
                 "for other inputs (a different --seed, or a changed grader; instructors: run `mathdl record`)"
             )
-        return wire.decode(data[key].tobytes())
+        try:
+            return wire.decode(data[key].tobytes())
+        except wire.WireError as exc:
+            raise GraderError(f"the recording {key} cannot be read ({exc}); instructors: run `mathdl record`") from None
 
     def record(self, func: str, args: tuple, kwargs: dict, value: Any) -> None:
         key = self._key(func)
