@@ -40,7 +40,7 @@ def timed(cmd: list[str], **kw) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapter", default="ch6")
-    parser.add_argument("-n", type=int, default=40, help="submissions graded by mathdl")
+    parser.add_argument("-n", type=int, default=100, help="submissions graded by mathdl")
     parser.add_argument("--naive-n", type=int, default=8, help="submissions graded by the naive loop (it is slow)")
     args = parser.parse_args()
 
@@ -55,10 +55,12 @@ def main() -> None:
             folder.mkdir(parents=True)
             (folder / chapter.filename).write_text(source)
 
-        bare = statistics.median(timed([sys.executable, "-I", "-c", "import numpy"]) for _ in range(7))
-
+        # this machine's speed drifts: time the bare start just before and just after
+        bare_runs = [timed([sys.executable, "-I", "-c", "import numpy"]) for _ in range(9)]
         mathdl_total = timed([sys.executable, "-m", "mathdl_cli", "grade", str(subs), "--out", str(base / "out"), "--secret", "bench"])
         per_mathdl = mathdl_total / args.n
+        bare_runs += [timed([sys.executable, "-I", "-c", "import numpy"]) for _ in range(9)]
+        bare = statistics.median(bare_runs)
 
         graders = course.graders_dir / chapter.module
         naive_times = []

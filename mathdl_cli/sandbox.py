@@ -294,7 +294,8 @@ class Reply:
 
     kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
     value: Any = None
-    mutated: list[str] = field(default_factory=list)  # arguments changed in place, by path
+    mutated: list = field(default_factory=list)  # arguments changed in place, by path (a list per call for batches)
+    index: int = 0  # in a batch, the call that raised
     stdout: str = ""
     warnings: list[str] = field(default_factory=list)
     type: str = ""
@@ -342,11 +343,16 @@ class Sandbox:
             self.add_file(name, src.read_bytes())
 
     # -- files ----------------------------------------------------------
-    def add_file(self, name: str, data: bytes) -> str:
-        """Place a submission file in the work dir; return its path for calls."""
-        if os.sep in name or name.startswith("."):
-            raise ValueError(f"bad submission file name {name!r}")
-        path = self.work / name
+    def add_file(self, name: str, data: bytes, folder: str = "") -> str:
+        """Place a submission file in the work dir (or a new subfolder of it, so
+        that several submissions can share one sandbox under their real file
+        names); return its path as the child sees it."""
+        for part in (name, folder):
+            if os.sep in part or part.startswith("."):
+                raise ValueError(f"bad submission file name {part!r}")
+        where = self.work / folder if folder else self.work
+        where.mkdir(exist_ok=True)
+        path = where / name
         path.write_bytes(data)
         return self.inside(path)
 
@@ -377,8 +383,9 @@ class Sandbox:
             config["drop_to_uid"], config["drop_to_gid"] = uid, gid
             for path in (self.root, self.work, self.runtime):
                 os.chown(path, uid, gid)
-            for path in self.work.iterdir():
-                os.chown(path, uid, gid)
+            for folder, dirs, files in os.walk(self.work):
+                for entry in [*dirs, *files]:
+                    os.chown(os.path.join(folder, entry), uid, gid)
             log.touch()
             os.chown(log, uid, gid)
         env = _child_env(self.inside(self.work))
@@ -468,6 +475,7 @@ class Sandbox:
         *,
         timeout: float,
         errstate: str | None = None,
+        calls: list[tuple[list, dict]] | None = None,
     ) -> Reply:
         """Call ``func`` of the submission module at path ``module``.
 
@@ -483,7 +491,11 @@ class Sandbox:
             callables.append(fn)
             return len(callables) - 1
 
-        request = {"op": "call", "module": module, "func": func, "args": list(args), "kwargs": dict(kwargs), "errstate": errstate}
+        request: dict[str, Any] = {"op": "call", "module": module, "func": func, "errstate": errstate}
+        if calls is None:
+            request.update(args=list(args), kwargs=dict(kwargs))
+        else:  # several calls of one function in one round trip: value and mutated are lists
+            request["calls"] = [[list(a), dict(k)] for a, k in calls]
         payload = wire.encode(request, register_callable=register)
         self.start()
         deadline = time.monotonic() + timeout
@@ -645,7 +657,8 @@ def _reply_from(msg: dict) -> Reply:
     return Reply(
         kind=kind,
         value=msg.get("value"),
-        mutated=[str(p)[:200] for p in msg.get("mutated", [])[:20]] if isinstance(msg.get("mutated"), list) else [],
+        mutated=msg.get("mutated") if isinstance(msg.get("mutated"), list) else [],
+        index=msg.get("index") if isinstance(msg.get("index"), int) else 0,
         stdout=text("stdout"),
         warnings=[str(w)[:300] for w in warns[:5]],
         type=text("type", 200),

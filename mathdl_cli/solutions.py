@@ -85,5 +85,14 @@ def load_module(name: str, source: str, filename: str = "<reference>") -> types.
     return module
 
 
+_loaded: dict[tuple[str, str], types.ModuleType] = {}
+
+
 def load_reference(course: Course, chapter: Chapter) -> types.ModuleType:
-    return load_module(f"reference_{chapter.module}", reference_source(course, chapter), str(reference_path(course, chapter)))
+    """The chapter's reference module, executed once per process and source text."""
+    source = reference_source(course, chapter)
+    key = (str(reference_path(course, chapter)), source)
+    module = _loaded.get(key)
+    if module is None:
+        module = _loaded[key] = load_module(f"reference_{chapter.module}", source, key[0])
+    return module

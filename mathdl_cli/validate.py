@@ -107,15 +107,15 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
     with Sandbox(zygote=True) as sandbox:
         for seed in seeds:
             hidden = lambda ex, s=seed: stable_seed("validate", s, ex.id)  # noqa: E731
-            report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox)
+            report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox, fast=True)
             for ex_id, problems in _failures(report).items():
                 verdicts[ex_id].reference = "failed"
                 verdicts[ex_id].reference_problems += [f"reference, seed {seed}: {p}" for p in problems]
-        report = run_checks(course, {chapter: ref}, mode="student", sandbox=sandbox)
+        report = run_checks(course, {chapter: ref}, mode="student", sandbox=sandbox, fast=True)
         for ex_id, problems in _failures(report).items():
             verdicts[ex_id].recorded = "failed"
             verdicts[ex_id].reference_problems += [f"student mode (recorded outputs): {p}" for p in problems]
-        report = run_checks(course, {chapter: stub_source(chapter).encode()}, mode="instructor", sandbox=sandbox)
+        report = run_checks(course, {chapter: stub_source(chapter).encode()}, mode="instructor", sandbox=sandbox, fast=True)
         for ex in report.exercises:
             verdicts[ex.id].stub = ex.status
         if on_progress:
@@ -124,7 +124,7 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
             exercise = chapter.exercise(mutant.exercise)
             report = run_checks(
                 course, {chapter: mutant_source(course, mutant).encode()}, mode="instructor", exercises=[exercise], sandbox=sandbox,
-                hidden_seed=lambda ex: stable_seed("validate", seeds[0], ex.id), seed=seeds[0],
+                hidden_seed=lambda ex: stable_seed("validate", seeds[0], ex.id), seed=seeds[0], fast=True,
             )
             result = report.exercises[0]
             caught_by = [f"case {c.case}: {c.name} ({c.status})" for c in result.checks if c.status not in ("passed", "skipped", "internal_error")]

@@ -58,57 +58,84 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
     arrays: list[bytes] = []
     tensor_type = _torch_tensor_type()
     count = [0]
+    trail: list[Any] = []  # where we are, for error messages only
 
-    def enc(x: Any, path: str, depth: int) -> dict:
+    def where() -> str:
+        return "".join(f"[{k!r}]" if isinstance(k, str) else f"[{k}]" for k in trail) or "top level"
+
+    def array(x: Any, tag: str) -> dict:
+        if type(x) is np.ndarray and x.dtype.str in ALLOWED_DTYPES:
+            arr = x  # the common case: a plain little-endian numeric array
+        else:
+            arr = np.array(x, copy=True, subok=False)  # drops any subclass; 0-d stays 0-d
+            if arr.dtype.kind not in ALLOWED_KINDS:
+                raise WireError(f"array of dtype {arr.dtype} at {where()} (only numeric arrays are allowed)")
+            arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+        arrays.append(arr.tobytes())  # a C-ordered copy of the data
+        return {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
+
+    def seq(x: Any, tag: str, depth: int) -> dict:
+        items = []
+        for i, v in enumerate(x):
+            trail.append(i)
+            items.append(enc(v, depth + 1))
+            trail.pop()
+        return {"t": tag, "items": items}
+
+    def enc(x: Any, depth: int) -> dict:
         count[0] += 1
         if depth > MAX_DEPTH or count[0] > MAX_NODES:
-            raise WireError(f"value too deeply nested or too large at {path or 'top level'}")
-        # exact type checks first: subclasses of builtins are converted below
+            raise WireError(f"value too deeply nested or too large at {where()}")
+        t = type(x)  # exact types first (fast); subclasses are converted below
+        if t is np.ndarray:
+            return array(x, "array")
+        if t is float:
+            return {"t": "float", "v": x}
+        if t is list:
+            return seq(x, "list", depth)
+        if t is tuple:
+            return seq(x, "tuple", depth)
+        if t is str:
+            return {"t": "str", "v": x}
         if x is None:
             return {"t": "none"}
         if isinstance(x, (bool, np.bool_)):
             return {"t": "bool", "v": bool(x)}
-        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        if isinstance(x, (int, np.integer)):
             return {"t": "int", "v": int(x)}
         if isinstance(x, (float, np.floating)):
             return {"t": "float", "v": float(x)}
         if isinstance(x, str):
             return {"t": "str", "v": str(x)}
-        if isinstance(x, np.ndarray) or (tensor_type is not None and isinstance(x, tensor_type)):
-            tag = "array"
-            if tensor_type is not None and isinstance(x, tensor_type):
-                tag = "tensor"
-                x = x.detach().cpu().numpy()
-            arr = np.array(x, copy=True, subok=False)  # drops any subclass; C-contiguous; 0-d stays 0-d
-            if arr.dtype.kind not in ALLOWED_KINDS:
-                raise WireError(f"array of dtype {arr.dtype} at {path or 'top level'} (only numeric arrays are allowed)")
-            arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
-            arrays.append(arr.tobytes())
-            return {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
+        if isinstance(x, np.ndarray):
+            return array(x, "array")
+        if tensor_type is not None and isinstance(x, tensor_type):
+            return array(x.detach().cpu().numpy(), "tensor")
         if isinstance(x, (complex, np.complexfloating)):
-            return enc(np.asarray(x, dtype=np.complex128), path, depth + 1)
+            return array(np.asarray(x, dtype=np.complex128), "array")
         if isinstance(x, tuple):
-            return {"t": "tuple", "items": [enc(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(x)]}
+            return seq(x, "tuple", depth)
         if isinstance(x, list):
-            return {"t": "list", "items": [enc(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(x)]}
+            return seq(x, "list", depth)
         if isinstance(x, dict):
             keys = list(x.keys())
             if not all(isinstance(k, str) for k in keys):
-                raise WireError(f"dict with non-string keys at {path or 'top level'}")
-            return {
-                "t": "dict",
-                "keys": [str(k) for k in keys],
-                "items": [enc(x[k], f"{path}[{k!r}]", depth + 1) for k in keys],
-            }
+                raise WireError(f"dict with non-string keys at {where()}")
+            items = []
+            for k in keys:
+                trail.append(k)
+                items.append(enc(x[k], depth + 1))
+                trail.pop()
+            return {"t": "dict", "keys": [str(k) for k in keys], "items": items}
         if isinstance(x, np.random.Generator):
             return {"t": "rng", "state": _rng_state(x)}
         if isinstance(x, Callback):
             return {"t": "callback", "id": x.ident}
         if callable(x) and register_callable is not None:
             return {"t": "callback", "id": register_callable(x)}
-        raise WireError(f"a value of type {type(x).__name__} at {path or 'top level'}")
+        raise WireError(f"a value of type {type(x).__name__} at {where()}")
 
-    tree = enc(value, "", 0)
+    tree = enc(value, 0)
     header = json.dumps(tree, allow_nan=True, separators=(",", ":")).encode("utf-8")
     parts = [MAGIC, _U64.pack(len(header)), header]
     for blob in arrays:

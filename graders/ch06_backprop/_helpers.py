@@ -84,23 +84,28 @@ def fd_check(call, X, T, Ws, bs, activation, rng, rel, per_array: int = 3) -> No
     template = (0.0, [np.zeros_like(W) for W in Ws], [np.zeros_like(b) for b in bs])
     _, dWs, dbs = expect.like(call(X, T, Ws, bs, activation), template)
     params, grads = list(Ws) + list(bs), list(dWs) + list(dbs)
-    rows = []
-    all_a, all_n = [], []
-    for p, (P, G) in enumerate(zip(params, grads)):
+    # every perturbed network first, then all of them in one round trip to the child
+    plan, arglist = [], []
+    for p, P in enumerate(params):
         picks = rng.choice(P.size, size=min(per_array, P.size), replace=False)
-        a, n, where = [], [], []
         for flat in picks:
             idx = np.unravel_index(int(flat), P.shape)
-            where.append(idx)
             h = 1e-6 * max(1.0, abs(float(P[idx])))
-            values = []
+            plan.append((p, idx, h))
             for sign in (1.0, -1.0):
                 moved = [q.copy() for q in params]
                 moved[p][idx] += sign * h
-                loss, _, _ = expect.like(call(X, T, moved[:L], moved[L:], activation), template)
-                values.append(loss)
-            a.append(float(G[idx]))
-            n.append((values[0] - values[1]) / (2 * h))
+                arglist.append((X, T, moved[:L], moved[L:], activation))
+    many = getattr(call, "many", None)
+    outs = many(arglist) if many else [call(*args) for args in arglist]
+    losses = [expect.like(out, template)[0] for out in outs]
+    rows = []
+    all_a, all_n = [], []
+    for p, G in enumerate(grads):
+        entries = [(k, idx, h) for k, (q, idx, h) in enumerate(plan) if q == p]
+        where = [idx for _, idx, _ in entries]
+        a = [float(G[idx]) for _, idx, _ in entries]
+        n = [(losses[2 * k] - losses[2 * k + 1]) / (2 * h) for k, _, h in entries]
         err = expect.relative_error(np.array(a), np.array(n))
         worst = int(np.argmax(np.abs(np.array(a) - np.array(n))))
         rows.append((layer_names(L)[p], err, where[worst], a[worst], n[worst]))

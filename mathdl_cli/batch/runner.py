@@ -72,6 +72,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
             time_budget=options.timeout,
             hide=[Path(p) for p in options.hide],
             zygote=True,
+            fast=True,
         )
         exercises = report.exercises
         isolation = report.isolation

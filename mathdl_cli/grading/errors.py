@@ -47,10 +47,19 @@ class GraderError(Exception):
     """The grader or its recorded data is broken: never the student's fault."""
 
 
-@dataclass
 class CallInfo:
-    func: str
-    args: str  # e.g. "X (4, 5), Y (4, 2), activation='tanh'"
+    """A student call, described (with argument shapes) only when a message needs it."""
+
+    def __init__(self, func: str, describe: Any):
+        self.func = func
+        self._describe = describe
+        self._args: str | None = None
+
+    @property
+    def args(self) -> str:  # e.g. "X=(4, 5), Y=(4, 2), activation='tanh'"
+        if self._args is None:
+            self._args = self._describe()
+        return self._args
 
     def __str__(self) -> str:
         return f"{self.func}({self.args})"

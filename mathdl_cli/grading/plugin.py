@@ -88,10 +88,8 @@ class Inject:
             return True
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    state = get_state(config)
-    kept, dropped = [], []
+def describe_items(items: list[pytest.Item]) -> None:
+    """Stash each check's exercise, visibility, case number, weight and name."""
     counters: dict[str, list[int]] = {}
     for item in items:
         exercise = exercise_of(Path(item.path))
@@ -106,12 +104,24 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if "[" in item.name and doc:
             name += " [" + item.name.split("[", 1)[1]
         item.stash[META] = {"exercise": exercise, "hidden": hidden, "case": case, "weight": weight, "name": name}
-        wanted = state.exercises is None or exercise.id in state.exercises
-        if hidden and state.mode == "student":
-            wanted = False
-        if state.case is not None and case != state.case:
-            wanted = False
-        (kept if wanted else dropped).append(item)
+
+
+def wanted(state: Any, meta: dict) -> bool:
+    """Whether a run grades this check (its exercise, its visibility, --case)."""
+    if state.exercises is not None and meta["exercise"].id not in state.exercises:
+        return False
+    if meta["hidden"] and state.mode == "student":
+        return False
+    return state.case is None or meta["case"] == state.case
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = get_state(config)
+    describe_items(items)
+    kept, dropped = [], []
+    for item in items:
+        (kept if wanted(state, item.stash[META]) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -121,9 +131,7 @@ def _rerun(exercise: Exercise, case: str) -> str:
     return f"mathdl check {exercise.chapter.short} {exercise.short} --case {case}"
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
-    meta = item.stash[META]
+def begin(meta: dict) -> CheckContext:
     exercise = meta["exercise"]
     ctx = CheckContext(
         exercise=exercise,
@@ -136,6 +144,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
     meta["outcomes"] = []
     meta["t0"] = time.perf_counter()
     set_current(ctx)
+    return ctx
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
+    begin(item.stash[META])
     try:
         return (yield)
     finally:
@@ -191,6 +205,11 @@ def _finish(item: pytest.Item) -> None:
     else:
         if not meta["outcomes"]:
             status, message = "internal_error", "the check did not run"
+    get_state(item.config).results.append(make_result(meta, status, message, diag, output))
+
+
+def make_result(meta: dict, status: str, message: str, diag: dict | None, output: str) -> CheckResult:
+    ctx: CheckContext = meta["ctx"]
     hidden = ctx.hidden
     if hidden and status in ("failed", "error"):
         qty = (diag or {}).get("quantity") or "the result"
@@ -210,7 +229,7 @@ def _finish(item: pytest.Item) -> None:
         diagnostic=({**diag, "call": diag.get("call") or (str(ctx.last_call) if ctx.last_call else None)} if diag else None),
         duration=time.perf_counter() - meta["t0"],
     )
-    get_state(item.config).results.append(result)
+    return result
 
 
 # -- fixtures ------------------------------------------------------------------
@@ -223,26 +242,27 @@ def _meta(request: pytest.FixtureRequest) -> dict:
     return meta
 
 
-@pytest.fixture
-def exercise(request: pytest.FixtureRequest) -> Exercise:
-    return _meta(request)["exercise"]
+def fixture_value(name: str, state: Any, meta: dict, check: str) -> Any:
+    """The value of one of mathdl's fixtures for a check (shared with the fast path)."""
+    exercise = meta["exercise"]
+    if name == "exercise":
+        return exercise
+    if name == "student":
+        from .proxies import StudentProxy
+
+        return StudentProxy(state, exercise.chapter)
+    if name == "ref":
+        if meta["hidden"] and state.mode == "student":
+            raise GraderError("hidden checks need the reference")
+        return state.reference(exercise.chapter, check, exercise)
+    if name == "tol":
+        return Tolerances(exercise)
+    if name == "rng":
+        return state.rng_for(exercise, check, meta["hidden"])
+    raise KeyError(name)
 
 
-@pytest.fixture
-def student(request: pytest.FixtureRequest) -> Any:
-    from .proxies import StudentProxy
-
-    meta = _meta(request)
-    return StudentProxy(get_state(request.config), meta["exercise"].chapter)
-
-
-@pytest.fixture
-def ref(request: pytest.FixtureRequest) -> Any:
-    meta = _meta(request)
-    state = get_state(request.config)
-    if meta["hidden"] and state.mode == "student":
-        raise GraderError("hidden checks need the reference")
-    return state.reference(meta["exercise"].chapter, request.node.name, meta["exercise"])
+FIXTURES = ("student", "ref", "tol", "rng", "exercise")
 
 
 class Tolerances:
@@ -263,12 +283,30 @@ class Tolerances:
         return self[name]
 
 
+def _value(request: pytest.FixtureRequest, name: str) -> Any:
+    return fixture_value(name, get_state(request.config), _meta(request), request.node.name)
+
+
+@pytest.fixture
+def exercise(request: pytest.FixtureRequest) -> Exercise:
+    return _value(request, "exercise")
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest) -> Any:
+    return _value(request, "student")
+
+
+@pytest.fixture
+def ref(request: pytest.FixtureRequest) -> Any:
+    return _value(request, "ref")
+
+
 @pytest.fixture
 def tol(request: pytest.FixtureRequest) -> Tolerances:
-    return Tolerances(_meta(request)["exercise"])
+    return _value(request, "tol")
 
 
 @pytest.fixture
 def rng(request: pytest.FixtureRequest) -> Any:
-    meta = _meta(request)
-    return get_state(request.config).rng_for(meta["exercise"], request.node.name, meta["hidden"])
+    return _value(request, "rng")

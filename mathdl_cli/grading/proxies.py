@@ -70,9 +70,10 @@ def _mutated_argument(spec: FunctionSpec, mutated: list[str]) -> str | None:
     """The first argument the child saw change during the call, named as in the
     signature: "0[1]" becomes "Ws[1]". (A child could hide a mutation; it would
     only hide its own mistake: the values are judged here.)"""
-    if not mutated:
+    paths = [p for p in mutated if isinstance(p, str)] if isinstance(mutated, list) else []
+    if not paths:
         return None
-    path = mutated[0]
+    path = paths[0][:200]
     head, sep, rest = path.partition("[")
     if head.isdigit():
         names = param_names(spec.signature)
@@ -99,7 +100,14 @@ class StudentProxy:
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._call(owner, owner.function(name), args, kwargs)
 
+        def many(arglist: list[tuple], **kwargs: Any) -> list:
+            """Several calls in one round trip to the child, e.g. the points of a
+            finite-difference check: ``student.f.many([(x1,), (x2,)], h=0.1)``.
+            The first call that fails ends the batch with its outcome."""
+            return self._call(owner, owner.function(name), (), kwargs, batch=[tuple(a) for a in arglist])
+
         call.__name__ = name
+        call.many = many  # type: ignore[attr-defined]
         return call
 
     @contextlib.contextmanager
@@ -113,40 +121,59 @@ class StudentProxy:
         finally:
             self._errstate = old
 
-    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict) -> Any:
+    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None) -> Any:
         ctx = current()
-        info = CallInfo(spec.name, describe_args(spec, args, kwargs))
+        first = batch[0] if batch else args
+        info = CallInfo(spec.name, lambda: describe_args(spec, first, kwargs) + (f"; the first of {len(batch)} calls" if batch else ""))
         if ctx is not None:
             ctx.calls.append(info)
         module = self._state.module_path(self._chapter)
         sandbox: Sandbox = self._state.sandbox
         self._state.ensure_loaded(module)
-        limit = self._state.timeout(exercise.timeout, spec.name)
-        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate)
+        calls = [(list(a), dict(kwargs)) for a in batch] if batch is not None else None
+        limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
+        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls)
         if reply.kind == "timeout":
             self._state.hung.add(spec.name)
         if ctx is not None:
             if reply.stdout:
                 ctx.outputs.append(reply.stdout)
             ctx.warnings.extend(reply.warnings)
+        if batch and reply.kind == "raise":
+            failed = batch[reply.index] if 0 <= reply.index < len(batch) else first
+            info = CallInfo(spec.name, lambda: describe_args(spec, failed, kwargs) + f"; call {reply.index + 1} of {len(batch)}")
+            if ctx is not None:
+                ctx.calls[-1] = info
         outcome = outcome_of(reply, info, self._chapter, limit)
         if outcome is not None:
             raise outcome
-        where = _mutated_argument(spec, reply.mutated)
+        if batch is None:
+            self._check_mutation(spec, info, reply.mutated)
+            return reply.value
+        values = reply.value if isinstance(reply.value, list) else []
+        mutated = reply.mutated if isinstance(reply.mutated, list) else []
+        if len(values) != len(batch) or len(mutated) != len(batch):
+            raise StudentError(f"while running {spec.name}: the child returned {len(values)} results for {len(batch)} calls", {"kind": "protocol"})
+        for paths in mutated:
+            self._check_mutation(spec, info, paths)
+        return values
+
+    @staticmethod
+    def _check_mutation(spec: FunctionSpec, info: CallInfo, mutated: Any) -> None:
+        where = _mutated_argument(spec, mutated)
         if where:
             raise CheckFailed(
                 f"{spec.name} modified its argument {where} in place; work on a copy "
                 f"(x = x - ... or x = x.copy()) instead of x -= ... or x[...] = ...",
                 {"kind": "mutation", "quantity": f"argument {where}", "call": str(info)},
             )
-        return reply.value
 
 
 def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -> Exception | None:
     """Map a non-return reply to the check outcome the student sees."""
-    call = str(info)
     if reply.kind == "return":
         return None
+    call = str(info)
     if reply.kind == "raise" and reply.not_implemented:
         return NotStarted(f"{info.func} is not implemented yet (it raises NotImplementedError)", {"kind": "not_started", "call": call})
     if reply.kind == "raise":

@@ -71,6 +71,7 @@ def run_checks(
     hide: list[Path] | None = None,
     zygote: bool = False,
     placed: dict[str, str] | None = None,
+    fast: bool = False,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
@@ -78,6 +79,8 @@ def run_checks(
     passed in is reused (and left open); otherwise one is made and closed.
     ``placed`` maps chapter modules to files already in that sandbox (the
     caller started the child early); their ``modules`` entries are then unused.
+    ``fast`` runs the checks without a pytest session (see fastpath), for
+    callers that grade many submissions in one process.
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
@@ -88,7 +91,7 @@ def run_checks(
             if chapter.module in paths:
                 continue
             data = source.read_bytes() if isinstance(source, Path) else source
-            paths[chapter.module] = sandbox.add_file(chapter.filename if own_sandbox else _unique_name(sandbox, chapter), data)
+            paths[chapter.module] = sandbox.add_file(chapter.filename, data, "" if own_sandbox else _fresh_folder(sandbox))
         sandbox.start()  # overlap the child's start-up with our imports
         import pytest
 
@@ -107,7 +110,15 @@ def run_checks(
             deadline=time.monotonic() + time_budget if time_budget else None,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
-        if files:
+        items = None
+        if files and fast:
+            from . import fastpath
+
+            items = fastpath.collect(course, files, pytest_args(course, files))
+        if items is not None:
+            with _quiet_pytest():
+                fastpath.run(items, state)
+        elif files:
             with _quiet_pytest() as sink:
                 code = pytest.main(pytest_args(course, files), plugins=[Inject(state)])
             if code not in (0, 1, 5):  # usage or internal error of pytest itself
@@ -122,14 +133,12 @@ def run_checks(
             sandbox.close()
 
 
-def _unique_name(sandbox: Sandbox, chapter: Chapter) -> str:
-    """Several submissions can share one sandbox (validate): give each its own file."""
-    n = 0
-    while True:
-        name = f"{chapter.module}__{n}.py" if n else chapter.filename
-        if not (sandbox.work / name).exists():
-            return name
+def _fresh_folder(sandbox: Sandbox) -> str:
+    """Several submissions can share one sandbox (validate): each gets a folder."""
+    n = 1
+    while (sandbox.work / f"run{n}").exists():
         n += 1
+    return f"run{n}"
 
 
 def build_report(selected: list[Exercise], results: list[CheckResult], *, mode: str, isolation: str, target: str) -> Report:

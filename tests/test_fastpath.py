@@ -1,0 +1,44 @@
+"""Batch grading runs collected checks without a pytest session per submission;
+it must give exactly the results of the pytest path."""
+
+import pytest
+
+from mathdl_cli.grading.session import run_checks
+from mathdl_cli.grading.state import stable_seed
+from mathdl_cli.sandbox import Sandbox
+from support import course, mutant_source, mutants, reference_source, stub_source
+
+
+def verdicts(report):
+    return [(ex.id, c.case, c.name, c.status, c.message, c.weight) for ex in report.exercises for c in ex.checks]
+
+
+@pytest.mark.parametrize("chapter", course.chapters, ids=lambda c: c.module)
+def test_fast_path_equals_pytest_path(chapter):
+    sources = [reference_source(course, chapter), stub_source(chapter)]
+    by_exercise = {}
+    for m in mutants(course, chapter):
+        by_exercise.setdefault(m.exercise, m)  # one mutant of each exercise
+    sources += [mutant_source(course, m) for m in by_exercise.values()]
+    with Sandbox(zygote=True) as sandbox:
+        for source in sources:
+            results = []
+            for fast in (False, True):
+                report = run_checks(
+                    course, {chapter: source.encode()}, mode="instructor", sandbox=sandbox, fast=fast,
+                    hidden_seed=lambda ex: stable_seed("fastpath", ex.id),
+                )
+                results.append(verdicts(report))
+            assert results[0] == results[1]
+            assert results[0]  # something was graded
+
+
+def test_fast_path_student_mode_and_case_selection():
+    ch = course.chapter("ch2")
+    source = reference_source(course, ch).encode()
+    ex = ch.exercise("ridge")
+    for kwargs in ({"mode": "student"}, {"mode": "instructor", "exercises": [ex], "case": "2"}):
+        a = run_checks(course, {ch: source}, fast=False, **kwargs)
+        b = run_checks(course, {ch: source}, fast=True, **kwargs)
+        assert verdicts(a) == verdicts(b)
+    assert [c.case for c in b.exercises[0].checks] == ["2"]
