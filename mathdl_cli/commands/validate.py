@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -29,10 +30,23 @@ def validate_command(
     selected = [chapter_or_exit(course, c) for c in chapters] if chapters else course.chapters
     if not course.has_solutions:
         raise fail("this installation has no solutions_private/ (validation needs the course repository)", "run mathdl from a clone of the course repository, or set MATHDL_COURSE to it")
+    from ..solutions import mutants
+
+    progress = None
+    if sys.stderr.isatty() and not json_output:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        total = sum(1 + len(mutants(course, ch)) for ch in selected)
+        progress = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+        task = progress.add_task("validate", total=total)
+        progress.start()
     try:
-        report = validate(course, selected, seeds=list(range(seeds)))
+        report = validate(course, selected, seeds=list(range(seeds)), on_progress=(lambda: progress.advance(task)) if progress else None)
     except MissingSolutions as exc:
         raise fail(str(exc), "add the reference module, or validate other chapters") from None
+    finally:
+        if progress is not None:
+            progress.stop()
     if json_output:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
