@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .catalog import Chapter, Course
-from .grading.session import run_checks
+import json
+
+from .grading import fastpath
+from .grading.session import pytest_args, run_checks
 from .grading.state import stable_seed
 from .results import Report
 from .sandbox import Sandbox
@@ -115,6 +118,10 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
         for ex_id, problems in _failures(report).items():
             verdicts[ex_id].recorded = "failed"
             verdicts[ex_id].reference_problems += [f"student mode (recorded outputs): {p}" for p in problems]
+        if not collection_is_current(course, chapter):
+            for verdict in verdicts.values():
+                verdict.recorded = "failed"
+                verdict.reference_problems.append("the recorded collection of the graders is out of date (run `mathdl record`)")
         report = run_checks(course, {chapter: stub_source(chapter).encode()}, mode="instructor", sandbox=sandbox, fast=True)
         for ex in report.exercises:
             verdicts[ex.id].stub = ex.status
@@ -145,8 +152,31 @@ def validate(course: Course, chapters: list[Chapter], seeds: list[int] | None = 
 
 
 def record(course: Course, chapter: Chapter) -> Report:
-    """Record the reference's outputs on the public checks (for student mode)."""
+    """Record the reference's outputs on the public checks (for student mode), and
+    the graders' collection (so runs can skip pytest's collection)."""
     folder = course.graders_dir / chapter.module / "_recorded"
     for old in folder.glob("*.npz"):
         old.unlink()
-    return run_checks(course, {chapter: reference_source(course, chapter).encode()}, mode="record")
+    report = run_checks(course, {chapter: reference_source(course, chapter).encode()}, mode="record")
+    cache = folder / fastpath.CACHE_NAME
+    data = _live_collection(course, chapter)
+    if data is None:
+        cache.unlink(missing_ok=True)
+    else:
+        folder.mkdir(exist_ok=True)
+        cache.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return report
+
+
+def _live_collection(course: Course, chapter: Chapter) -> dict | None:
+    files = sorted((course.graders_dir / chapter.module).glob("test_*.py"))
+    return fastpath.collection_record(course, course.graders_dir / chapter.module, pytest_args(course, files))
+
+
+def collection_is_current(course: Course, chapter: Chapter) -> bool:
+    cache = course.graders_dir / chapter.module / "_recorded" / fastpath.CACHE_NAME
+    try:
+        stored = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        stored = None
+    return stored == _live_collection(course, chapter)

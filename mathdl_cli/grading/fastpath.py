@@ -1,29 +1,52 @@
-"""Run collected graders directly: no pytest session per submission.
+"""Run graders' checks directly: no pytest session per submission.
 
-Batch grading and validation run the same checks against many submissions. A
-pytest session per submission (configuration, plugins, collection, reports)
-costs more than most submissions' checks. Here pytest collects the graders once
-per process; each check function is then called with the values of mathdl's
-fixtures (``student``, ``ref``, ``tol``, ``rng``, ``exercise``) and its
-parameters, and its outcome becomes a result through the plugin's own code.
-Graders that use any other fixture run through pytest as usual.
-``tests/test_fastpath.py`` proves both paths give the same results.
+Batch grading, validation and ``mathdl check`` run the same checks again and
+again. A pytest session (configuration, plugins, collection, reports) costs
+more than most submissions' checks. Here the checks are found once, each check
+function is called with the values of mathdl's fixtures (``student``, ``ref``,
+``tol``, ``rng``, ``exercise``) and its parameters, and its outcome becomes a
+result through the plugin's own code.
+
+The checks are found by pytest's own collection, done once per process, or read
+from ``graders/<chapter>/_recorded/_collection.json``, which ``mathdl record``
+writes from that same collection (names, parameters, markers; the grader files'
+hashes prove it current). Graders that use any other fixture run through pytest
+as usual. ``tests/test_fastpath.py`` proves both paths give the same results.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import importlib
+import inspect
 import io
+import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
+from .. import wire
 from ..catalog import Course
 from . import plugin
 from .errors import set_current
 
-_collected: dict[tuple, list[pytest.Function] | None] = {}
+CACHE_NAME = "_collection.json"
+_collected: dict[tuple, list["Check"] | None] = {}
+
+
+@dataclass
+class Check:
+    """One check: its pytest name (seeds derive from it), function, parameters and metadata."""
+
+    name: str
+    obj: Callable[..., Any]
+    params: dict[str, Any]
+    meta: dict[str, Any]
 
 
 class _Grab:
@@ -35,64 +58,126 @@ class _Grab:
         self.items = list(session.items)
 
 
-def collect(course: Course, files: list[Path], args: list[str]) -> list[pytest.Function] | None:
-    """The check items of these grader files, or None if some check needs a
-    fixture the fast path does not provide. Cached per process."""
-    key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
-    if key in _collected:
-        return _collected[key]
+def _params(item: pytest.Item) -> dict[str, Any]:
+    return dict(getattr(getattr(item, "callspec", None), "params", {}))
+
+
+def _usable(obj: Callable[..., Any], params: dict[str, Any], fixturenames: list[str] | None = None) -> bool:
+    wanted = list(inspect.signature(obj).parameters)
+    # pytest adds "request" for our own fixtures; anything else (an autouse fixture,
+    # a fixture of the grader's) needs pytest's machinery
+    extra = set(fixturenames or ()) - set(wanted) - {"request"}
+    return not extra and all(name in plugin.FIXTURES or name in params for name in wanted)
+
+
+def pytest_items(course: Course, files: list[Path], args: list[str]) -> list[pytest.Function] | None:
+    """pytest's collection of these grader files (markers described), or None."""
     from .state import GradingState
 
     state = GradingState(course=course, mode="instructor", sandbox=None, modules={})  # type: ignore[arg-type]
     grab = _Grab()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main([*args, "--collect-only"], plugins=[plugin.Inject(state), grab])
-    items: list[pytest.Function] | None = [i for i in grab.items if isinstance(i, pytest.Function)]
+    items = [i for i in grab.items if isinstance(i, pytest.Function)]
     if code not in (0, 5) or len(items) != len(grab.items):
-        items = None
-    else:
-        for item in items:
-            params = getattr(getattr(item, "callspec", None), "params", {})
-            wanted = _argnames(item)
-            # pytest adds "request" for our own fixtures; anything else (an autouse
-            # fixture, a fixture of the grader's) needs pytest's machinery
-            extra = set(item.fixturenames) - set(wanted) - {"request"}
-            if extra or any(name not in plugin.FIXTURES and name not in params for name in wanted):
-                items = None
-                break
-    _collected[key] = items
+        return None
     return items
 
 
-def _argnames(item: pytest.Function) -> list[str]:
-    import inspect
+def collect(course: Course, files: list[Path], args: list[str]) -> list[Check] | None:
+    """The checks of these grader files, or None if some check needs pytest
+    itself. Cached per process; read from the recorded collection when current."""
+    key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    if key not in _collected:
+        checks = recorded(course, files)
+        if checks is None:
+            items = pytest_items(course, files, args)
+            if items is not None and all(_usable(i.obj, _params(i), i.fixturenames) for i in items):
+                checks = [Check(i.name, i.obj, _params(i), i.stash[plugin.META]) for i in items]
+        _collected[key] = checks
+    return _collected[key]
 
-    return list(inspect.signature(item.obj).parameters)
+
+# -- the recorded collection -------------------------------------------------------
 
 
-def run(items: list[pytest.Function], state: Any) -> None:
-    """Run the selected checks against the state's submission; results go to state.results."""
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def collection_record(course: Course, folder: Path, args: list[str]) -> dict | None:
+    """What ``mathdl record`` stores for one chapter's graders (None: not recordable)."""
+    files = sorted(folder.glob("test_*.py"))
+    items = pytest_items(course, files, args)
+    if items is None:
+        return None
+    checks = []
     for item in items:
-        meta = dict(item.stash[plugin.META])
+        params = _params(item)
+        if not _usable(item.obj, params, item.fixturenames):
+            return None
+        try:
+            encoded = base64.b64encode(wire.encode(params)).decode("ascii")
+        except wire.WireError:
+            return None
+        meta = item.stash[plugin.META]
+        checks.append({
+            "file": Path(item.path).name, "name": item.name, "function": item.originalname, "params": encoded,
+            "hidden": meta["hidden"], "case": meta["case"], "weight": meta["weight"], "title": meta["name"],
+        })
+    return {"version": 1, "files": {f.name: _digest(f) for f in files}, "checks": checks}
+
+
+def recorded(course: Course, files: list[Path]) -> list[Check] | None:
+    """The checks of these files from the recorded collection, if it is current."""
+    by_folder: dict[Path, list[Path]] = {}
+    for f in files:
+        by_folder.setdefault(f.parent, []).append(f)
+    checks: list[Check] = []
+    for folder, wanted in by_folder.items():
+        try:
+            data = json.loads((folder / "_recorded" / CACHE_NAME).read_text())
+        except (OSError, ValueError):
+            return None
+        names = {f.name for f in wanted}
+        recorded_files = data.get("files", {})
+        if data.get("version") != 1 or any(recorded_files.get(f.name) != _digest(f) for f in wanted):
+            return None
+        if str(folder.parent) not in sys.path:  # as pytest's prepend import mode does
+            sys.path.insert(0, str(folder.parent))
+        for entry in data["checks"]:
+            if entry["file"] not in names:
+                continue
+            module = importlib.import_module(f"{folder.name}.{Path(entry['file']).stem}")
+            exercise = plugin.exercise_of(folder / entry["file"])
+            meta = {"exercise": exercise, "hidden": entry["hidden"], "case": entry["case"], "weight": entry["weight"], "name": entry["title"]}
+            params = wire.decode(base64.b64decode(entry["params"]))
+            checks.append(Check(entry["name"], getattr(module, entry["function"]), params, meta))
+    return checks
+
+
+# -- running -----------------------------------------------------------------------
+
+
+def run(checks: list[Check], state: Any) -> None:
+    """Run the selected checks against the state's submission; results go to state.results."""
+    for check in checks:
+        meta = dict(check.meta)
         if not plugin.wanted(state, meta):
             continue
         plugin.begin(meta)
         outcome: BaseException | None = None
         try:
-            params = getattr(getattr(item, "callspec", None), "params", {})
             kwargs = {
-                name: params[name] if name in params else plugin.fixture_value(name, state, meta, item.name)
-                for name in _argnames(item)
+                name: check.params[name] if name in check.params else plugin.fixture_value(name, state, meta, check.name)
+                for name in inspect.signature(check.obj).parameters
             }
-            item.obj(**kwargs)
+            check.obj(**kwargs)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - every outcome becomes a result
             outcome = exc
         finally:
             set_current(None)
-        if outcome is None:
-            verdict = ("passed", "", None, "")
-        else:
-            verdict = plugin._classify_exception("call", outcome)
+        verdict = ("passed", "", None, "") if outcome is None else plugin._classify_exception("call", outcome)
         state.results.append(plugin.make_result(meta, *verdict))

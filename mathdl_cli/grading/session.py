@@ -110,14 +110,14 @@ def run_checks(
             deadline=time.monotonic() + time_budget if time_budget else None,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
-        items = None
+        checks = None
         if files and fast:
             from . import fastpath
 
-            items = fastpath.collect(course, files, pytest_args(course, files))
-        if items is not None:
+            checks = fastpath.collect(course, files, pytest_args(course, files))
+        if checks is not None:
             with _quiet_pytest():
-                fastpath.run(items, state)
+                fastpath.run(checks, state)
         elif files:
             with _quiet_pytest() as sink:
                 code = pytest.main(pytest_args(course, files), plugins=[Inject(state)])
