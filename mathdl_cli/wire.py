@@ -63,16 +63,24 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
     def where() -> str:
         return "".join(f"[{k!r}]" if isinstance(k, str) else f"[{k}]" for k in trail) or "top level"
 
+    shared: dict[int, dict] = {}  # the same array object twice (a batch of calls) is sent once
+
     def array(x: Any, tag: str) -> dict:
         if type(x) is np.ndarray and x.dtype.str in ALLOWED_DTYPES:
             arr = x  # the common case: a plain little-endian numeric array
+            node = shared.get(id(x))
+            if node is not None and node["t"] == tag:
+                return node
         else:
             arr = np.array(x, copy=True, subok=False)  # drops any subclass; 0-d stays 0-d
             if arr.dtype.kind not in ALLOWED_KINDS:
                 raise WireError(f"array of dtype {arr.dtype} at {where()} (only numeric arrays are allowed)")
             arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
         arrays.append(arr.tobytes())  # a C-ordered copy of the data
-        return {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
+        node = {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
+        if arr is x:
+            shared[id(x)] = node
+        return node
 
     def seq(x: Any, tag: str, depth: int) -> dict:
         items = []

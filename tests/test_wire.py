@@ -94,3 +94,14 @@ def test_zero_dimensional_arrays_keep_their_shape():
     out = wire.decode(wire.encode([np.array(2.5), np.arange(3.0)[1:]]))
     assert out[0].shape == () and float(out[0]) == 2.5
     np.testing.assert_array_equal(out[1], [1.0, 2.0])
+
+
+def test_an_array_used_twice_is_sent_once_and_decoded_as_two_copies():
+    x = np.arange(1000.0)
+    once = wire.encode([x])
+    twice = wire.encode([x, x])
+    assert len(twice) < len(once) + 100
+    a, b = wire.decode(twice)
+    np.testing.assert_array_equal(a, x)
+    a[0] = -1.0
+    assert b[0] == 0.0  # separate arrays: changing one never changes the other

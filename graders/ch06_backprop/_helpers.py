@@ -93,7 +93,8 @@ def fd_check(call, X, T, Ws, bs, activation, rng, rel, per_array: int = 3) -> No
             h = 1e-6 * max(1.0, abs(float(P[idx])))
             plan.append((p, idx, h))
             for sign in (1.0, -1.0):
-                moved = [q.copy() for q in params]
+                moved = list(params)  # only the perturbed array is new: the rest is sent once
+                moved[p] = params[p].copy()
                 moved[p][idx] += sign * h
                 arglist.append((X, T, moved[:L], moved[L:], activation))
     many = getattr(call, "many", None)
