@@ -47,3 +47,15 @@ def failures(report: Report) -> list[str]:
 
 
 __all__ = ["course", "chapter", "reference", "grade", "with_replaced", "failures", "stub_source", "mutants", "mutant_source"]
+
+
+def grader_helpers(chapter_name: str, module: str = "_helpers"):
+    """A chapter's grader helper module (graders/<chapter>/<module>.py), imported the
+    way the graders import it, so oracle tests can calibrate the graders' statistics."""
+    import importlib
+    import sys
+
+    folder = course.graders_dir
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    return importlib.import_module(f"{course.chapter(chapter_name).module}.{module}")

@@ -1,10 +1,8 @@
 """The command line, through Typer's runner and through real subprocesses."""
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

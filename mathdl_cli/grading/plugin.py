@@ -191,7 +191,6 @@ def _classify_exception(when: str, exc: BaseException | None, longrepr: str = ""
 
 def _finish(item: pytest.Item) -> None:
     meta = item.stash[META]
-    ctx: CheckContext = meta["ctx"]
     status, message, diag, output = "passed", "", None, ""
     captured = item.stash.get(OUTCOME, None)
     for when, excinfo, report in meta["outcomes"]:

@@ -4,8 +4,6 @@ torch.optim.SGD, scipy's L-BFGS-B and SLSQP, 50-digit mpmath; the calibration
 and power of the implicit-bias check; and alternative correct implementations
 graded by the real graders."""
 
-import importlib.util
-from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -14,15 +12,12 @@ import scipy.optimize
 import torch
 import torch.nn.functional as F
 
-from support import course, failures, grade, mutant_source, mutants, reference, with_replaced
+from support import grader_helpers, course, failures, grade, mutant_source, mutants, reference, with_replaced
 from mathdl_cli.solutions import load_module
 
 REF = reference("ch03")
 CH = course.chapter("ch03")
-HELPERS_PATH = Path(course.graders_dir) / CH.module / "_helpers.py"
-_spec = importlib.util.spec_from_file_location("ch03_grader_helpers", HELPERS_PATH)
-H = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(H)
+H = grader_helpers("ch03")
 
 mpmath.mp.dps = 50
 Z_GRID = np.concatenate([[-800.0, -745.0, -709.0, -40.0, -1e-8, 0.0, 1e-8, 40.0, 709.0, 800.0], np.linspace(-60, 60, 241)])

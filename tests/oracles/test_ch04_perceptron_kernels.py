@@ -5,10 +5,8 @@ objective; the residual threshold of the ill-conditioned check for several
 correct solvers; and an alternative correct implementation graded by the real
 graders."""
 
-import importlib.util
 import itertools
 from fractions import Fraction
-from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -17,13 +15,11 @@ import scipy.linalg
 import scipy.spatial.distance
 import torch
 
-from support import course, failures, grade, reference, with_replaced
+from support import grader_helpers, course, failures, grade, reference, with_replaced
 
 REF = reference("ch04")
 CH = course.chapter("ch04")
-_spec = importlib.util.spec_from_file_location("ch04_grader_helpers", Path(course.graders_dir) / CH.module / "_helpers.py")
-H = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(H)
+H = grader_helpers("ch04")
 
 
 # -- the perceptron ------------------------------------------------------------------------

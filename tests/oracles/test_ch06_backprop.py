@@ -4,8 +4,6 @@ forms; the calibration of the vanishing-gradient check; the provided helpers
 against Chapter 5's references; and alternative correct implementations graded
 by the real graders."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from mathdl_cli.solutions import load_module, mutant_source, mutants
-from support import chapter, course, failures, grade, reference, with_replaced
+from support import grader_helpers, chapter, course, failures, grade, reference, with_replaced
 
 REF = reference("ch06")
 REF5 = reference("ch05")
@@ -21,15 +19,9 @@ CH6 = chapter("ch06")
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity")
 
 
-def _grader_helpers():
-    path = Path(course.graders_dir) / "ch06_backprop" / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("ch06_grader_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-HELPERS = _grader_helpers()
+HELPERS = grader_helpers("ch06", "_helpers")
 
 TORCH_ACT = {
     "sigmoid": torch.sigmoid,

@@ -4,7 +4,6 @@ calibration of the noise-floor statistic; alternative correct implementations.""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 from pathlib import Path
 
@@ -14,21 +13,15 @@ import torch
 from scipy.signal import lfilter
 from torch.utils.data import BatchSampler
 
-from support import failures, grade, reference, with_replaced
+from support import grader_helpers, failures, grade, reference, with_replaced
 
 ref = reference("ch07")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _grader_helpers():
-    path = ROOT / "graders" / "ch07_sgd_basics" / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("ch07_grader_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-helpers = _grader_helpers()
+helpers = grader_helpers("ch07", "_helpers")
 
 
 # -- ch07.sgd -----------------------------------------------------------------------

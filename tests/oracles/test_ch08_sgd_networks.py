@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import importlib.util
 import re
 from pathlib import Path
 
@@ -16,21 +15,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from support import failures, grade, reference, with_replaced
+from support import grader_helpers, failures, grade, reference, with_replaced
 
 ref = reference("ch08")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _grader_helpers():
-    path = ROOT / "graders" / "ch08_sgd_networks" / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("ch08_grader_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-helpers = _grader_helpers()
+helpers = grader_helpers("ch08", "_helpers")
 
 
 @contextlib.contextmanager

@@ -4,28 +4,19 @@ and alternative correct implementations that must get full marks."""
 
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from support import course, failures, grade, reference, with_replaced
+from support import grader_helpers, failures, grade, reference, with_replaced
 
 CH = "ch09"
 ref = reference(CH)
 
 
-def _load_helpers():
-    path = course.graders_dir / "ch09_regularization" / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("ch09_grader_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _load_helpers()
+H = grader_helpers("ch09")
 
 
 def _net(rng, sizes):

@@ -5,7 +5,6 @@ replay, the exact bias–variance identity; the calibration (false failures)
 and power of the statistical checks of ch11.bias_variance; and alternative
 correct implementations graded by the real graders."""
 
-import importlib.util
 import math
 from fractions import Fraction
 
@@ -13,22 +12,15 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from support import chapter, course, failures, grade, reference, with_replaced
+from support import grader_helpers, chapter, failures, grade, reference, with_replaced
 
 REF = reference("ch11")
 CH = chapter("ch11")
 
 
-def _grader_helpers():
-    """The graders' shared data module, loaded by path (no test module is imported)."""
-    path = course.graders_dir / CH.module / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("oracle_ch11_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-H = _grader_helpers()
+H = grader_helpers("ch11", "_helpers")
 
 
 def _close(got, want, tol, what):

@@ -6,7 +6,6 @@ and the midpoint rule's exact error for integrated gradients; the calibration
 (false failures) and power of the statistical checks; and alternative correct
 implementations graded by the real graders."""
 
-import importlib.util
 import itertools
 
 import numpy as np
@@ -15,22 +14,15 @@ import scipy.integrate
 import torch
 from torch import nn
 
-from support import chapter, course, failures, grade, reference, with_replaced
+from support import grader_helpers, chapter, failures, grade, reference, with_replaced
 
 REF = reference("ch12")
 CH = chapter("ch12")
 
 
-def _grader_helpers():
-    """The graders' shared models and data, loaded by path (no test module is imported)."""
-    path = course.graders_dir / CH.module / "_helpers.py"
-    spec = importlib.util.spec_from_file_location("oracle_ch12_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-H = _grader_helpers()
+H = grader_helpers("ch12", "_helpers")
 
 
 def _close(got, want, rtol, atol, what):
