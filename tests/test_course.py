@@ -28,3 +28,24 @@ def test_every_exercise_has_grader_and_mutants(chapter):
     assert found <= {ex.short for ex in chapter.exercises}, f"mutants for unknown exercises: {found}"
     graders = {p.stem.removeprefix("test_") for p in (COURSE.graders_dir / chapter.module).glob("test_*.py")}
     assert graders == {ex.short for ex in chapter.exercises}, "grader files and exercises differ"
+
+
+@pytest.mark.parametrize("chapter", COURSE.chapters, ids=lambda c: c.module)
+def test_every_mutant_fails_a_public_check(chapter):
+    """A student who makes one of the known mistakes sees it in `mathdl check`
+    (public checks, recorded outputs), not only in the instructor's hidden cases."""
+    from mathdl_cli.grading.session import run_checks
+    from mathdl_cli.sandbox import Sandbox
+    from mathdl_cli.solutions import mutant_source
+
+    escaped = []
+    with Sandbox() as sandbox:
+        for mutant in mutants(COURSE, chapter):
+            report = run_checks(
+                COURSE, {chapter: mutant_source(COURSE, mutant).encode()}, mode="student",
+                exercises=[chapter.exercise(mutant.exercise)], sandbox=sandbox, fast=True,
+            )
+            result = report.exercises[0]
+            if result.status == "passed" or any(c.status == "internal_error" for c in result.checks):
+                escaped.append(mutant.id)
+    assert escaped == []

@@ -47,6 +47,16 @@ def test_shift_invariance(student, rng):
     expect.close(shifted, base, names=["Λ after adding 5 to every logit", "∂Λ/∂W^{k} after adding 5 to every logit", "∂Λ/∂B^{k} after adding 5 to every logit"])
 
 
+def test_large_logits(student, ref, rng):
+    """logits near 775, far past exp's overflow at 709.78, under np.errstate(all="raise")"""
+    X, y, _, _ = classification_case(rng, [4, 6, 3], 5, "relu")
+    Ws, bs = random_net(rng, [4, 6, 3])
+    Ws[-1] = 3.0 * Ws[-1] / (1.0 + np.abs(Ws[-1]).sum())
+    bs[-1] = np.array([775.0, 780.0, 770.0])  # a row's logits differ by < 50: the max shift keeps exp in range
+    got = strict_call(student, "mlp_backward_ce", X, y, Ws, bs, "relu", what="Λ and its gradients at logits near 775")
+    expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "relu"))
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(3)
 @pytest.mark.parametrize("trial", range(4))

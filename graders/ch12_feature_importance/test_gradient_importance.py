@@ -106,3 +106,8 @@ def test_hidden_saturated_sigmoid(student, ref, rng):
     with _no_overflow(student, "importance S"):
         got = student.gradient_importance(X, Ws, bs, "sigmoid", 1, True)
     expect.close(got, ref.gradient_importance(X, Ws, bs, "sigmoid", 1, True))
+
+
+def test_saturated_sigmoid(student, ref, rng):
+    """saturated sigmoid units, pre-activations about ±800: no overflow (the hidden cases draw other networks)"""
+    test_hidden_saturated_sigmoid(student, ref, rng)

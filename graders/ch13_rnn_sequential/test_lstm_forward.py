@@ -89,3 +89,8 @@ def test_hidden_saturated_gates(student, ref, rng):
     args = _case(rng, 4, 2, 3, 5)
     args[3] = 600.0 * args[3]
     expect.close(student.lstm_forward(*args), ref.lstm_forward(*args))
+
+
+def test_saturated_gates(student, ref, rng):
+    """saturated gates, pre-activations beyond ±709: σ must not overflow into NaN (the hidden cases draw other ones)"""
+    test_hidden_saturated_gates(student, ref, rng)

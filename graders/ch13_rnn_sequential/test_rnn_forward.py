@@ -83,3 +83,8 @@ def test_hidden_saturated(student, ref, rng):
     args = list(rnn_case(rng, 4, 2, 3, 5, 1))
     args[0] = 300.0 * args[0]
     expect.close(student.rnn_forward(*args), ref.rnn_forward(*args))
+
+
+def test_saturated(student, ref, rng):
+    """saturated units, pre-activations of several hundred: tanh must not overflow (the hidden cases draw other ones)"""
+    test_hidden_saturated(student, ref, rng)
