@@ -58,4 +58,6 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     sys.stdout.flush()
     sys.stderr.flush()
+    if "mathdl_cli.sandbox" in sys.modules:  # os._exit skips atexit handlers
+        sys.modules["mathdl_cli.sandbox"].cleanup()
     os._exit(code)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import atexit
 import select
 import shutil
 import signal
@@ -240,6 +241,7 @@ class _ZygoteChild:
 
 
 _zygote: Zygote | None = None
+_swept = False
 
 
 def shared_zygote() -> Zygote:
@@ -250,13 +252,33 @@ def shared_zygote() -> Zygote:
     return _zygote
 
 
+def _sweep_cgroups(parent: Path) -> None:
+    """Remove empty cgroups left by mathdl processes that no longer exist."""
+    for folder in parent.glob("*-*"):
+        try:
+            os.kill(int(folder.name.split("-", 1)[0]), 0)
+            continue  # its process is alive: it cleans up after itself
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError):
+            continue
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
 def _make_cgroup() -> str:
     """A pids cgroup capping the child's process count, where one can be made."""
+    global _swept
     base = Path("/sys/fs/cgroup/pids")
     if not base.is_dir():
         base = Path("/sys/fs/cgroup")
         if not (base / "cgroup.controllers").exists() or "pids" not in (base / "cgroup.controllers").read_text():
             return ""
+    if not _swept:
+        _swept = True
+        _sweep_cgroups(base / "mathdl")
     try:
         folder = base / "mathdl" / f"{os.getpid()}-{time.monotonic_ns()}"
         folder.mkdir(parents=True)
@@ -331,9 +353,7 @@ class Sandbox:
         self.runtime = self.root / "runtime"
         self.work.mkdir()
         self.runtime.mkdir()
-        here = Path(__file__).parent
-        for name in RUNTIME_FILES:
-            shutil.copyfile(here / name, self.runtime / name)
+        self._runtime_copied = False
         inside = self.isolation_mode.inside_root
         self.drop_uid = _nobody() if drop_privileges and inside is None and _can_drop_privileges() else None
         self.isolation = self.isolation_mode.name + ("+nobody" if self.drop_uid is not None else "")
@@ -367,6 +387,14 @@ class Sandbox:
         return str(Path(inside) / Path(path).relative_to(self.root))
 
     # -- process lifecycle ------------------------------------------------
+    def _copy_runtime(self) -> None:
+        """The child runtime, for children started from scratch (a zygote has its own)."""
+        if not self._runtime_copied:
+            here = Path(__file__).parent
+            for name in RUNTIME_FILES:
+                shutil.copyfile(here / name, self.runtime / name)
+            self._runtime_copied = True
+
     def start(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             return
@@ -394,6 +422,7 @@ class Sandbox:
             self.cgroup = _make_cgroup()
         if self.use_zygote and self._start_from_zygote(config, env):
             return
+        self._copy_runtime()
         argv = [sys.executable, "-I", "-B", self.inside(self.runtime / "child.py"), json.dumps(config)]
         self.proc = subprocess.Popen(
             self.isolation_mode.command(self, argv, self.cgroup),
@@ -670,19 +699,43 @@ def _reply_from(msg: dict) -> Reply:
     )
 
 
+_stale_cgroups: list[str] = []
+
+
 def _remove_cgroup(folder: str) -> None:
-    path = Path(folder)
-    for _ in range(50):  # the killed processes leave the cgroup asynchronously
+    """Remove a child's cgroup. Killed processes leave it asynchronously: a cgroup
+    not empty yet is retried when the next one is removed (and by cleanup() at
+    exit), instead of waiting here."""
+    _stale_cgroups.append(folder)
+    for stale in list(_stale_cgroups):
+        path = Path(stale)
         try:
             path.rmdir()
-            return
+            _stale_cgroups.remove(stale)
+        except FileNotFoundError:
+            _stale_cgroups.remove(stale)
         except OSError:
             try:
                 for pid in (path / "cgroup.procs").read_text().split():
                     os.kill(int(pid), signal.SIGKILL)
             except (OSError, ValueError):
                 pass
-            time.sleep(0.01)
+
+
+def cleanup() -> None:
+    """Remove this process's cgroups that were not empty yet (call before exiting)."""
+    for _ in range(100):
+        if not _stale_cgroups:
+            return
+        for stale in list(_stale_cgroups):
+            try:
+                Path(stale).rmdir()
+                _stale_cgroups.remove(stale)
+            except FileNotFoundError:
+                _stale_cgroups.remove(stale)
+            except OSError:
+                pass
+        time.sleep(0.01)
 
 
 def _can_drop_privileges() -> bool:
@@ -707,3 +760,6 @@ def _nobody() -> tuple[int, int] | None:
         return entry.pw_uid, entry.pw_gid
     except (ImportError, KeyError):
         return None
+
+
+atexit.register(cleanup)

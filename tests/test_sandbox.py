@@ -204,3 +204,18 @@ def test_namespace_isolation_when_available(zygote):
         assert facts["forks"] < 100  # the pids cgroup (or rlimit) stops a fork loop
     else:  # a plain process: the report must say so
         assert mode.startswith("process")
+
+
+def test_no_cgroup_is_left_behind():
+    import os
+    from pathlib import Path
+
+    from mathdl_cli import sandbox as sandbox_module
+
+    for zygote in (False, True):
+        with Sandbox(zygote=zygote) as sb:
+            path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
+            assert sb.call(path, "f", [], {}, timeout=20).value == 1.0
+    sandbox_module.cleanup()
+    mine = list(Path("/sys/fs/cgroup/pids/mathdl").glob(f"{os.getpid()}-*"))
+    assert mine == []
