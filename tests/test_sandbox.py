@@ -212,10 +212,16 @@ def test_no_cgroup_is_left_behind():
 
     from mathdl_cli import sandbox as sandbox_module
 
+    def mine():
+        return set(Path("/sys/fs/cgroup/pids/mathdl").glob(f"{os.getpid()}-*"))
+
+    before = mine()  # other sandboxes of this test module are still open
+    made = set()
     for zygote in (False, True):
         with Sandbox(zygote=zygote) as sb:
             path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
             assert sb.call(path, "f", [], {}, timeout=20).value == 1.0
+            made |= {Path(sb.cgroup)} if sb.cgroup else set()
     sandbox_module.cleanup()
-    mine = list(Path("/sys/fs/cgroup/pids/mathdl").glob(f"{os.getpid()}-*"))
-    assert mine == []
+    assert mine() - before == set()
+    assert all(not p.exists() for p in made)
