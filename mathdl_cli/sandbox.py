@@ -279,6 +279,9 @@ def _make_cgroup() -> str:
     if not _swept:
         _swept = True
         _sweep_cgroups(base / "mathdl")
+    reused = _reuse_cgroup()
+    if reused:
+        return reused
     try:
         folder = base / "mathdl" / f"{os.getpid()}-{time.monotonic_ns()}"
         folder.mkdir(parents=True)
@@ -484,7 +487,7 @@ class Sandbox:
     def close(self) -> None:
         self.kill()
         if self.cgroup:
-            _remove_cgroup(self.cgroup)
+            _release_cgroup(self.cgroup)
             self.cgroup = ""
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -702,6 +705,27 @@ def _reply_from(msg: dict) -> Reply:
 _stale_cgroups: list[str] = []
 
 
+_free_cgroups: list[str] = []
+
+
+def _release_cgroup(folder: str) -> None:
+    """A closed sandbox's cgroup, kept for this process's next child (made, written
+    and removed once per process rather than once per submission)."""
+    _free_cgroups.append(folder)
+
+
+def _reuse_cgroup() -> str:
+    while _free_cgroups:
+        folder = _free_cgroups.pop()
+        try:
+            if not Path(folder, "cgroup.procs").read_text().split():
+                return folder  # empty: the previous child is gone
+        except OSError:
+            continue
+        _stale_cgroups.append(folder)
+    return ""
+
+
 def _remove_cgroup(folder: str) -> None:
     """Remove a child's cgroup. Killed processes leave it asynchronously: a cgroup
     not empty yet is retried when the next one is removed (and by cleanup() at
@@ -723,7 +747,9 @@ def _remove_cgroup(folder: str) -> None:
 
 
 def cleanup() -> None:
-    """Remove this process's cgroups that were not empty yet (call before exiting)."""
+    """Remove this process's cgroups (call before exiting)."""
+    _stale_cgroups.extend(_free_cgroups)
+    _free_cgroups.clear()
     for _ in range(100):
         if not _stale_cgroups:
             return

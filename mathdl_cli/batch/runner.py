@@ -128,7 +128,17 @@ def _failed_record(sub: Submission, options: Options, message: str) -> dict:
     }
 
 
+_finalizer = None
+
+
 def _worker(sub: Submission, options: Options) -> dict:
+    global _finalizer
+    if _finalizer is None:  # pool workers skip atexit: remove this worker's cgroups as it ends
+        import multiprocessing.util
+
+        from ..sandbox import cleanup
+
+        _finalizer = multiprocessing.util.Finalize(None, cleanup, exitpriority=10)
     try:
         return grade_submission(sub, options)
     except Exception:  # never lose the submission: record the grader's failure

@@ -55,7 +55,7 @@ def _is_module_dir(path: Path, names: set[str]) -> bool:
 
 def discover(paths: list[Path], course: Course) -> list[Submission]:
     """Expand the command's arguments into submissions, sorted by student id."""
-    names = {ch.filename for ch in course.chapters}
+    names = {f"{name}.py" for name in course.module_names().values()}
     found: list[Submission] = []
     for path in paths:
         if path.is_file() and path.suffix.lower() == ".zip":
@@ -107,7 +107,7 @@ def _gradescope(folder: Path) -> list[Submission]:
 
 def load_files(sub: Submission, course: Course) -> None:
     """Read the submission's chapter modules into ``sub.files`` (never raises)."""
-    names = {ch.filename for ch in course.chapters}
+    names = {f"{name}.py" for name in course.module_names().values()}
     total = 0
 
     def take(name: str, data: bytes) -> None:
