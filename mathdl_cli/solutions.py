@@ -11,6 +11,7 @@ by that bug. Nothing here is ever shipped to students.
 from __future__ import annotations
 
 import ast
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,12 +56,20 @@ def join_sources(*parts: str) -> str:
     return "\n".join(dict.fromkeys(future)) + ("\n" if future else "") + "\n".join(body)
 
 
+INCLUDE = re.compile(r"^# mathdl-include: (\S+)$", re.M)
+
+
 def reference_source(course: Course, chapter: Chapter) -> str:
-    """Provided helpers followed by the reference implementation."""
+    """Provided helpers followed by the reference implementation.
+
+    A line ``# mathdl-include: _provided/<name>.py`` in a reference is replaced by
+    that file of exercises/: chapter 5's reference is the helper later chapters
+    give students, kept in one place."""
     path = reference_path(course, chapter)
     if not path.exists():
         raise MissingSolutions(f"no reference module {path}")
-    return join_sources("\n".join(chapter.imports), chapter.provided, path.read_text())
+    source = INCLUDE.sub(lambda m: (course.exercises_dir / m.group(1)).read_text(), path.read_text())
+    return join_sources("\n".join(chapter.imports), chapter.provided, source)
 
 
 def mutants(course: Course, chapter: Chapter) -> list[Mutant]:

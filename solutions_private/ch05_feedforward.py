@@ -1,8 +1,7 @@
 """Reference solutions for chapter 5 (feedforward networks). Instructors only.
 
-``activate`` and ``mlp_forward`` are repeated verbatim in
-``exercises/ch06_backprop/provided.py``; tests/oracles/test_ch05_feedforward.py
-checks that the two copies agree.
+``activate`` and ``mlp_forward`` are ``exercises/_provided/mlp.py``, included
+when the reference is assembled (solutions.reference_source).
 """
 
 from __future__ import annotations
@@ -10,48 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def activate(z: np.ndarray, name: str, slope: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
-    z = np.asarray(z, dtype=np.float64)
-    if name == "sigmoid":
-        e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-        s = np.where(z >= 0, 1.0, e) / (1.0 + e)
-        return s, e / (1.0 + e) ** 2
-    if name == "tanh":
-        t = np.tanh(z)
-        return t, 1.0 - t * t
-    if name == "relu":
-        return np.maximum(z, 0.0), (z > 0).astype(np.float64)
-    if name == "leaky_relu":
-        pos = z > 0
-        return np.where(pos, z, slope * z), np.where(pos, 1.0, slope)
-    if name == "softplus":
-        e = np.exp(-np.abs(z))
-        return np.logaddexp(0.0, z), np.where(z >= 0, 1.0, e) / (1.0 + e)
-    if name == "identity":
-        return z.copy(), np.ones_like(z)
-    raise ValueError(f"unknown activation {name!r}")
-
-
-def _softmax_rows(Z: np.ndarray) -> np.ndarray:
-    S = Z - Z.max(axis=1, keepdims=True)
-    E = np.exp(S)
-    return E / E.sum(axis=1, keepdims=True)
-
-
-def mlp_forward(X: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], activation: str = "tanh", output: str = "identity"):
-    if output not in ("identity", "softmax"):
-        raise ValueError(f"unknown output {output!r}")
-    H = np.asarray(X, dtype=np.float64)
-    Zs, Hs = [], []
-    L = len(Ws)
-    for ell, (W, b) in enumerate(zip(Ws, bs), start=1):
-        Hs.append(H)
-        Z = H @ W + b
-        Zs.append(Z)
-        if ell < L:
-            H, _ = activate(Z, activation)
-    out = _softmax_rows(Zs[-1]) if output == "softmax" else Zs[-1].copy()
-    return out, Zs, Hs
+# activate and mlp_forward: the helpers that chapters 6, 8 and 12 give students, kept once
+# mathdl-include: _provided/mlp.py
 
 
 def count_params(layer_sizes: list[int]) -> int:

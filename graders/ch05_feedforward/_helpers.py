@@ -6,7 +6,6 @@ import numpy as np
 
 from mathdl_cli.grading import expect, gen
 from mathdl_cli.grading.gen import random_net  # noqa: F401  (used by the graders)
-from mathdl_cli.grading.errors import StudentError
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity")
 ADVICE = (
@@ -21,19 +20,5 @@ def distinct_sizes(rng: np.random.Generator, n_layers: int, low: int = 2, high: 
 
 
 def strict_call(student, name: str, *args, what: str):
-    """Call ``student.<name>(*args)`` under ``np.errstate(all="raise")`` in the child
-    (underflow to 0 stays allowed): an overflow, a division by zero or an invalid
-    operation becomes a failure that says what to do about it."""
-    try:
-        with student.errstate("raise"):
-            return getattr(student, name)(*args)
-    except StudentError as exc:
-        if (exc.diagnostic or {}).get("exception") != "FloatingPointError":
-            raise
-        expect.that(
-            False,
-            "must run without overflow, division by zero or invalid values "
-            "(checked under np.errstate(all='raise'); underflow to 0 is allowed)",
-            quantity=what,
-            detail=exc.message + "\n" + ADVICE,
-        )
+    """``expect.without_overflow`` with this chapter's advice."""
+    return expect.without_overflow(student, name, *args, what=what, advice=ADVICE)

@@ -12,7 +12,6 @@ import numpy as np
 from mathdl_cli.catalog import load_course
 from mathdl_cli.grading import expect, gen
 from mathdl_cli.grading.gen import random_net
-from mathdl_cli.grading.errors import StudentError
 
 _PROVIDED: dict = {}
 exec(compile(load_course().chapter("backprop").provided, "provided.py", "exec"), _PROVIDED)  # noqa: S102 - course file
@@ -151,22 +150,8 @@ def _diagnose(a: np.ndarray, n: np.ndarray, ok: list[bool], L: int, M: int) -> s
 
 
 def strict_call(student, name: str, *args, what: str):
-    """Call ``student.<name>(*args)`` under ``np.errstate(all="raise")`` in the child
-    (underflow to 0 stays allowed): an overflow, a division by zero or an invalid
-    operation becomes a failure that says what to do about it."""
-    try:
-        with student.errstate("raise"):
-            return getattr(student, name)(*args)
-    except StudentError as exc:
-        if (exc.diagnostic or {}).get("exception") != "FloatingPointError":
-            raise
-        expect.that(
-            False,
-            "must run without overflow, division by zero or invalid values "
-            "(checked under np.errstate(all='raise'); underflow to 0 is allowed)",
-            quantity=what,
-            detail=exc.message + "\n" + ADVICE,
-        )
+    """``expect.without_overflow`` with this chapter's advice."""
+    return expect.without_overflow(student, name, *args, what=what, advice=ADVICE)
 
 
 # -- test functions for numerical_gradient ---------------------------------------------

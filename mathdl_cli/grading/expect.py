@@ -148,3 +148,24 @@ def call_warnings() -> list[str]:
     check (category: message), e.g. to fail on overflow under errstate("warn")."""
     ctx = current()
     return list(ctx.warnings) if ctx is not None else []
+
+
+def without_overflow(student: Any, name: str, *args: Any, what: str, advice: str = "") -> Any:
+    """Call ``student.<name>(*args)`` under ``np.errstate(all="raise")`` in the child
+    (underflow to 0 stays allowed). An overflow, a division by zero or an invalid
+    operation becomes a failed property that says what to do about it."""
+    from .errors import StudentError
+
+    try:
+        with student.errstate("raise"):
+            return getattr(student, name)(*args)
+    except StudentError as exc:
+        if (exc.diagnostic or {}).get("exception") != "FloatingPointError":
+            raise
+        that(
+            False,
+            "must run without overflow, division by zero or invalid values "
+            "(checked under np.errstate(all='raise'); underflow to 0 is allowed)",
+            quantity=what,
+            detail=exc.message + ("\n" + advice if advice else ""),
+        )

@@ -125,7 +125,8 @@ def collection_record(course: Course, folder: Path, args: list[str]) -> dict | N
             "file": Path(item.path).name, "name": item.name, "function": item.originalname, "params": encoded,
             "hidden": meta["hidden"], "case": meta["case"], "weight": meta["weight"], "title": meta["name"],
         })
-    return {"version": 1, "files": {f.name: _digest(f) for f in files}, "checks": checks}
+    # every module of the folder: parameters may come from its helper modules
+    return {"version": 1, "files": {f.name: _digest(f) for f in sorted(folder.glob("*.py"))}, "checks": checks}
 
 
 def recorded(course: Course, files: list[Path]) -> list[Check] | None:
@@ -140,8 +141,8 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
         except (OSError, ValueError):
             return None
         names = {f.name for f in wanted}
-        recorded_files = data.get("files", {})
-        if data.get("version") != 1 or any(recorded_files.get(f.name) != _digest(f) for f in wanted):
+        current = {f.name: _digest(f) for f in folder.glob("*.py")}
+        if data.get("version") != 1 or data.get("files") != current:
             return None
         if str(folder.parent) not in sys.path:  # as pytest's prepend import mode does
             sys.path.insert(0, str(folder.parent))
