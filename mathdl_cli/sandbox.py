@@ -379,9 +379,6 @@ class Sandbox:
         path.write_bytes(data)
         return self.inside(path)
 
-    def path_of(self, name: str) -> str:
-        return self.inside(self.work / name)
-
     def inside(self, path: Path) -> str:
         """The path as the child sees it."""
         inside = self.isolation_mode.inside_root

@@ -39,7 +39,6 @@ class GradingState:
     case: str | None = None
     deadline: float | None = None  # time.monotonic() by which the whole submission must be done
     results: list[CheckResult] = field(default_factory=list)
-    _references: dict[str, Any] = field(default_factory=dict)
     _recordings: dict[str, Recordings] = field(default_factory=dict)
     _loaded: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, CheckOutcome] = field(default_factory=dict)
@@ -98,11 +97,9 @@ class GradingState:
     def reference(self, chapter: Chapter, check: str, exercise: Exercise) -> Any:
         if self.mode == "student":
             return RecordedReference(self.recordings(exercise).for_check(check), chapter, self.seed)
-        module = self._references.get(chapter.module)
-        if module is None:
-            from ..solutions import load_reference
+        from ..solutions import load_reference
 
-            module = self._references[chapter.module] = load_reference(self.course, chapter)
+        module = load_reference(self.course, chapter)  # executed once per process
         recorder = self.recordings(exercise).for_check(check) if self.mode == "record" else None
         return LiveReference(module, chapter, recorder)
 
