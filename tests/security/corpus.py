@@ -1,0 +1,54 @@
+"""The attack corpus: submissions that each try one attack on `mathdl grade`.
+
+Every module ``tests/security/attacks_*.py`` defines ``ATTACKS: list[Attack]``.
+The runner (``test_corpus.py``) writes every attack as a submission of one
+batch, next to honest controls, grades the batch with the real ``mathdl grade``
+in every isolation mode the machine offers, and asserts for each attack:
+
+* each exercise in ``attacked`` scores 0 and every exercise in ``honest``
+  (default: the rest of the attacked chapters) keeps full marks;
+* no canary file appears (payloads write canaries, never destroy: use
+  ``canary(name)`` for the path a successful escape would write);
+* the batch completes, the honest controls keep full marks, the project's files
+  are untouched, no process of the attack survives (``MARKER`` tags them);
+* ``verify(run, attack)``, when given, holds (extra assertions on the outputs).
+
+Payloads receive ``{canary_dir}``, ``{out_dir}``, ``{course_dir}`` and
+``{marker}`` through ``str.format`` when ``template=True`` (the default), so a
+literal brace in a payload is written ``{{``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).parent
+MARKER = "mathdl-attack-7f3a"
+
+
+@dataclass
+class Attack:
+    name: str  # unique; the submission's folder (student id) unless ``folder`` is set
+    klass: str  # the attack class, e.g. "host files via the crash log", "csv injection"
+    files: dict[str, str | bytes]  # path inside the submission -> content (subfolders allowed)
+    attacked: list[str]  # exercise ids ("ch02.least_squares") that must score 0
+    honest: list[str] | None = None  # exercise ids that must keep full marks (default: the others)
+    folder: str | None = None  # the submission's folder or zip name, if not ``name``
+    zip: bool = False  # deliver as <folder>.zip instead of a folder
+    template: bool = True  # fill {canary_dir}, {out_dir}, {course_dir}, {marker} with str.format
+    verify: Callable[[Any, "Attack"], None] | None = None  # extra assertions on the batch's outputs
+    grade_args: list[str] = field(default_factory=list)  # reserved: attacks needing their own batch
+
+
+def load_attacks() -> list[Attack]:
+    found: list[Attack] = []
+    for path in sorted(HERE.glob("attacks_*.py")):
+        module = importlib.import_module(f"security.{path.stem}")
+        found += module.ATTACKS
+    names = [a.name for a in found]
+    dupes = {n for n in names if names.count(n) > 1}
+    assert not dupes, f"attack names used twice: {sorted(dupes)}"
+    return found
