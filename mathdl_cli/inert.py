@@ -90,9 +90,10 @@ def md_block(text: str, indent: str = "", info: str = "text") -> list[str]:
 
 def csv_cell(value):
     """A CSV cell a spreadsheet shows as text: strings beginning with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return get a leading single quote."""
+    ``-``, ``@`` (after any spaces), a tab, a carriage return or other white space
+    get a leading single quote."""
     if isinstance(value, str):
         value = clean(value)  # first: removing a control character could expose a "="
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        if value[:1].isspace() or value.lstrip()[:1] in ("=", "+", "-", "@"):
             return "'" + value
     return value

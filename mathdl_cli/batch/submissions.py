@@ -28,6 +28,7 @@ import difflib
 import hashlib
 import os
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,8 @@ from ..inert import clean
 MAX_FILE_BYTES = 1_000_000
 MAX_TOTAL_BYTES = 8_000_000
 MAX_ZIP_BYTES = 64_000_000  # a zip this large holds more than chapter modules
-MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_ENTRIES = 20_000  # read from the end record, before the directory is parsed
+MAX_ZIP_DIRECTORY_BYTES = 4_000_000
 MAX_WALK_ENTRIES = 20_000  # files and folders looked at in one submission folder
 MAX_WALK_DEPTH = 16
 MAX_METADATA_BYTES = 16_000_000
@@ -315,13 +317,15 @@ class _Reader:
         if path.stat().st_size > MAX_ZIP_BYTES:
             sub.note(f"{path.name} is larger than {MAX_ZIP_BYTES // 1_000_000} MB and was not read (zip only your chapter modules)")
             return
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ZIP_ENTRIES:
+        with open(path, "rb") as raw:
+            entries, directory = _zip_directory_size(raw)
+            # parsing the directory costs about 1 kB of memory per entry: refuse large ones unread
+            if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
                 sub.note(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries and was not read (zip only your chapter modules)")
                 return
+            zf = zipfile.ZipFile(raw)
             wanted = []
-            for info in infos:
+            for info in zf.infolist():
                 name = info.filename.replace("\\", "/")
                 base = name.rsplit("/", 1)[-1]
                 if not base or "__MACOSX" in name:
@@ -335,8 +339,8 @@ class _Reader:
                     sub.note(f"{base} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
                     continue
                 try:
-                    with zf.open(info) as fh:
-                        data = fh.read(MAX_FILE_BYTES + 1)
+                    with zf.open(info) as entry:
+                        data = entry.read(MAX_FILE_BYTES + 1)
                 except Exception as exc:  # noqa: BLE001 - a corrupt entry (bad CRC, deflate, password)
                     sub.note(f"{base} in {path.name} could not be read: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
                     continue
@@ -347,7 +351,7 @@ class _Reader:
         found: list[tuple[int, str, str]] = []
         stack: list[tuple[str, int]] = [(str(root), 0)]
         visited = 0
-        unreadable = 0
+        unreadable = too_deep = 0
         while stack:
             where, depth = stack.pop()
             try:
@@ -365,8 +369,12 @@ class _Reader:
                 name = _student_id(entry.name)
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        if depth + 1 < MAX_WALK_DEPTH and not _ignored(entry.name):
+                        if _ignored(entry.name):
+                            continue
+                        if depth + 1 < MAX_WALK_DEPTH:
                             stack.append((entry.path, depth + 1))
+                        else:
+                            too_deep += 1
                         continue
                     is_file = entry.is_file(follow_symlinks=False)
                 except OSError:
@@ -377,12 +385,26 @@ class _Reader:
                     self.see(name)
         if unreadable:
             self.sub.note(f"{unreadable} folder(s) of the submission could not be read")
+        if too_deep:
+            self.sub.note(f"folders nested more than {MAX_WALK_DEPTH} levels deep were not looked at")
         for _, path, name in sorted(found):
             data = _read_regular(path, MAX_FILE_BYTES + 1)
             if data is None:
                 self.sub.note(f"{name} could not be read")
             else:
                 self.take(name, data)
+
+
+def _zip_directory_size(fh) -> tuple[int, int]:
+    """The entry count and central-directory size a zip's end record declares
+    ((0, 0) when unknown: zipfile then reports what is wrong)."""
+    try:
+        end = zipfile._EndRecData(fh)  # the stdlib's own reader of the end record
+        return (int(end[zipfile._ECD_ENTRIES_TOTAL]), int(end[zipfile._ECD_SIZE])) if end else (0, 0)
+    except (AttributeError, OSError, IndexError, TypeError, ValueError, struct.error):
+        return 0, 0
+    finally:
+        fh.seek(0)
 
 
 def _read_regular(path: str, limit: int) -> bytes | None:
