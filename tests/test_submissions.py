@@ -309,3 +309,23 @@ def test_fingerprint_survives_surrogates():
     assert "\udcff" not in sub.problems[0]
     sub.fingerprint()
 
+
+
+def test_archives_in_other_formats_are_named_in_a_warning(tmp_path):
+    subs = folder(tmp_path / "subs", {f"alice/{M}": CODE, "bob.tar.gz": b"\x1f\x8b", "roster.csv": "x"})
+    warnings: list[str] = []
+    assert [s.student for s in discover([subs], course, warnings)] == ["alice"]
+    assert len(warnings) == 1 and "bob.tar.gz was not graded" in warnings[0]
+
+
+def test_sources_with_invalid_utf8_can_be_written(tmp_path):
+    from mathdl_cli.batch.runner import append_result, read_results
+
+    subs = tmp_path / "subs"
+    folder(subs / os.fsdecode(b"x\xff"), {M: CODE})
+    (sub,) = discover([subs], course)
+    load_files(sub, course)
+    record = grade_submission(sub, Options(chapters=[CH2.module], secret="x"))
+    append_result(tmp_path, {**record, "extra": "\udcff"})
+    (written,) = read_results(tmp_path).values()
+    assert written["student"] == "x\\xff" and written["source"].endswith("x\\xff")

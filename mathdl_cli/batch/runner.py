@@ -168,7 +168,8 @@ def read_results(out: Path) -> dict[str, dict]:
 
 
 def append_result(out: Path, record: dict) -> None:
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    # backslashreplace: a lone surrogate that reached a record must not stop the batch
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
     fd = os.open(out / RESULTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)

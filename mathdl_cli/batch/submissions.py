@@ -105,6 +105,14 @@ def _student_id(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
+def _shown(path: Path) -> str:
+    """A path as text that can be written anywhere (invalid UTF-8 shown as \\xNN)."""
+    return clean(_student_id(str(path)))
+
+
+_ARCHIVES = (".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".ipynb")  # submissions in a form not graded
+
+
 def _ignored(name: str) -> bool:
     return name.startswith(".") or name == "__MACOSX"
 
@@ -122,7 +130,7 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
     found: list[Submission] = []
     for path in paths:
         if path.is_file() and path.suffix.lower() == ".zip":
-            found.append(Submission(_student_id(path.stem), str(path), path))
+            found.append(Submission(_student_id(path.stem), _shown(path), path))
         elif path.is_dir():
             try:
                 entries = sorted(path.iterdir())
@@ -132,12 +140,14 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
             if (path / METADATA).is_file() and not holds_module:
                 found += _gradescope(path, entries, warnings)
             elif holds_module:
-                found.append(Submission(_student_id(path.name), str(path), path))
+                found.append(Submission(_student_id(path.name), _shown(path), path))
             else:
                 for child in entries:
                     sub = _child_submission(child)
                     if sub is not None:
                         found.append(sub)
+                    elif child.suffix.lower() in _ARCHIVES and not _ignored(child.name):
+                        warnings.append(f"{_shown(child)} was not graded: submissions are folders or .zip files")
         else:
             raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
     by_id: dict[str, Submission] = {}
@@ -159,15 +169,15 @@ def _child_submission(child: Path) -> Submission | None:
     try:
         mode = child.lstat().st_mode
     except OSError as exc:
-        sub = Submission(student, str(child), child)
+        sub = Submission(student, _shown(child), child)
         sub.note(f"could not examine {child.name}: {exc.strerror or exc}")
         return sub
     if stat.S_ISLNK(mode):
         return None
     if stat.S_ISREG(mode) and child.suffix.lower() == ".zip":
-        return Submission(student, str(child), child)
+        return Submission(student, _shown(child), child)
     if stat.S_ISDIR(mode):
-        return Submission(_student_id(child.name), str(child), child)
+        return Submission(_student_id(child.name), _shown(child), child)
     return None
 
 
@@ -244,7 +254,7 @@ def _gradescope(folder: Path, entries: list[Path], warnings: list[str]) -> list[
     try:
         meta = read_metadata(folder / METADATA)
     except ValueError as exc:
-        warnings.append(f"{folder / METADATA} {exc}: its submissions are named by their folders")
+        warnings.append(f"{_shown(folder / METADATA)} {exc}: its submissions are named by their folders")
         meta = {}
     out = []
     for sub in entries:
@@ -255,12 +265,12 @@ def _gradescope(folder: Path, entries: list[Path], warnings: list[str]) -> list[
             continue
         ids, problem = _submitters(meta.get(sub.name))
         if not ids:
-            fallback = Submission(_student_id(sub.name), str(sub), sub)
+            fallback = Submission(_student_id(sub.name), _shown(sub), sub)
             fallback.note(f"graded under its folder name {sub.name}: {problem or 'no student id'}")
             out.append(fallback)
             continue
         for ident in ids:
-            item = Submission(ident, str(sub), sub)
+            item = Submission(clean(ident), _shown(sub), sub)
             if problem:
                 item.note(problem)
             out.append(item)
