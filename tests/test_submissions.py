@@ -329,3 +329,33 @@ def test_sources_with_invalid_utf8_can_be_written(tmp_path):
     append_result(tmp_path, {**record, "extra": "\udcff"})
     (written,) = read_results(tmp_path).values()
     assert written["student"] == "x\\xff" and written["source"].endswith("x\\xff")
+
+
+def _grade_cli(*args):
+    import json
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli", "grade", *map(str, args)], capture_output=True, text=True, timeout=300)
+    return res, (json.loads(res.stdout) if res.stdout.strip().startswith("{") else None)
+
+
+def test_grading_the_wrong_chapter_is_loud_and_not_a_success(tmp_path):
+    subs = tmp_path / "subs"
+    for name in ("a", "b"):
+        folder(subs / name, {M: CODE})
+    folder(subs / "c", {"ch2_linear_regression.py": CODE})
+    res, doc = _grade_cli(subs, "--out", tmp_path / "out", "--chapter", "ch7", "--json", "--secret", "s")
+    assert res.returncode == 1, res.stderr
+    (warning,) = doc["warnings"]
+    assert "no submission holds ch07_sgd_basics.py" in warning and "--chapter ch2" in warning and f"{M} (2)" in warning
+    assert "warning:" in res.stderr and "--chapter ch2" in res.stderr
+
+
+def test_duplicate_ids_stop_the_command_before_grading(tmp_path):
+    subs = tmp_path / "subs"
+    folder(subs / "alice", {M: CODE})
+    zipped(subs / "alice.zip", {M: CODE})
+    res, _ = _grade_cli(subs, "--out", tmp_path / "out", "--secret", "s")
+    assert res.returncode == 2 and "two submissions have the student id 'alice'" in res.stderr
+    assert "alice.zip" in res.stderr and not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins as _builtins
 import contextvars
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,8 +104,6 @@ def set_current(ctx: CheckContext | None) -> None:
 # errors, argument shapes, exception messages, printed output, warnings) could
 # carry a hidden input out. A hidden check therefore says only fixed text, the
 # quantity the grader named, and the name of a built-in exception.
-
-import builtins as _builtins
 
 BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(_builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
