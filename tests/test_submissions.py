@@ -168,9 +168,13 @@ def test_corrupt_zips_become_problems(tmp_path):
     (tmp_path / "deflate.zip").write_bytes(bytes(raw))
     (tmp_path / "truncated.zip").write_bytes(good.read_bytes()[:40])
     (tmp_path / "garbage.zip").write_bytes(b"PK\x03\x04" + os.urandom(300))
+    encrypted = bytearray(good.read_bytes())
+    central = encrypted.index(b"PK\x01\x02")
+    encrypted[central + 8] |= 0x1  # the "encrypted" flag: zipfile asks for a password
+    (tmp_path / "encrypted.zip").write_bytes(bytes(encrypted))
     zipped(tmp_path / "empty_name.zip", {"": b"x", M: CODE})
     zipped(tmp_path / "dir_named_like_module.zip", {f"{M}/": b""})
-    for name in ("deflate", "truncated", "garbage"):
+    for name in ("deflate", "truncated", "garbage", "encrypted"):
         sub = loaded(tmp_path / f"{name}.zip")
         assert sub.files == {} and sub.problems, name
     assert loaded(tmp_path / "empty_name.zip").files == {M: CODE.encode()}

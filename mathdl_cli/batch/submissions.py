@@ -333,28 +333,33 @@ class _Reader:
             if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
                 sub.note(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries and was not read (zip only your chapter modules)")
                 return
-            zf = zipfile.ZipFile(raw)
-            wanted = []
-            for info in zf.infolist():
-                name = info.filename.replace("\\", "/")
-                base = name.rsplit("/", 1)[-1]
-                if not base or "__MACOSX" in name:
-                    continue
-                if base in self.names:
-                    wanted.append((name.count("/"), name, base, info))
-                else:
-                    self.see(base)
-            for _, name, base, info in sorted(wanted, key=lambda w: w[:2]):
-                if info.file_size > MAX_FILE_BYTES:
-                    sub.note(f"{base} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
-                    continue
-                try:
-                    with zf.open(info) as entry:
-                        data = entry.read(MAX_FILE_BYTES + 1)
-                except Exception as exc:  # noqa: BLE001 - a corrupt entry (bad CRC, deflate, password)
-                    sub.note(f"{base} in {path.name} could not be read: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
-                    continue
-                self.take(base, data)
+            with zipfile.ZipFile(raw) as zf:
+                for base, info in self._modules_in(zf):
+                    if info.file_size > MAX_FILE_BYTES:
+                        sub.note(f"{base} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
+                        continue
+                    try:
+                        with zf.open(info) as entry:
+                            data = entry.read(MAX_FILE_BYTES + 1)
+                    except Exception as exc:  # noqa: BLE001 - a corrupt entry (bad CRC, deflate, password)
+                        sub.note(f"{base} in {path.name} could not be read: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
+                        continue
+                    self.take(base, data)
+
+    def _modules_in(self, zf: zipfile.ZipFile) -> list[tuple[str, zipfile.ZipInfo]]:
+        """The entries named like chapter modules, shallowest first; the other
+        names are remembered (to explain a missing module)."""
+        wanted = []
+        for info in zf.infolist():
+            name = info.filename.replace("\\", "/")
+            base = name.rsplit("/", 1)[-1]
+            if not base or "__MACOSX" in name:
+                continue
+            if base in self.names:
+                wanted.append((name.count("/"), name, base, info))
+            else:
+                self.see(base)
+        return [(base, info) for _, _, base, info in sorted(wanted, key=lambda w: w[:2])]
 
     def folder(self, root: Path) -> None:
         """A bounded walk that never follows links; reads regular files only."""
