@@ -149,8 +149,10 @@ def least_squares(X, y, fit_intercept=True):
 '''
 
 
-def forged_reply(payload: str) -> str:
-    return patched(FORGE_REPLY.replace("_forge(PAYLOAD)", payload))
+def forged_reply(name: str, klass: str, payload: str) -> Attack:
+    """least_squares writes ``payload`` (a call of _forge) onto the reply pipe itself."""
+    source = patched(FORGE_REPLY.replace("_forge(PAYLOAD)", payload))
+    return Attack(name=name, klass=klass, files={M: source}, attacked=["ch02.least_squares"], template=False, verify=_charged_to_student)
 
 
 def replay_module() -> str:
@@ -265,6 +267,13 @@ def _rename_least_squares(extra: str) -> str:
     return HONEST.replace("def least_squares(", "def _honest_least_squares(") + "\n\n# ---- attack ----\n" + extra
 
 
+def least_squares_says(name: str, klass: str, verify, body: str) -> Attack:
+    """least_squares replaced by ``body`` (which prints or raises what the attack
+    wants shown); the rest of the module is honest."""
+    return Attack(name=name, klass=klass, files={M: patched("def least_squares(X, y, fit_intercept=True):\n" + body)},
+                  attacked=["ch02.least_squares"], template=False, verify=verify)
+
+
 ATTACKS: list[Attack] = [
     # -- CSV injection through student ids (folder names) ------------------------------
     *[
@@ -319,34 +328,21 @@ ATTACKS: list[Attack] = [
         attacked=["ch02.least_squares", "ch02.mse_objective_and_grad"], honest=["ch02.ridge", "ch02.poly_design"], template=False,
         verify=_forged_fence,
     ),
-    Attack(
-        name="html_injection", klass="markdown forgery through printed output",
-        files={M: patched(
-            "def least_squares(X, y, fit_intercept=True):\n"
-            "    print('<script>alert(1)</script><img src=x onerror=alert(1)> [click](javascript:alert(1))')\n"
-            "    raise RuntimeError('<iframe src=javascript:alert(1)></iframe>')\n"
-        )},
-        attacked=["ch02.least_squares"], template=False, verify=_own_structure,
+    least_squares_says(
+        "html_injection", "markdown forgery through printed output", _own_structure,
+        "    print('<script>alert(1)</script><img src=x onerror=alert(1)> [click](javascript:alert(1))')\n"
+        "    raise RuntimeError('<iframe src=javascript:alert(1)></iframe>')\n",
     ),
-    Attack(
-        name="terminal_escapes", klass="terminal escape codes in printed output and exception messages",
-        files={M: patched(
-            "def least_squares(X, y, fit_intercept=True):\n"
-            "    print('\\x1b[2J\\x1b[H\\x1b]0;owned\\x07\\x1b[32mALL TESTS PASSED\\r16/16\\x9b31m\\u202edetrats')\n"
-            "    import warnings\n"
-            "    warnings.warn('\\x1b[31mwarning\\x1b[0m')\n"
-            "    raise ValueError('\\x1b[1;31mbold\\x1b[0m\\r\\x07')\n"
-        )},
-        attacked=["ch02.least_squares"], template=False, verify=_inert,
+    least_squares_says(
+        "terminal_escapes", "terminal escape codes in printed output, warnings and exception messages", _inert,
+        "    print('\\x1b[2J\\x1b[H\\x1b]0;owned\\x07\\x1b[32mALL TESTS PASSED\\r16/16\\x9b31m\\u202edetrats')\n"
+        "    import warnings\n"
+        "    warnings.warn('\\x1b[31mwarning\\x1b[0m')\n"
+        "    raise ValueError('\\x1b[1;31mbold\\x1b[0m\\r\\x07')\n",
     ),
-    Attack(
-        name="lone_surrogates", klass="output that cannot be encoded",
-        files={M: patched(
-            "def least_squares(X, y, fit_intercept=True):\n"
-            "    print('\\ud800 \\udcff')\n"
-            "    raise ValueError('\\udfff')\n"
-        )},
-        attacked=["ch02.least_squares"], template=False, verify=_inert,
+    least_squares_says(
+        "lone_surrogates", "output that cannot be encoded (it stopped the batch)", _inert,
+        "    print('\\ud800 \\udcff')\n    raise ValueError('\\udfff')\n",
     ),
     # -- hidden inputs ---------------------------------------------------------------------------
     Attack(name="hidden_leak_exception", klass="hidden inputs through exception messages and types",
@@ -370,19 +366,13 @@ ATTACKS: list[Attack] = [
         attacked=["ch02.mse_objective_and_grad", "ch02.poly_design"], honest=["ch02.least_squares", "ch02.ridge"], template=False,
     ),
     # -- replies forged on the protocol pipe ---------------------------------------------------
-    Attack(name="reply_declared_huge", klass="oversized reply", files={M: forged_reply('_forge(b"{}", declared=1 << 40)')},
-           attacked=["ch02.least_squares"], template=False, verify=_charged_to_student),
-    Attack(name="reply_huge_header", klass="oversized reply header", files={M: forged_reply('_forge(b"[" + b"1," * 10_000_000 + b"1]")')},
-           attacked=["ch02.least_squares"], template=False, verify=_charged_to_student),
-    Attack(name="reply_deep_nesting", klass="malformed reply (recursion)", files={M: forged_reply('_forge(b"[" * 90000 + b"]" * 90000)')},
-           attacked=["ch02.least_squares"], template=False, verify=_charged_to_student),
-    Attack(
-        name="reply_overflow", klass="malformed reply (overflow)",
-        files={M: forged_reply(
-            "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\",\"elapsed\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
-            "{\"t\":\"float\",\"v\":1' + b'0' * 400 + b'},{\"t\":\"int\",\"v\":1' + b'0' * 400 + b'}]}')"
-        )},
-        attacked=["ch02.least_squares"], template=False, verify=_charged_to_student,
+    forged_reply("reply_declared_huge", "oversized reply", '_forge(b"{}", declared=1 << 40)'),
+    forged_reply("reply_huge_header", "oversized reply header", '_forge(b"[" + b"1," * 10_000_000 + b"1]")'),
+    forged_reply("reply_deep_nesting", "malformed reply (recursion)", '_forge(b"[" * 90000 + b"]" * 90000)'),
+    forged_reply(
+        "reply_overflow", "malformed reply (overflow)",
+        "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\",\"elapsed\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
+        "{\"t\":\"float\",\"v\":1' + b'0' * 400 + b'},{\"t\":\"int\",\"v\":1' + b'0' * 400 + b'}]}')",
     ),
 ]
 
