@@ -75,6 +75,17 @@ def test_hidden_random(student, ref, rng, trial):
 
 
 @pytest.mark.hidden
+def test_hidden_exact_thresholds(student, ref, rng):
+    """curves on a grid of eighths with min_delta = 1/8 or 1/4: many decreases of exactly min_delta (not improvements)"""
+    for patience in (0, 1, 3):
+        T = int(rng.integers(6, 20))
+        losses = np.cumsum(rng.choice([-0.25, -0.125, 0.0, 0.125], T)) + 4.0  # exact in binary
+        min_delta = float(rng.choice([0.125, 0.25]))
+        got = student.early_stopping(losses, patience, min_delta)
+        expect.equal(got, ref.early_stopping(losses, patience, min_delta))
+
+
+@pytest.mark.hidden
 def test_hidden_plateau(student, ref, rng):
     """a long exact plateau after a drop"""
     k = int(rng.integers(2, 6))
