@@ -528,10 +528,14 @@ class Sandbox:
         payload = wire.encode(request, register_callable=register)
         self.start()
         deadline = time.monotonic() + timeout
+        limit = wire.reply_limit(len(payload))
         try:
             self._send(payload, deadline)
             while True:
-                raw = self._recv(deadline)
+                raw = self._recv(deadline, limit)
+                if raw is None:
+                    self.kill()
+                    return Reply("protocol_error", detail=f"the reply was larger than this call can return ({limit >> 20} MB)")
                 try:
                     msg = wire.decode(raw, make_callback=wire.Callback)
                 except wire.WireError as exc:
@@ -622,11 +626,12 @@ class Sandbox:
                 raise _ChildGone from None
             view = view[n:]
 
-    def _recv(self, deadline: float) -> bytes:
+    def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
+        """The next message, or None (unread) when it is longer than ``limit``."""
         header = self._read(8, deadline)
         (n,) = struct.unpack("<Q", header)
-        if n > MAX_REPLY_BYTES:
-            raise _ChildGone
+        if n > limit:
+            return None
         return self._read(n, deadline)
 
     def _read(self, n: int, deadline: float) -> bytes:
@@ -694,7 +699,7 @@ def _reply_from(msg: dict) -> Reply:
         message=text("message", 2000),
         frames=clean_frames,
         not_implemented=msg.get("not_implemented") is True,
-        elapsed=float(elapsed) if isinstance(elapsed, (int, float)) else 0.0,
+        elapsed=float(elapsed) if isinstance(elapsed, float) else 0.0,
         detail=text("detail", 2000) or text("func", 200),
     )
 

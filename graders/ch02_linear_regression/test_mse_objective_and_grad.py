@@ -36,11 +36,15 @@ def test_gradient_matches_objective(student, rng, tol):
 
 
 def test_at_minimiser(student, rng):
-    """the gradient vanishes at the least-squares solution"""
+    """the gradient vanishes at the least-squares solution, where Λ is the residual MSE / 2"""
     X, y = regression(rng, 25, 2)
-    theta = np.linalg.lstsq(np.column_stack([X, np.ones(25)]), y, rcond=None)[0]
-    _, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros(3)))
+    Xt = np.column_stack([X, np.ones(25)])
+    theta = np.linalg.lstsq(Xt, y, rcond=None)[0]
+    loss, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros(3)))
     expect.close(grad, np.zeros(3), tol=expect.Tol(0.0, 1e-12), names="∇Λ(θ*)")
+    # paired with a value: a function returning (0, 0) everywhere has a vanishing gradient too
+    r = y - Xt @ theta
+    expect.close(loss, float(r @ r) / 50, names="Λ(θ*)")
 
 
 @pytest.mark.hidden

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import err, escape, fail, out
+from ..inert import clean
 from ._common import JsonOption, chapter_or_exit, course_or_exit
 
 
@@ -34,29 +35,31 @@ def grade_command(
     gradescope/<student>/results.json into --out.
     """
     from ..batch.outputs import write_outputs
-    from ..batch.runner import Options, grade_all
-    from ..batch.submissions import discover, load_files
+    from ..batch.runner import Options, batch_warnings, grade_all
+    from ..batch.submissions import DuplicateIds, discover, load_files, misnamed
 
     course = course_or_exit()
     if not course.has_solutions:
         raise fail("grading needs the references in solutions_private/", "run mathdl grade from the course repository, or set MATHDL_COURSE to it")
+    warnings: list[str] = []
     try:
-        subs = discover(submissions, course)
-    except FileNotFoundError as exc:
+        subs = discover(submissions, course, warnings)
+    except (FileNotFoundError, OSError) as exc:
         raise fail(str(exc), "pass submission folders or .zip files") from None
+    except DuplicateIds as exc:
+        raise fail(str(exc), "keep one of them (or rename one), then run mathdl grade again") from None
     if not subs:
         raise fail("no submissions found", "pass a folder holding one folder or .zip per student")
-    if chapters:
-        selected = [chapter_or_exit(course, c) for c in chapters]
-    else:
-        for sub in subs:
-            load_files(sub, course)
+    selected = [chapter_or_exit(course, c) for c in chapters] if chapters else []
+    for sub in subs:
+        load_files(sub, course)
+    if not selected:
         present = {name for sub in subs for name in sub.files}
         selected = [ch for ch in course.chapters if ch.filename in present]
-        for sub in subs:
-            sub.files, sub.problems = {}, []
         if not selected:
-            raise fail("no chapter module (chNN_<slug>.py) in any submission", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
+            near = sorted({n for sub in subs for ch in course.chapters if (n := misnamed(sub, ch.filename))})
+            hint = f" (files named like chapter modules: {', '.join(near[:5])}: they must be named exactly)" if near else ""
+            raise fail(f"no chapter module (chNN_<slug>.py) in any submission{hint}", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
     os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
         err.print("[yellow]warning:[/] no --secret (or $MATHDL_SECRET): hidden cases are predictable from the student ids alone")
@@ -83,6 +86,8 @@ def grade_command(
             progress.stop()
     paths = write_outputs(out_dir, course, summary.records)
     graded = [summary.records[s.student] for s in subs if s.student in summary.records]
+    warnings += batch_warnings(subs, summary.records, course, selected)
+    grader_errors = [r for r in graded if r["status"] == "internal_error"]
     isolations = sorted({r.get("isolation", "") for r in graded if r.get("isolation")})
     doc = {
         "version": 1,
@@ -95,17 +100,21 @@ def grade_command(
         "chapters": options.chapters,
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]} for r in graded],
+        "grader_errors": len(grader_errors),
+        "warnings": warnings,
     }
     if json_output:
-        print(json.dumps(doc, ensure_ascii=False))
+        print(json.dumps(doc, ensure_ascii=True))
     else:
         out.print(f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {escape(', '.join(isolations) or 'none')}).")
         for key in ("gradebook", "results", "feedback", "gradescope"):
-            out.print(f"  {key:<10} {escape(str(paths[key]))}")
-        problems = [r for r in graded if r["status"] == "internal_error"]
-        if problems:
-            out.print(f"[magenta]{len(problems)} submission(s) hit a grader error; run the same command again to regrade them.[/]")
-    raise typer.Exit(0)
+            out.print(f"  {key:<10} {escape(clean(str(paths[key])))}")
+    for warning in warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(clean(warning))}")
+    if grader_errors:
+        err.print(f"[bold magenta]{len(grader_errors)} submission(s) hit a grader error (not the students' fault); run the same command again to regrade them.[/]")
+    # never a silent zero: a grader error, or a batch that failed as a whole, is not success
+    raise typer.Exit(1 if grader_errors or warnings else 0)
 
 
 def register(app: typer.Typer) -> None:
