@@ -108,6 +108,6 @@ def rescaled(rng, losses, min_delta):
     """The same curve as a·loss + c with a = 2^j and c an integer drawn from rng (min_delta
     scaled by a): the answer does not change. Powers of two and small integers keep the
     dyadic curves exact, so a decrease of exactly min_delta stays exactly min_delta."""
-    a = float(2.0 ** int(rng.integers(-2, 3)))
-    c = float(rng.integers(-3, 4))
+    a = float(2.0 ** int(rng.integers(-4, 5)))
+    c = float(rng.integers(-50, 51))
     return a * np.asarray(losses, dtype=np.float64) + c, a * min_delta
