@@ -293,9 +293,11 @@ def _canvas_rows(roster: Roster, columns: list[str], totals: list[float], cells:
 
 
 def _moodle_rows(roster: Roster, key: str, columns: list[str], cells: list, missing: str) -> tuple[list[list], int]:
-    """Moodle's identifier: the roster column Moodle maps to a user field
-    (e-mail, ID number, username), else the matching key itself."""
-    ident = next((h for h in roster.header if h.lower() in MOODLE_FIELDS), key)
+    """Moodle's identifier: the matching key when Moodle can map it to a user
+    field (e-mail, ID number, username), else the first roster column it can,
+    else the key itself."""
+    fits = [h for h in roster.header if h.lower() in MOODLE_FIELDS]
+    ident = key if key in fits else (fits[0] if fits else key)
     rows: list[list] = [[csv_cell(MOODLE_FIELDS.get(ident.lower(), ident)), *(csv_cell(c) for c in columns)]]
     skipped = 0
     for row, values in zip(roster.rows, cells):
