@@ -31,7 +31,7 @@ import traceback
 from pathlib import Path
 
 MAX_METADATA_BYTES = 16_000_000
-WEAK = "weak: this container allows neither bubblewrap nor namespaces, so student code ran as a plain process"
+WEAK = "weak: neither bubblewrap nor namespaces can be used in this container, so student code ran as a plain process"
 
 
 def root_dir() -> Path:
@@ -100,8 +100,7 @@ def grade(root: Path, t0: float) -> tuple[dict, list[str]]:
         student = "unknown"
         log.append(f"WARNING: {problem}: graded as {student!r}, so hidden cases are those of every such submission")
     isolation = probe_isolation()
-    weak = isolation.name.startswith("process")
-    log.append(f"student: {student}; isolation: {isolation.name}" + (f" ({WEAK}, allowed explicitly for Gradescope)" if weak else ""))
+    weak = not getattr(isolation, "confined", not isolation.name.startswith("process"))
     sub = Submission(student=student, source="submission", path=root / "submission")
     if problem and ids:
         sub.note(problem)
@@ -116,13 +115,15 @@ def grade(root: Path, t0: float) -> tuple[dict, list[str]]:
     with tempfile.TemporaryDirectory(prefix="mathdl-gradescope-") as work:
         summary = grade_all([sub], course, options, Path(work))
         record = summary.records[student]
+    used = record.get("isolation") or isolation.name
+    log.append(f"student: {student}; isolation: {used}" + (f" ({WEAK}; allowed explicitly for Gradescope)" if weak else ""))
     doc = gradescope_json(record, hidden_visibility=config.get("hidden_visibility", "after_published"))
     doc["execution_time"] = round(time.monotonic() - t0)
     if record.get("status") == "internal_error":
         notes.append("The grader hit an error of its own on this submission (not your code): your instructor can regrade it.")
         log.append("GRADER ERROR: " + "; ".join(record.get("problems", []))[-3000:])
     if weak:
-        notes.append(f"Isolation: {isolation.name} ({WEAK}).")
+        notes.append(f"Isolation: {used} ({WEAK}).")
     doc["output"] = "\n".join([doc["output"], *notes])
     log.append(f"score: {record.get('score')} / {record.get('max_score')} ({record.get('status')}); elapsed {record.get('elapsed')} s")
     return doc, log
