@@ -30,7 +30,6 @@ import time
 import traceback
 from pathlib import Path
 
-MAX_METADATA_BYTES = 16_000_000
 WEAK = "weak: neither bubblewrap nor namespaces can be used in this container, so student code ran as a plain process"
 
 
@@ -43,16 +42,13 @@ def submitters(path: Path) -> tuple[list[str], str]:
     ``sid``, else ``email``, else Gradescope ``id`` (the order ``mathdl grade``
     uses on a Gradescope export, so a regrade there draws the same hidden
     cases). Returns the ids and a problem ("" when there is none)."""
+    from .batch.submissions import MAX_METADATA_BYTES, read_bounded
     from .inert import clean
 
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_METADATA_BYTES + 1)
-        if len(raw) > MAX_METADATA_BYTES:
-            return [], f"{path.name} is larger than {MAX_METADATA_BYTES // 1_000_000} MB"
-        meta = json.loads(raw.decode("utf-8", "replace"))
-    except (OSError, ValueError, RecursionError) as exc:
-        return [], f"{path.name} could not be read ({type(exc).__name__})"
+        meta = json.loads(read_bounded(path, MAX_METADATA_BYTES).decode("utf-8", "replace"))
+    except (ValueError, RecursionError) as exc:
+        return [], f"{path.name} could not be used: {clean(str(exc))[:200]}"
     users = meta.get("users") if isinstance(meta, dict) else None
     if not isinstance(users, list) or not users:
         return [], f"{path.name} lists no users"
@@ -102,8 +98,6 @@ def grade(root: Path, t0: float) -> tuple[dict, list[str]]:
     isolation = probe_isolation()
     weak = not getattr(isolation, "confined", not isolation.name.startswith("process"))
     sub = Submission(student=student, source="submission", path=root / "submission")
-    if problem and ids:
-        sub.note(problem)
     options = Options(
         chapters=list(config["chapters"]),
         secret=secret,

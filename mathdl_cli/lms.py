@@ -120,13 +120,12 @@ class GradebookResult:
 def read_roster(path: Path) -> Roster:
     """Read an LMS roster export (UTF-8, with or without a byte-order mark;
     comma, semicolon or tab separated). Raises RosterError."""
+    from .batch.submissions import read_bounded
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_ROSTER_BYTES + 1)
-    except OSError as exc:
-        raise RosterError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_ROSTER_BYTES:
-        raise RosterError(f"{path} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB")
+        data = read_bounded(path, MAX_ROSTER_BYTES)
+    except ValueError as exc:
+        raise RosterError(f"{path} {exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -273,5 +273,22 @@ def test_group_and_metadata_ids(tmp_path):
     group["users"].append({"email": "b@x.edu", "id": 11, "name": "B", "sid": None})
     group["users"].append({"email": "", "id": 12, "name": "C", "sid": ""})
     assert ids(group) == (["1", "b@x.edu", "12"], "")
-    assert ids("not json")[0] == [] and "could not be read" in ids("not json")[1]
+    assert ids("not json")[0] == [] and "could not be used" in ids("not json")[1]
     assert ids({"users": [{"sid": True, "email": 5}]})[0] == ["5"]
+
+
+def test_a_grader_failure_still_writes_a_zero_per_exercise(tmp_path):
+    """The packed autograder without its secret: grading cannot start, and
+    results.json says so, with every exercise at zero out of its points."""
+    here = tmp_path / "source" / "mathdl"
+    here.mkdir(parents=True)
+    (here / "config.json").write_text(json.dumps({"chapters": [CH2.module]}))
+    (here / "course").symlink_to(course.root)
+    env = {k: v for k, v in os.environ.items() if k not in ("MATHDL_COURSE", "MATHDL_SECRET")}
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli.autograder"], capture_output=True, text=True, timeout=120,
+                         env={**env, "MATHDL_AUTOGRADER_ROOT": str(tmp_path)})
+    assert res.returncode == 0 and "FileNotFoundError" in res.stdout  # the traceback, for the instructor
+    doc = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert validate(SCHEMA, doc) == [] and doc["score"] == 0 and "could not grade" in doc["output"]
+    assert [t["tags"] for t in doc["tests"]] == [[ex.id] for ex in CH2.exercises]
+    assert sum(t["max_score"] for t in doc["tests"]) == TOTAL and "secret" not in doc["output"]

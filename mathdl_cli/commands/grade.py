@@ -38,7 +38,9 @@ def grade_command(
     results.jsonl as each submission finishes, so an interrupted run can simply
     be started again: it grades only what is missing or changed. Writes
     grades.csv, results.jsonl, feedback/<student>.md and
-    gradescope/<student>/results.json into --out.
+    gradescope/<student>/results.json into --out; with --roster also canvas.csv,
+    moodle.csv and not_in_roster.csv. On a cluster, --shard K/N grades one
+    share of the class and --merge joins the shards' --out folders.
     """
     from ..batch.outputs import write_outputs
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
