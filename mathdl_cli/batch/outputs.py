@@ -133,29 +133,41 @@ def feedback_markdown(rec: dict, limit: int = MAX_FEEDBACK_CHARS) -> str:
     return "\n".join(parts + tail) + "\n"
 
 
-def gradescope_json(rec: dict) -> dict:
+VISIBILITIES = ("after_due_date", "after_published", "hidden", "visible")  # Gradescope's test visibilities
+
+
+def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> dict:
+    """Gradescope's results.json for one record: one test per check, numbered
+    ``<exercise>.<check>``, tagged with the exercise id and public/hidden;
+    hidden checks get ``hidden_visibility``. A passed check's points are its
+    share of the exercise's recorded score, so the tests add up to ``score``."""
     tests = []
-    for ex in rec.get("exercises", []):
+    for e_number, ex in enumerate(rec.get("exercises", []), start=1):
         checks = ex.get("checks", [])
         graded = [c for c in checks if c.get("status") != "skipped"]
         total = sum(c.get("weight", 1.0) for c in graded) or 1.0
-        for c in checks:
+        won = sum(c.get("weight", 1.0) for c in graded if c.get("status") == "passed")
+        for c_number, c in enumerate(checks, start=1):
             hidden = _is_hidden(c)
             share = ex.get("max_score", 0.0) * c.get("weight", 1.0) / total if c in graded else 0.0
+            passed = c.get("status") == "passed"
             output = _message(c)
-            if not hidden and (c.get("output") or "").strip() and c.get("status") != "passed":
+            if not hidden and (c.get("output") or "").strip() and not passed:
                 output += "\n\nYour code printed:\n" + shorten(clean(c["output"]), MAX_OUTPUT_CHARS, keep="tail")
             tests.append({
                 "name": clean(f"{ex['id']} case {c.get('case')}: {c.get('name', '')}"),
-                "score": share if c.get("status") == "passed" else 0.0,
+                "number": f"{e_number}.{c_number}",
+                "score": ex.get("score", 0.0) * c.get("weight", 1.0) / won if passed and c in graded else 0.0,
                 "max_score": share,
-                "status": "passed" if c.get("status") == "passed" else "failed",
+                "status": "passed" if passed else "failed",
                 "output": output,
                 "output_format": "text",
-                "visibility": "after_published" if hidden else "visible",
+                "visibility": hidden_visibility if hidden else "visible",
+                "tags": [clean(str(ex.get("id", ""))), "hidden" if hidden else "public"],
             })
     return {
         "score": rec.get("score", 0.0),
+        "execution_time": round(rec.get("elapsed", 0.0) or 0.0),
         "output": clean(f"mathdl: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}" + "".join(f"\nNote: {p}" for p in rec.get("problems", []))),
         "output_format": "text",
         "test_output_format": "text",

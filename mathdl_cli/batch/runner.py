@@ -151,9 +151,13 @@ def _worker(sub: Submission, options: Options) -> dict:
 
 
 def read_results(out: Path) -> dict[str, dict]:
+    """The latest complete record per student in ``out``'s store."""
+    return read_store(out / RESULTS)
+
+
+def read_store(path: Path) -> dict[str, dict]:
     """The latest complete record per student; torn or foreign lines are skipped."""
     latest: dict[str, dict] = {}
-    path = out / RESULTS
     if not path.exists():
         return latest
     with open(path, encoding="utf-8", errors="replace") as fh:

@@ -200,18 +200,25 @@ def _no_alias_loader():
     return NoAliases
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A file of at most ``limit`` bytes; ValueError saying why it cannot be used
+    ("cannot be read: ...", "is larger than N MB")."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ValueError(f"is larger than {limit // 1_000_000} MB")
+    return data
+
+
 def read_metadata(path: Path) -> dict:
     """A Gradescope ``submission_metadata.yml``: bounded, without aliases; raises
     ValueError with the reason when it cannot be used."""
     import yaml
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_METADATA_BYTES + 1)
-    except OSError as exc:
-        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_METADATA_BYTES:
-        raise ValueError(f"is larger than {MAX_METADATA_BYTES // 1_000_000} MB")
+    data = read_bounded(path, MAX_METADATA_BYTES)
     try:
         meta = yaml.load(data.decode("utf-8", "replace"), Loader=_no_alias_loader())
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
