@@ -1,4 +1,6 @@
-"""Newton written as iteratively reweighted least squares: solve (X̃ᵀSX̃/M + λP) θ_new = X̃ᵀS(X̃θ + (y - p)/s)/M, with the working response; gradient descent on the augmented design with a penalty mask."""
+"""Newton written as iteratively reweighted least squares: solve (X̃ᵀSX̃/M + λP) θ_new = X̃ᵀS(X̃θ + (y - p)/s)/M,
+with the working response multiplied through by S (a saturated p has s = 0 exactly, and (y - p)/s would be
+inf); gradient descent on the augmented design with a penalty mask."""
 
 
 def _sigmoid(z):
@@ -16,9 +18,8 @@ def fit_logistic_newton(X, y, lam, theta0, n_iter=50, tol=1e-12):
         if np.linalg.norm(grad) <= tol:
             break
         s = p * (1.0 - p)
-        work = Xt @ theta + (y - p) / s
         A = Xt.T @ (s[:, None] * Xt) / M + lam * P
-        theta = np.linalg.solve(A, Xt.T @ (s * work) / M)
+        theta = np.linalg.solve(A, Xt.T @ (s * (Xt @ theta) + (y - p)) / M)
     return theta
 
 
