@@ -118,10 +118,11 @@ class FreshStart:
         os._exit(code if 0 <= code < 256 else 1)
 
 
-def _fork_intermediate(link) -> None:
+def _fork_intermediate(link, signals_as_codes: bool = False) -> None:
     """Fork: the fork returns and becomes the child; this process stays as its
     parent, tells ``link`` the child's pid, waits for it and reports its exit
-    status (it never returns)."""
+    status (it never returns). With ``signals_as_codes`` an exit status
+    128 + N means "killed by signal N" (what ``_become_reaper`` reports)."""
     ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid:
@@ -131,11 +132,32 @@ def _fork_intermediate(link) -> None:
         finally:
             os.close(ready_w)  # the child goes on only now
         _, status = os.waitpid(pid, 0)
-        link.exited(os.waitstatus_to_exitcode(status))
+        code = os.waitstatus_to_exitcode(status)
+        if signals_as_codes and 128 < code < 128 + 65:
+            code = 128 - code
+        link.exited(code)
         os._exit(0)
     os.close(ready_w)
     os.read(ready_r, 1)
     os.close(ready_r)
+
+
+def _become_reaper() -> None:
+    """In PID 1 of a new PID namespace: fork the child (which returns) and stay
+    as its reaper, like an init. PID 1 ignores signals it has no handler for,
+    so the child must not be PID 1; when the child ends, PID 1 ends with its
+    status (128 + N for signal N) and the kernel kills whatever is left."""
+    pid = os.fork()
+    if pid == 0:
+        return
+    while True:
+        try:
+            done, status = os.wait()
+        except ChildProcessError:
+            os._exit(START_FAILED)
+        if done == pid:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(128 - code if code < 0 else code)
 
 
 def become_child(config: dict, link, forked: bool) -> None:
@@ -148,9 +170,10 @@ def become_child(config: dict, link, forked: bool) -> None:
         import confine
 
         fds = confine.prepare(spec)
-        _fork_intermediate(link)  # PID 1 of the new PID namespace
-        os.setsid()
+        _fork_intermediate(link, signals_as_codes=True)  # the fork is PID 1 of the new PID namespace
         confine.setup_child(spec, fds)
+        _become_reaper()
+        os.setsid()
     else:
         drop = config.get("drop")
         if drop:

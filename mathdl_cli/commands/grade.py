@@ -22,6 +22,7 @@ def grade_command(
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Wall-time limit per submission, in seconds.")] = 300.0,
     memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit per submission, in MB.")] = 2048,
     secret: Annotated[Optional[str], typer.Option("--secret", envvar="MATHDL_SECRET", help="Course secret: hidden cases are drawn from it and the student id. Also read from $MATHDL_SECRET.")] = None,
+    allow_weak_isolation: Annotated[bool, typer.Option("--allow-weak-isolation", help="Grade even if the machine only allows a plain process (no namespaces): student code can then read what its user can read. See the README's Isolation section.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Instructors: grade many untrusted submissions in parallel.
@@ -32,6 +33,10 @@ def grade_command(
     be started again: it grades only what is missing or changed. Writes
     grades.csv, results.jsonl, feedback/<student>.md and
     gradescope/<student>/results.json into --out.
+
+    Exit status: 0 when every submission was graded (whatever its score), 1
+    when a submission hit a grader error (run the command again to regrade
+    it), 2 for a usage error or when the machine cannot confine student code.
     """
     from ..batch.outputs import write_outputs
     from ..batch.runner import Options, grade_all
@@ -57,6 +62,7 @@ def grade_command(
             sub.files, sub.problems = {}, []
         if not selected:
             raise fail("no chapter module (chNN_<slug>.py) in any submission", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
+    isolation = _isolation_or_exit(allow_weak_isolation)
     os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
         err.print("[yellow]warning:[/] no --secret (or $MATHDL_SECRET): hidden cases are predictable from the student ids alone")
@@ -92,20 +98,47 @@ def grade_command(
         "reused": summary.reused,
         "elapsed": round(summary.elapsed, 3),
         "isolation": isolations,
+        "internal_errors": [r["student"] for r in graded if r["status"] == "internal_error"],
         "chapters": options.chapters,
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]} for r in graded],
     }
+    problems = doc["internal_errors"]
     if json_output:
         print(json.dumps(doc, ensure_ascii=False))
     else:
         out.print(f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {escape(', '.join(isolations) or 'none')}).")
         for key in ("gradebook", "results", "feedback", "gradescope"):
             out.print(f"  {key:<10} {escape(str(paths[key]))}")
-        problems = [r for r in graded if r["status"] == "internal_error"]
-        if problems:
-            out.print(f"[magenta]{len(problems)} submission(s) hit a grader error; run the same command again to regrade them.[/]")
-    raise typer.Exit(0)
+    if problems:
+        err.print(
+            f"[bold magenta]{len(problems)} submission(s) hit a grader error (not the students' fault; they score 0 for now): "
+            f"{escape(', '.join(problems[:10]))}{' ...' if len(problems) > 10 else ''}.[/] "
+            "The reason is in their feedback and in results.jsonl; run the same command again to regrade them."
+        )
+    if not isolation.confined:
+        err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
+    raise typer.Exit(1 if problems else 0)
+
+
+def _isolation_or_exit(allow_weak: bool):
+    """The confinement the machine allows (probed by starting a confined child);
+    a plain process only when the instructor asked for it."""
+    from ..sandbox import IsolationUnavailable, probe_isolation
+    from ..sandbox.probe import HOW_TO_CONFINE, notes
+
+    try:
+        isolation = probe_isolation()
+    except IsolationUnavailable as exc:
+        raise fail(str(exc), "fix the isolation named above, or unset MATHDL_ISOLATION to let mathdl choose") from None
+    if not isolation.confined and not allow_weak:
+        why = "".join(f"\n  {n}" for n in notes)
+        raise fail(
+            f"this machine only allows a plain process for student code ({isolation.name}): a submission could read "
+            f"the references, the other submissions and anything else its user can read, and leave processes behind.{why}",
+            f"{HOW_TO_CONFINE}; or pass --allow-weak-isolation to grade anyway",
+        )
+    return isolation
 
 
 def register(app: typer.Typer) -> None:

@@ -47,22 +47,20 @@ class Cgroup:
         return [str(f / "cgroup.procs") for f in self.folders]
 
     def limit(self, memory_bytes: int | None, tasks: int | None) -> None:
+        memory = str(memory_bytes) if memory_bytes else None
         for folder in self.folders:
-            files = {
-                "pids.max": str(tasks) if tasks else "max",
-                "memory.max": str(memory_bytes) if memory_bytes else "max",
-                "memory.swap.max": "0",
-                "memory.limit_in_bytes": str(memory_bytes) if memory_bytes else "-1",
-            }
-            for name, value in files.items():
+            memsw = folder / "memory.memsw.limit_in_bytes"  # v1 with swap accounting: no swap either
+            files = [
+                ("pids.max", str(tasks) if tasks else "max"),
+                ("memory.max", memory or "max"),
+                ("memory.swap.max", "0"),
+                (memsw.name, "-1"),  # memory + swap must stay >= memory: lift it first
+                ("memory.limit_in_bytes", memory or "-1"),
+                (memsw.name, memory or "-1"),
+            ]
+            for name, value in files:
                 if (folder / name).exists():
                     (folder / name).write_text(value)
-            memsw = folder / "memory.memsw.limit_in_bytes"  # v1 with swap accounting: no swap either
-            if memsw.exists():
-                try:
-                    memsw.write_text(str(memory_bytes) if memory_bytes else "-1")
-                except OSError:
-                    pass
 
     def pids(self) -> list[int]:
         found: set[int] = set()
@@ -73,12 +71,22 @@ class Cgroup:
                 pass
         return sorted(found)
 
+    def tasks(self) -> int:
+        """Tasks still counted by the pids controller (killed ones count until reaped)."""
+        for folder in self.folders:
+            try:
+                return int((folder / "pids.current").read_text())
+            except (OSError, ValueError):
+                continue
+        return 0
+
     def kill(self, wait: float = 2.0) -> bool:
-        """Kill every process in the cgroup; True once it is empty."""
+        """Kill every process in the cgroup; True once it is empty (and its
+        killed processes reaped, so they no longer count against pids.max)."""
         deadline = time.monotonic() + wait
         while True:
             pids = self.pids()
-            if not pids:
+            if not pids and not self.tasks():
                 return True
             killer = self.folders[0] / "cgroup.kill"
             if killer.exists():
