@@ -4,27 +4,29 @@ The child side of the ``namespaces`` isolation (see
 :mod:`mathdl_cli.sandbox.namespaces` for what it promises). It runs in the
 process that is about to become a child: a fresh ``python child.py`` or a fork
 of a zygote, before any student code, with the standard library and ctypes
-only. In order:
+only (``child.become_child`` calls it). In order:
 
-1. ``open_sources``: every folder the child will see is opened (``O_PATH``)
-   with the grader's own rights, so that a Python installed under a 0700 home
-   can be shown to a child that could not walk to it by path.
-2. ``unshare_all``: when the grader is root, the process becomes the
-   unprivileged user chosen by the parent (``nobody``); then it creates new
-   user, mount, PID, network, IPC, UTS and cgroup namespaces, in which its uid
-   is ``INSIDE_ID`` (1000) and maps to that unprivileged host uid. The child is
-   never root, neither inside nor outside.
-3. The caller forks: the fork is PID 1 of the new PID namespace (when it ends,
-   the kernel kills every process left in the namespace), the caller stays
-   outside as its parent and reports its exit status.
-4. ``setup_child`` (in the fork): a new root file system on a tmpfs holding
-   exactly the entries of the parent's view (read-only binds of the system
-   folders, the interpreter, the child runtime and the submission files; a
-   size-limited tmpfs as the only writable folder; a minimal /dev; /proc of the
-   new PID namespace with /proc/sys read-only), ``pivot_root`` into it and
-   detach the host's tree, root remounted read-only, loopback up, hostname
-   set, no more user namespaces, then every capability dropped and
-   ``no_new_privs`` set.
+1. ``prepare`` (in the calling process): as root, every folder the child will
+   see is first bound, in a private mount namespace, under a staging tmpfs
+   that an unprivileged user can walk through (a Python under a 0700 home
+   stays reachable); then the process becomes that unprivileged user
+   (``nobody``, chosen by the parent; a grader that is not root stays itself).
+   Then it creates new user, mount, PID, network, IPC, UTS and cgroup
+   namespaces, in which its uid and gid are ``INSIDE_ID`` (1000), mapped to
+   the unprivileged host ids: the child is never root, inside or outside.
+   The folders to show are opened (``O_PATH``) in the new mount namespace.
+2. The caller forks: the fork is PID 1 of the new PID namespace, the caller
+   stays outside as its parent and reports its exit status.
+3. ``setup_child`` (in PID 1): a new root file system on a tmpfs holding
+   exactly the entries of the parent's view (:mod:`mathdl_cli.sandbox.view`:
+   read-only binds of the system folders, the interpreter, the child runtime
+   and the submission files; a size-limited tmpfs as the only writable
+   folder; a minimal /dev; /proc of the new PID namespace with /proc/sys
+   read-only and no further user namespaces), ``pivot_root`` into it and
+   detach the host's tree, the root remounted read-only, loopback up,
+   hostname set, then every capability dropped and ``no_new_privs`` set.
+   PID 1 then forks the child proper and stays as its reaper
+   (``child._become_reaper``).
 
 Any failure raises: the caller exits with status 70 and the parent reports a
 grader error. Nothing here is ever skipped silently.
