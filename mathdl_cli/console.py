@@ -14,9 +14,11 @@ USAGE_ERROR = 2
 
 def fail(message: str, next_step: str = "") -> typer.Exit:
     """Print a usage error with what to do next; return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    from .inert import clean
+
+    err.print(f"[bold red]error:[/] {escape(clean(message))}")
     if next_step:
-        err.print(f"[dim]next:[/] {escape(next_step)}")
+        err.print(f"[dim]next:[/] {escape(clean(next_step))}")
     return typer.Exit(USAGE_ERROR)
 
 

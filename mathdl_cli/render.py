@@ -1,11 +1,18 @@
-"""Turn results into terminal output. Student text is always escaped."""
+"""Turn results into terminal output. Student text is always cleaned of control
+sequences (see mathdl_cli.inert) and escaped for Rich markup."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
 
+from .inert import clean
 from .results import ExerciseResult, Report
+
+
+def _text(value: str) -> str:
+    """Student-controlled text, safe for the terminal and for Rich markup."""
+    return escape(clean(value))
 
 ICON = {
     "passed": "[green]✓[/]",
@@ -28,7 +35,7 @@ WORD = {
 
 
 def _indent(text: str, pad: str) -> str:
-    return "\n".join(pad + line for line in text.splitlines())
+    return "\n".join(pad + line for line in clean(text).splitlines())
 
 
 def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> None:
@@ -36,7 +43,7 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> No
     console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {ex.score:>5.4g} / {ex.max_score:<4g} {WORD.get(ex.status, ex.status)}")
     skipped = sum(c.status == "skipped" for c in ex.checks)
     if skipped and detail:
-        console.print(f"    [dim]{skipped} check(s) skipped: {escape(next(c.message for c in ex.checks if c.status == 'skipped'))}[/]")
+        console.print(f"    [dim]{skipped} check(s) skipped: {_text(next(c.message for c in ex.checks if c.status == 'skipped'))}[/]")
     if ex.status == "passed" or not detail:
         return
     if ex.status == "not_started":
@@ -49,9 +56,9 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> No
             continue
         label = f"case {check.case}" + (" (hidden)" if check.visibility == "hidden" else "")
         if shown >= 2:
-            console.print(f"    {ICON[check.status]} {label}: {escape(check.name)} [dim]({escape(check.rerun or 'hidden case')})[/]")
+            console.print(f"    {ICON.get(check.status, '?')} {label}: {_text(check.name)} [dim]({_text(check.rerun or 'hidden case')})[/]")
             continue
-        console.print(f"    {ICON[check.status]} {label}: {escape(check.name)}")
+        console.print(f"    {ICON.get(check.status, '?')} {label}: {_text(check.name)}")
         console.print(escape(_indent(check.message, "      ")))
         if check.warnings:
             console.print(escape(_indent("warnings: " + "; ".join(check.warnings), "      ")), style="yellow")
@@ -59,7 +66,7 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> No
             console.print("      [dim]your code printed:[/]")
             console.print(escape(_indent(check.output.strip()[-1200:], "      │ ")), style="dim")
         if check.rerun:
-            console.print(f"      [dim]rerun just this case:[/] {escape(check.rerun)}")
+            console.print(f"      [dim]rerun just this case:[/] {_text(check.rerun)}")
         shown += 1
     not_started = [c for c in ex.checks if c.status == "not_started"]
     if not_started:
@@ -77,4 +84,4 @@ def report(console: Console, rep: Report, *, title: str = "") -> None:
     summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
     console.print(f"\n[bold]Score {rep.score:g} / {rep.max_score:g}[/]  ({summary}; {rep.elapsed:.2f} s)")
     for note in rep.notes:
-        console.print(f"[dim]{escape(note)}[/]")
+        console.print(f"[dim]{_text(note)}[/]")

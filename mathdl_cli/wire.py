@@ -33,6 +33,21 @@ ALLOWED_KINDS = {"b", "i", "u", "f", "c"}
 MAX_DIMS = 32
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+# Bounds on what a child may send back, checked before anything is parsed: the
+# JSON header (the structure and the scalars; arrays travel as raw buffers) is
+# small for any legitimate result, and a whole reply is at most a small multiple
+# of its request (results are of the size of the arguments: a gradient, a
+# trajectory of a few iterates) with a floor for the small calls.
+MAX_HEADER_BYTES = 2 << 20
+MAX_HEADER_NODES = 100_000
+REPLY_FLOOR_BYTES = 32 << 20
+REPLY_FACTOR = 16
+MAX_MESSAGE_BYTES = 512 << 20
+
+
+def reply_limit(request_bytes: int) -> int:
+    """The largest reply a call whose request took ``request_bytes`` may get."""
+    return min(MAX_MESSAGE_BYTES, max(REPLY_FLOOR_BYTES, REPLY_FACTOR * request_bytes))
 
 
 class WireError(ValueError):
@@ -159,25 +174,48 @@ def _rng_state(rng: np.random.Generator) -> dict:
     return state
 
 
-def decode(data: bytes, *, make_callback: Callable[[int], Any] | None = None, tensors: bool = False) -> Any:
-    """Decode bytes produced by :func:`encode`.
+def decode(
+    data: bytes,
+    *,
+    make_callback: Callable[[int], Any] | None = None,
+    tensors: bool = False,
+    max_header: int = MAX_HEADER_BYTES,
+) -> Any:
+    """Decode bytes produced by :func:`encode`; anything malformed raises WireError.
 
     Arrays come back as plain ndarrays. ``make_callback`` turns callback ids into
     callables (child side); without it a callback in the data is an error.
     ``tensors=True`` turns tensor leaves into torch tensors (child side only).
+    The header is refused unparsed when longer than ``max_header`` bytes or
+    holding more than MAX_HEADER_NODES containers.
     """
+    try:
+        return _decode(data, make_callback, tensors, max_header)
+    except WireError:
+        raise
+    except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
+        # whatever a hostile message makes numpy or the parser raise is a malformed message
+        raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
+
+
+def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bool, max_header: int) -> Any:
     view = memoryview(data)
-    if bytes(view[:4]) != MAGIC:
+    if len(view) < 12 or bytes(view[:4]) != MAGIC:
         raise WireError("not a mathdl message")
     pos = 4
     (hlen,) = _U64.unpack_from(view, pos)
     pos += 8
     if hlen > len(view) - pos:
         raise WireError("truncated header")
+    if hlen > max_header:
+        raise WireError(f"header of {hlen} bytes is larger than {max_header}")
+    raw = bytes(view[pos : pos + hlen])
+    if raw.count(b"{") + raw.count(b"[") > MAX_HEADER_NODES:  # counted before parsing (an upper bound)
+        raise WireError(f"header with more than {MAX_HEADER_NODES} values")
     try:
-        tree = json.loads(bytes(view[pos : pos + hlen]).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise WireError(f"malformed header: {exc}") from None
+        tree = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise WireError(f"malformed header: {str(exc)[:100]}") from None
     pos += hlen
     blobs = []
     while pos < len(view):

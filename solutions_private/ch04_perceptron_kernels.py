@@ -70,3 +70,66 @@ def kernel_ridge_fit(K: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
 
 def kernel_ridge_predict(alpha: np.ndarray, K_test_train: np.ndarray) -> np.ndarray:
     return K_test_train @ alpha
+
+
+def svm_objective_grad(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray, lam: float) -> tuple[float, np.ndarray, float]:
+    M = X.shape[0]
+    u = y * (X @ w + b)  # margins
+    active = u < 1.0  # the hinge's sloped side; at the kink u = 1 the subgradient 0 is taken
+    ya = np.where(active, y, 0).astype(np.float64)
+    loss = 0.5 * lam * float(w @ w) + float(np.maximum(0.0, 1.0 - u).sum()) / M
+    return loss, lam * w - X.T @ ya / M, -float(ya.sum()) / M
+
+
+def pegasos(X: np.ndarray, y: np.ndarray, lam: float, idx: np.ndarray) -> np.ndarray:
+    T, d = len(idx), X.shape[1]
+    out = np.zeros((T + 1, d))
+    w = np.zeros(d)
+    for t in range(1, T + 1):
+        i = idx[t - 1]
+        eta = 1.0 / (lam * t)
+        hit = y[i] * (w @ X[i]) < 1.0  # tested at the current w, before it changes
+        w = (1.0 - eta * lam) * w
+        if hit:
+            w = w + eta * y[i] * X[i]
+        out[t] = w
+    return out
+
+
+def svm_dual_fit(K: np.ndarray, y: np.ndarray, lam: float, tol: float = 1e-10, max_iter: int = 100000) -> tuple[np.ndarray, float]:
+    # SMO with the maximal violating pair (Keerthi et al. 2001), on the dual in minimisation form
+    # min ½ αᵀQα - Σα, Q = (y yᵀ) ⊙ K, 0 ≤ α ≤ C = 1/(λM), yᵀα = 0; G = Qα - 1 is its gradient.
+    M = len(y)
+    C = 1.0 / (lam * M)
+    s = y.astype(np.float64)
+    Q = K * np.outer(s, s)
+    alpha = np.zeros(M)
+    G = -np.ones(M)
+
+    def sets():
+        up = ((alpha < C) & (s > 0)) | ((alpha > 0) & (s < 0))  # α_t y_t may increase
+        low = ((alpha < C) & (s < 0)) | ((alpha > 0) & (s > 0))  # α_t y_t may decrease
+        return up, low
+
+    for _ in range(max_iter):
+        up, low = sets()
+        score = -s * G
+        i = int(np.argmax(np.where(up, score, -np.inf)))
+        j = int(np.argmin(np.where(low, score, np.inf)))
+        if score[i] - score[j] <= tol:
+            break
+        curvature = max(Q[i, i] + Q[j, j] - 2.0 * s[i] * s[j] * Q[i, j], 1e-12)
+        step = (score[i] - score[j]) / curvature  # along α_i += y_i t, α_j -= y_j t (keeps yᵀα)
+        step = min(step, C - alpha[i] if s[i] > 0 else alpha[i], alpha[j] if s[j] > 0 else C - alpha[j])
+        di, dj = s[i] * step, -s[j] * step
+        alpha[i] = min(max(alpha[i] + di, 0.0), C)
+        alpha[j] = min(max(alpha[j] + dj, 0.0), C)
+        G += Q[:, i] * di + Q[:, j] * dj
+    score = -s * G
+    free = (alpha > 0) & (alpha < C)
+    if free.any():  # y_t f(x_t) = 1 on the free support vectors: b = y_t - Σ α y K
+        b = float(score[free].mean())
+    else:  # any b between the two KKT bounds is optimal: take the middle
+        up, low = sets()
+        b = 0.5 * (float(score[up].max(initial=-np.inf)) + float(score[low].min(initial=np.inf)))
+    return alpha, b

@@ -105,3 +105,69 @@ def test_an_array_used_twice_is_sent_once_and_decoded_as_two_copies():
     np.testing.assert_array_equal(a, x)
     a[0] = -1.0
     assert b[0] == 0.0  # separate arrays: changing one never changes the other
+
+
+# -- replies are bounded before they are parsed ------------------------------------------
+
+
+def message(header: bytes, *blobs: bytes) -> bytes:
+    return wire.MAGIC + struct.pack("<Q", len(header)) + header + b"".join(struct.pack("<Q", len(b)) + b for b in blobs)
+
+
+def test_a_huge_header_is_refused_before_parsing():
+    import time
+    import tracemalloc
+
+    data = message(b"[" + b"1.5," * 12_000_000 + b"1]")  # 48 MB: 700 MB and 22 s through json.loads
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    with pytest.raises(wire.WireError, match="larger than"):
+        wire.decode(data)
+    elapsed = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 0.5 and peak < 1_000_000
+
+
+def test_too_many_values_are_refused_before_parsing():
+    header = b"[" + b"{}," * (wire.MAX_HEADER_NODES + 10) + b"{}]"
+    assert len(header) < wire.MAX_HEADER_BYTES
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.decode(message(header))
+
+
+@pytest.mark.parametrize(
+    "header, blobs",
+    [
+        (b"[" * 50_000 + b"]" * 50_000, ()),  # RecursionError in the JSON parser
+        (b'{"t":"float","v":1' + b"0" * 400 + b"}", ()),  # OverflowError converting to float
+        (b'{"t":"int","v":1' + b"0" * 5000 + b"}", ()),  # ValueError: more digits than Python converts
+        (b'{"t":"array","i":0,"dtype":"<f8","shape":[0,1' + b"0" * 30 + b"]}", (b"",)),  # a shape numpy cannot hold
+        (b'{"t":"array","i":0,"dtype":"<f8","shape":[' + b",".join([b"1"] * 40) + b"]}", (b"\0" * 8,)),  # too many dims
+        (b'{"t":"dict","keys":[["x"]],"items":[{"t":"none"}]}', ()),
+        (b'{"t":"rng","state":{"bit_generator":"PCG64","state":{"state":-1,"inc":"x"}}}', ()),
+        (b'"\xff\xfe"', ()),
+        (b"NaN", ()),
+    ],
+)
+def test_every_malformed_message_is_a_wire_error(header, blobs):
+    with pytest.raises(wire.WireError):
+        wire.decode(message(header, *blobs))
+
+
+def test_reply_limit_is_a_multiple_of_the_request_with_a_floor():
+    assert wire.reply_limit(0) == wire.reply_limit(1000) == wire.REPLY_FLOOR_BYTES
+    assert wire.reply_limit(10 << 20) == wire.REPLY_FACTOR * (10 << 20)
+    assert wire.reply_limit(1 << 40) == wire.MAX_MESSAGE_BYTES
+
+
+def test_a_reply_larger_than_the_call_allows_is_the_students_error():
+    """A real child returning 40 MB for a call of a few kB: an error charged to the
+    student (not a grader error), read no further than its length."""
+    from support import grade, with_replaced
+
+    source = with_replaced("ch2", "def least_squares(X, y, fit_intercept=True):\n    return np.zeros(5_000_000), 0.0\n")
+    report = grade("ch2", source, exercises=["least_squares"])
+    statuses = {c.status for c in report.exercises[0].checks}
+    assert statuses == {"error"}, statuses
+    assert "larger than this call can return" in report.exercises[0].checks[0].message

@@ -6,7 +6,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._data import hidden_shape, regression
+from ._data import constant_in_span, hidden_shape, regression
 
 
 def _residual_checks(X, y, w, b, tol):
@@ -48,6 +48,23 @@ def test_rank_deficient(student, ref, rng):
     expect.close(student.least_squares(X, y), ref.least_squares(X, y))
 
 
+def test_more_columns_than_samples(student, ref, rng):
+    """M = 4 samples, d = 6 features: infinitely many exact fits, only the minimum-norm θ = (w, b) is right"""
+    X, y = regression(rng, 4, 6)
+    expect.close(student.least_squares(X, y), ref.least_squares(X, y))
+
+
+def test_constant_in_span(student, ref, rng):
+    """a constant column (or two columns summing to a constant): the intercept is shared with w, minimum norm over (w, b) jointly"""
+    X, y = constant_in_span(rng, 15, 4)
+    expect.close(
+        student.least_squares(X, y), ref.least_squares(X, y),
+        detail="The constant column of X̃ = [X 1] lies in the span of the columns of X, so b is not determined on its own: "
+        "the minimum of ‖θ‖ over all minimisers θ = (w, b) splits the constant between w and b. "
+        "Centring X and y and setting b = ȳ - x̄·w gives another minimiser, not the minimum-norm one.",
+    )
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(3))
@@ -63,8 +80,18 @@ def test_hidden_shapes(student, ref, rng, tol, trial):
 
 @pytest.mark.hidden
 def test_hidden_rank_deficient(student, ref, rng):
-    """collinear columns with an intercept-like column"""
+    """collinear columns with an intercept-like column; the constant in the span of X"""
     X, y = regression(rng, 10, 4)
     X[:, 3] = 2.0 * X[:, 1] - X[:, 0]
     X[:, 2] = 1.0
     expect.close(student.least_squares(X, y), ref.least_squares(X, y))
+    X, y = constant_in_span(rng, int(rng.integers(5, 20)), int(rng.integers(2, 6)))
+    expect.close(student.least_squares(X, y), ref.least_squares(X, y))
+
+
+@pytest.mark.hidden
+@pytest.mark.parametrize("M,d", [(3, 5), (12, 4)])
+def test_hidden_without_intercept(student, ref, rng, M, d):
+    """fit_intercept=False, more features than samples (minimum norm) and an ordinary design"""
+    X, y = regression(rng, M, d)
+    expect.close(student.least_squares(X, y, fit_intercept=False), ref.least_squares(X, y, fit_intercept=False))

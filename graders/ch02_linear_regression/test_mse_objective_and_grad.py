@@ -6,11 +6,14 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._data import hidden_shape, regression
+from ._data import augmented, hidden_shape, objective, regression
 
 
 def _fd_check(student, theta, X, y, rel):
+    """The student's gradient against central differences of the student's Λ, which is
+    first checked against the stated formula (so an all-zero answer cannot pass)."""
     loss, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros_like(theta)))
+    expect.close(loss, objective(theta, X, y), names="Λ(θ) (should be (1/(2M)) Σ_m (y_m - w·x_m - b)², b the last entry of θ)")
     steps = [1e-6 * max(1.0, abs(t)) for t in theta]
     points = []
     for i, h in enumerate(steps):
@@ -36,11 +39,18 @@ def test_gradient_matches_objective(student, rng, tol):
 
 
 def test_at_minimiser(student, rng):
-    """the gradient vanishes at the least-squares solution"""
+    """the gradient vanishes at the least-squares solution θ*, and is H δ = X̃ᵀX̃ δ / M at θ* + δ"""
     X, y = regression(rng, 25, 2)
-    theta = np.linalg.lstsq(np.column_stack([X, np.ones(25)]), y, rcond=None)[0]
-    _, grad = expect.like(student.mse_objective_and_grad(theta, X, y), (0.0, np.zeros(3)))
+    Xt = augmented(X)
+    theta = np.linalg.lstsq(Xt, y, rcond=None)[0]
+    delta = rng.standard_normal(3)
+    outs = student.mse_objective_and_grad.many([(theta, X, y), (theta + delta, X, y)])
+    loss, grad = expect.like(outs[0], (0.0, np.zeros(3)))
     expect.close(grad, np.zeros(3), tol=expect.Tol(0.0, 1e-12), names="∇Λ(θ*)")
+    r = y - Xt @ theta
+    expect.close(loss, float(r @ r) / 50, names="Λ(θ*) (the residual MSE / 2)")
+    _, moved = expect.like(outs[1], (0.0, np.zeros(3)))
+    expect.close(moved, Xt.T @ (Xt @ delta) / 25, names="∇Λ(θ* + δ) (should be H δ with H = X̃ᵀX̃/M: Λ is quadratic)")
 
 
 @pytest.mark.hidden

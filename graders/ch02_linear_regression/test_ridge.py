@@ -42,6 +42,13 @@ def test_shrinkage(student, rng):
     expect.close(w, w0, expect.Tol(1e-6, 1e-8), names="w(λ → 0) vs least squares")
 
 
+def test_more_features_than_samples(student, ref, rng):
+    """M = 4 samples, d = 7 features: X_cᵀX_c is singular, λI makes the system solvable"""
+    X, y = regression(rng, 4, 7)
+    lam = float(10 ** rng.uniform(-2, 0))
+    expect.close(student.ridge(X, y, lam), ref.ridge(X, y, lam))
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(3))

@@ -69,11 +69,37 @@ def test_stationary(student, rng, tol):
     stationary(student, X, y, 0.0, np.zeros(3), tol)
 
 
+def tolerance_cases(student, ref, rng, tol, M, d):
+    """A tol between ‖∇Λ(θ_1)‖ and ‖∇Λ(θ_2)‖ of the Newton iterates θ_k must stop at θ_2
+    (the gradient is tested BEFORE each step), and a tol ≥ ‖∇Λ(θ_0)‖ must return θ_0."""
+    X, y = logistic_data(rng, M, d)
+    lam = float(rng.uniform(0.05, 1.0))
+    theta0 = 0.3 * rng.standard_normal(d + 1)
+    iterates = [np.asarray(ref.fit_logistic_newton(X, y, lam, theta0, n_iter=k, tol=0.0)) for k in range(3)]
+    norms = [float(np.linalg.norm(complex_step_grad(t, X, y, lam))) for t in iterates]
+    loose = float(np.sqrt(norms[1] * norms[2]))  # Newton: ‖g_2‖ ≪ ‖g_1‖, so loose is far from both
+    got = student.fit_logistic_newton(X, y, lam, theta0, 50, loose)
+    expect.close(
+        got, ref.fit_logistic_newton(X, y, lam, theta0, 50, loose), tol.step, names=f"θ for tol = {loose:.3g}",
+        detail=f"‖∇Λ‖ at the first Newton iterates: {', '.join(f'{v:.3g}' for v in norms)}: with tol = {loose:.3g} "
+        "the method stops at θ_2, testing ‖∇Λ(θ)‖ ≤ tol BEFORE each step.",
+    )
+    high = 2.0 * norms[0]
+    got = student.fit_logistic_newton(X, y, lam, theta0, 50, high)
+    expect.close(got, theta0, tol.step, names=f"θ for tol = {high:.3g} ≥ ‖∇Λ(θ_0)‖ = {norms[0]:.3g} (no step at all: θ_0)")
+
+
+def test_tolerance(student, ref, rng, tol):
+    """tol loose enough to matter: stop at the first iterate with ‖∇Λ(θ)‖ ≤ tol (tested before each step), θ_0 itself if it qualifies"""
+    tolerance_cases(student, ref, rng, tol, 14, 2)
+
+
 def test_gd_values(student, ref, rng, tol):
-    """10 gradient-descent steps, λ = 0.2, η = 0.5"""
+    """10 gradient-descent steps, λ = 0.2, η = 0.5; and n_steps = 0 (θ_0 alone)"""
     X, y = logistic_data(rng, 10, 2)
     theta0 = rng.standard_normal(3)
     expect.close(student.fit_logistic_gd(X, y, 0.2, theta0, 0.5, 10), ref.fit_logistic_gd(X, y, 0.2, theta0, 0.5, 10), tol.gd)
+    expect.close(student.fit_logistic_gd(X, y, 0.2, theta0, 0.5, 0), theta0[None, :].copy(), tol.gd, names="trajectory for n_steps = 0 (one row, θ_0)")
 
 
 def separable_theory(student, rng):
@@ -134,13 +160,19 @@ def test_hidden_steps(student, ref, rng, tol, M, n_iter):
 
 
 @pytest.mark.hidden
+def test_hidden_tolerance(student, ref, rng, tol):
+    """a loose tol on hidden data: the first iterate with ‖∇Λ‖ ≤ tol, and θ_0 when it already qualifies"""
+    tolerance_cases(student, ref, rng, tol, int(rng.integers(6, 30)), int(rng.integers(1, 5)))
+
+
+@pytest.mark.hidden
 @pytest.mark.parametrize("M,d", [(1, 3), (2, 2), (25, 5)])
 def test_hidden_gd(student, ref, rng, tol, M, d):
     """gradient descent on random shapes"""
     X, y = logistic_data(rng, M, d)
     theta0 = rng.standard_normal(d + 1)
     lam = float(rng.uniform(0, 1))
-    n = int(rng.integers(1, 30))
+    n = int(rng.integers(0, 30)) if M > 1 else 0
     lr = float(rng.uniform(0.2, 1.0)) / smoothness(X)
     expect.close(student.fit_logistic_gd(X, y, lam, theta0, lr, n), ref.fit_logistic_gd(X, y, lam, theta0, lr, n), tol.gd)
 

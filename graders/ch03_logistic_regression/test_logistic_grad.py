@@ -1,18 +1,21 @@
 """Grader for ch03.logistic_grad: values against the reference; the gradient
 against the complex-step derivative of the stated Λ (computed here, exact to
-rounding) and against central differences of the student's own Λ."""
+rounding) and against central differences of the student's own Λ (whose value
+is checked first); logits of exactly ±800 on the wrong side, public and hidden,
+under np.errstate(all="raise")."""
 
 import numpy as np
 import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import complex_step_grad, fd_gradient, fp_clean, logistic_data
+from ._helpers import complex_step_grad, fd_gradient, logistic_data, objective, strict_call
 
 
 def fd_check(student, theta, X, y, lam, rel):
     """The student's gradient against finite differences of the student's Λ."""
-    _, grad = expect.like(student.logistic_objective_grad(theta, X, y, lam), (0.0, np.zeros_like(theta)))
+    loss, grad = expect.like(student.logistic_objective_grad(theta, X, y, lam), (0.0, np.zeros_like(theta)))
+    expect.close(loss, float(objective(theta, X, y, lam)), names="Λ(θ) (should be mean(softplus(z) - y z) + (λ/2)‖w‖²)")
     fd = fd_gradient(lambda t: student.logistic_objective_grad(t, X, y, lam)[0], theta)
     expect.gradient(grad, fd, rel=rel, quantity="∇Λ(θ) against finite differences of your Λ")
 
@@ -58,13 +61,32 @@ def test_hidden_shapes(student, ref, rng, tol, M, d):
     fd_check(student, theta, X, y, lam, tol.fd["rel"])
 
 
+def large_logits(rng, M, d):
+    """(θ, X, y) with z = Xw + b = +800 and -800 exactly (up to rounding) on two wrong-side
+    samples (y = 0 at +800, y = 1 at -800, each losing 800), +800 on a right-side one, and
+    moderate logits elsewhere."""
+    X, y = logistic_data(rng, M, d, both_labels=False)
+    theta = rng.standard_normal(d + 1)
+    w, b = theta[:-1], theta[-1]
+    for m, (z, label) in enumerate([(800.0, 0), (-800.0, 1), (800.0, 1)]):
+        X[m] += (z - X[m] @ w - b) * w / (w @ w)
+        y[m] = label
+    order = rng.permutation(M)
+    return theta, X[order], y[order]
+
+
+def test_large_logits(student, ref, rng):
+    """logits z = ±800 on the wrong side (loss 800 each), np.errstate(all="raise"): finite, exact, no overflow"""
+    theta, X, y = large_logits(rng, 7, 3)
+    got = strict_call(student, "logistic_objective_grad", theta, X, y, 0.1, what="Λ(θ) and ∇Λ(θ)", advice="softplus")
+    expect.close(got, ref.logistic_objective_grad(theta, X, y, 0.1))
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 def test_hidden_large_logits(student, ref, rng):
-    """logits up to ±800, floating-point warnings on"""
-    X, y = logistic_data(rng, 12, 3, both_labels=False)
-    theta = rng.standard_normal(4)
-    theta *= 800.0 / np.max(np.abs(X @ theta[:-1] + theta[-1]))
-    with fp_clean(student, "Λ(θ) and ∇Λ(θ)"):
-        got = student.logistic_objective_grad(theta, X, y, 1e-3)
-    expect.close(got, ref.logistic_objective_grad(theta, X, y, 1e-3))
+    """logits up to ±800 (exactly ±800 on three samples), np.errstate(all="raise")"""
+    theta, X, y = large_logits(rng, 12, 3)
+    lam = float(rng.uniform(0.0, 1.0))
+    got = strict_call(student, "logistic_objective_grad", theta, X, y, lam, what="Λ(θ) and ∇Λ(θ)", advice="softplus")
+    expect.close(got, ref.logistic_objective_grad(theta, X, y, lam))

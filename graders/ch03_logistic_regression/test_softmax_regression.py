@@ -1,13 +1,17 @@
 """Grader for ch03.softmax_regression: values against the reference, the
-closed form at W = 0, b = 0, central differences of the student's own Λ,
-invariance to b ↦ b + c1, and logits of size 1000 with warnings on."""
+closed form at W = 0, b = 0, central differences of the student's own Λ and
+invariance to b ↦ b + c1 (both after a value check of Λ), and logits of size
+1000, in one row and in rows at opposite extremes of one batch, under
+np.errstate(all="raise")."""
 
 import numpy as np
 import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import fd_gradient, fp_clean
+from mathdl_cli.grading import gen
+
+from ._helpers import fd_gradient, softmax_objective, strict_call
 
 
 def problem(rng, M, d, K, scale=1.0):
@@ -24,7 +28,8 @@ def template(K, d):
 
 def fd_check(student, W, b, X, y, rel):
     K, d = W.shape
-    _, dW, db = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(K, d))
+    loss, dW, db = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(K, d))
+    expect.close(loss, softmax_objective(W, b, X, y), names="Λ (should be -(1/M) Σ_m log P_{m, y_m})")
     fd = fd_gradient(lambda t: student.softmax_ce_and_grad(t[: K * d].reshape(K, d), t[K * d :], X, y)[0], np.concatenate([W.ravel(), b]))
     expect.gradient(dW, fd[: K * d].reshape(K, d), rel=rel, quantity="∂Λ/∂W against finite differences of your Λ")
     expect.gradient(db, fd[K * d :], rel=rel, quantity="∂Λ/∂b against finite differences of your Λ")
@@ -58,6 +63,7 @@ def test_shift_invariance(student, rng, tol):
     """b ↦ b + c·1 leaves Λ and both gradients unchanged (c = 5)"""
     W, b, X, y = problem(rng, 5, 3, 4)
     got = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(4, 3))
+    expect.close(got[0], softmax_objective(W, b, X, y), names="Λ (should be -(1/M) Σ_m log P_{m, y_m})")
     shifted = student.softmax_ce_and_grad(W, b + 5.0, X, y)
     expect.close(shifted, got, tol.invariance, names=["Λ(b + c1) vs Λ(b)", "∂Λ/∂W at b + c1 vs at b", "∂Λ/∂b at b + c1 vs at b"])
 
@@ -66,8 +72,22 @@ def test_large_logits(student, ref, rng):
     """logits of size about 1000: finite, no overflow (shift by the row maximum)"""
     W, b, X, y = problem(rng, 4, 3, 3)
     b = b + 1000.0
-    with fp_clean(student, "Λ, ∂Λ/∂W, ∂Λ/∂b"):
-        got = student.softmax_ce_and_grad(W, b, X, y)
+    got = strict_call(student, "softmax_ce_and_grad", W, b, X, y, what="Λ, ∂Λ/∂W, ∂Λ/∂b", advice="softmax")
+    expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))
+
+
+def opposite_rows(rng, M, d, K):
+    """(W, b, X, y): the logit rows of the batch at opposite extremes, largest logit +1000 in one
+    row and smallest -1000 in another, each row's logits within about 50 of each other."""
+    X = rng.standard_normal((M, d))
+    W1, b = gen.opposite_extremes(rng, X, K, 1000.0)
+    return W1.T.copy(), b, X, rng.integers(0, K, M).astype(np.int64)
+
+
+def test_opposite_rows(student, ref, rng):
+    """rows at opposite extremes in one batch (logits near +1000 in one, near -1000 in another): the shift must be each row's own maximum"""
+    W, b, X, y = opposite_rows(rng, 5, 3, 4)
+    got = strict_call(student, "softmax_ce_and_grad", W, b, X, y, what="Λ, ∂Λ/∂W, ∂Λ/∂b", advice="softmax")
     expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))
 
 
@@ -87,11 +107,13 @@ def test_hidden_shapes(student, ref, rng, tol, M, d, K):
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 def test_hidden_extreme_logits(student, ref, rng):
-    """logits spread over ±1000 (some classes get probability 0.0), warnings on"""
+    """logits spread over ±1000 (some classes get probability 0.0), and rows at opposite extremes, np.errstate(all="raise")"""
     M, d, K = 10, 4, 5
     W, b, X, y = problem(rng, M, d, K)
     W *= 1000.0 / np.max(np.abs(X @ W.T))
     b = rng.uniform(-200, 200, K)
-    with fp_clean(student, "Λ, ∂Λ/∂W, ∂Λ/∂b"):
-        got = student.softmax_ce_and_grad(W, b, X, y)
+    got = strict_call(student, "softmax_ce_and_grad", W, b, X, y, what="Λ, ∂Λ/∂W, ∂Λ/∂b", advice="softmax")
+    expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))
+    W, b, X, y = opposite_rows(rng, int(rng.integers(2, 12)), 4, 3)
+    got = strict_call(student, "softmax_ce_and_grad", W, b, X, y, what="Λ, ∂Λ/∂W, ∂Λ/∂b", advice="softmax")
     expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))

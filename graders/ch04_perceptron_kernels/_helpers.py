@@ -90,3 +90,89 @@ def like(got, template, names):
         )
         return got
     return expect.like(got, template, names=names)
+
+
+# -- the SVM ------------------------------------------------------------------------------
+
+
+def blobs(rng: np.random.Generator, M: int, d: int, gap: float = 1.0, n_pos: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two overlapping Gaussian clouds, labels int64 ±1 with both labels present
+    (n_pos positives, else about half), the classes `gap` apart along a random direction."""
+    n_pos = max(1, min(M - 1, M // 2 if n_pos is None else n_pos))
+    y = np.array([1] * n_pos + [-1] * (M - n_pos), dtype=np.int64)[rng.permutation(M)]
+    u = rng.standard_normal(d)
+    X = rng.standard_normal((M, d)) + 0.5 * gap * y[:, None] * u / np.linalg.norm(u)
+    return X, y
+
+
+def rbf(A: np.ndarray, B: np.ndarray, s: float) -> np.ndarray:
+    diff = A[:, None, :] - B[None, :, :]
+    return np.exp(-np.einsum("nmk,nmk->nm", diff, diff) / (2.0 * s * s))
+
+
+def hinge_objective(w, b, X, y, lam) -> float:
+    """The stated Λ(w, b) = (λ/2)‖w‖² + (1/M) Σ max(0, 1 - y_m (w·x_m + b))."""
+    return 0.5 * lam * float(w @ w) + float(np.mean(np.maximum(0.0, 1.0 - y * (X @ w + b))))
+
+
+def kink_data(rng: np.random.Generator, M: int, d: int, lam: float):
+    """(w, b, X, y) on the dyadic grid with y_m (w·x_m + b) = 1 EXACTLY for a third of the
+    samples (the hinge's kink), and margins at least 1/8 away from 1 for the others."""
+    w = dyadic(rng, d, 8)
+    w[0] = 0.5 * rng.choice([-1.0, 1.0])  # a power of two: the margin equation is solved exactly
+    b = float(dyadic(rng, 1, 8)[0])
+    y = rng.choice([-1, 1], M).astype(np.int64)
+    X = dyadic(rng, (M, d), 16)
+    on_kink = rng.permutation(M)[: max(1, M // 3)]
+    for m in range(M):
+        rest = float(X[m, 1:] @ w[1:]) + b
+        if m in on_kink:
+            X[m, 0] = (y[m] - rest) / w[0]  # y (w·x + b) = 1 with y = ±1
+        else:
+            while abs(y[m] * (X[m] @ w + b) - 1.0) < 0.125:
+                X[m, 0] += 0.5
+    return w, b, X, y
+
+
+def pegasos_kink_case(rng: np.random.Generator, T: int, d: int):
+    """(X, y, lam, idx) for Pegasos whose step 2 meets a margin of exactly 1: step 1 gives
+    w_1 = y_i x_i / λ, and sample j has y_j = y_i and x_i·x_j = λ (dyadic, so exact)."""
+    lam = 2.0 ** -int(rng.integers(1, 4))
+    M = max(3, d + 1)
+    X = dyadic(rng, (M, d), 16)
+    y = rng.choice([-1, 1], M).astype(np.int64)
+    X[0, 0] = 0.5 * rng.choice([-1.0, 1.0])
+    X[1, 0] = (lam - float(X[0, 1:] @ X[1, 1:])) / X[0, 0]
+    y[1] = y[0]
+    idx = np.concatenate([[0, 1], rng.integers(0, M, T - 2)]).astype(np.int64)
+    return X, y, lam, idx
+
+
+def dual_value(K, y, alpha) -> float:
+    """D(α) = Σ α - ½ (α⊙y)ᵀ K (α⊙y)."""
+    c = alpha * y
+    return float(alpha.sum() - 0.5 * c @ K @ c)
+
+
+def primal_value(K, y, lam, alpha, b) -> float:
+    """P = (λ/2)‖f‖²_𝓗 + (1/M) Σ max(0, 1 - y_m (f(x_m) + b)) for f = Σ α_m y_m k(x_m, ·)."""
+    c = alpha * y
+    g = K @ c
+    return float(0.5 * lam * c @ g + np.mean(np.maximum(0.0, 1.0 - y * (g + b))))
+
+
+def kkt_violation(K, y, lam, alpha) -> tuple[float, int, int]:
+    """The maximal violating pair of the docstring: max_{I_up}(-y G) - min_{I_low}(-y G), with α
+    within 1e-10·C of a bound counted as on it; returns (violation, i, j)."""
+    M = len(y)
+    C = 1.0 / (lam * M)
+    eps = 1e-10 * C
+    s = y.astype(np.float64)
+    score = -s * ((K * np.outer(s, s)) @ alpha - 1.0)
+    up = ((alpha < C - eps) & (s > 0)) | ((alpha > eps) & (s < 0))
+    low = ((alpha < C - eps) & (s < 0)) | ((alpha > eps) & (s > 0))
+    i = int(np.argmax(np.where(up, score, -np.inf)))
+    j = int(np.argmin(np.where(low, score, np.inf)))
+    if not up.any() or not low.any():
+        return 0.0, i, j
+    return float(score[i] - score[j]), i, j

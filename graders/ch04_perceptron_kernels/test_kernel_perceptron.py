@@ -70,8 +70,23 @@ def test_max_epochs(student, ref, rng):
     expect.equal(student.kernel_perceptron(K, y, order, max_epochs=3), ref.kernel_perceptron(K, y, order, max_epochs=3))
 
 
+def zero_rows(rng, alpha, y, M):
+    """Test-kernel rows with f(x_t) = Σ_j α_j y_j k(x_j, x_t) exactly 0: a zero row, and rows
+    r = c_j e_i - c_i e_j with c = α ⊙ y (integers, so r·c = 0 exactly)."""
+    c = alpha * y
+    rows = [np.zeros(M)]
+    nz = np.flatnonzero(c)
+    for _ in range(2):
+        if nz.size >= 2:
+            i, j = rng.choice(nz, size=2, replace=False)
+            r = rng.integers(-2, 3, M).astype(np.float64) * (c == 0)  # entries where c = 0 add nothing
+            r[i], r[j] = c[j], -c[i]
+            rows.append(r)
+    return np.array(rows)
+
+
 def test_predict(student, ref, rng):
-    """predictions at 7 new points (K_test_train of shape (7, 10)), and on the training points"""
+    """predictions at 7 new points (K_test_train of shape (7, 10)), on the training points, and where f(x) = 0 exactly (→ -1)"""
     X, y = xor(rng, 3)
     X, y = X[:10], y[:10]
     K = (X @ X.T + 1.0) ** 2
@@ -80,6 +95,13 @@ def test_predict(student, ref, rng):
     Kt = (T @ X.T + 1.0) ** 2
     expect.equal(student.kernel_perceptron_predict(alpha, y, Kt), ref.kernel_perceptron_predict(alpha, y, Kt))
     expect.equal(student.kernel_perceptron_predict(alpha, y, K), y, names="predictions on the (separated) training points vs their labels")
+    Z = zero_rows(rng, alpha, y, 10)
+    expect.equal(
+        student.kernel_perceptron_predict(alpha, y, Z), -np.ones(len(Z), dtype=np.int64),
+        names="predictions where f(x_t) = 0 exactly (the convention: +1 if f > 0, else -1)",
+    )
+    expect.equal(student.kernel_perceptron_predict(np.zeros(10, dtype=np.int64), y, Kt), -np.ones(7, dtype=np.int64),
+                 names="predictions with α = 0 (f = 0 everywhere, so -1 everywhere)")
 
 
 @pytest.mark.hidden
@@ -95,7 +117,7 @@ def test_hidden_primal(student, ref, rng, M, d):
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 def test_hidden_rbf(student, ref, rng):
-    """Gaussian kernel, hidden data: α, separation and predictions with n_test ≠ M"""
+    """Gaussian kernel, hidden data: α, separation and predictions with n_test ≠ M, some with f = 0 exactly"""
     M = int(rng.integers(8, 20))
     X = rng.uniform(-2, 2, (M, 3))
     y = np.where(X[:, 0] * X[:, 1] - X[:, 2] > 0, 1, -1)
@@ -107,6 +129,8 @@ def test_hidden_rbf(student, ref, rng):
     T = rng.uniform(-2, 2, (M + 3, 3))
     Kt = ref.kernel_matrix(T, X, "rbf", bandwidth=0.8)
     ra = np.asarray(ref.kernel_perceptron(K, y, order))
+    Kt = np.vstack([Kt, zero_rows(rng, ra, y, M)])
+    Kt = Kt[rng.permutation(len(Kt))]
     expect.equal(student.kernel_perceptron_predict(ra, y, Kt), ref.kernel_perceptron_predict(ra, y, Kt))
 
 

@@ -66,14 +66,15 @@ def test_poly_kernel_is_ridge_on_features(student, ref, rng):
     expect.close(got, primal_ridge_predictions(F, y, Ft, 0.05), names="predictions from your α (kernel_ridge_fit, then kernel_ridge_predict) vs primal ridge on φ(x)")
 
 
-def test_norm_decreases(student, ref, rng):
-    """‖f‖²_𝓗 = αᵀKα is non-increasing in λ (λ = 1e-3, 1e-2, 0.1, 1)"""
+def test_norm_decreases(student, ref, rng, tol):
+    """‖f‖²_𝓗 = αᵀKα is non-increasing in λ (λ = 1e-3, 1e-2, 0.1, 1), and α solves the system at λ = 0.1"""
     X, y = regression(rng, 10, 1)
     K = ref.kernel_matrix(X, X, "rbf", bandwidth=0.4)
     norms = []
     for lam in (1e-3, 1e-2, 0.1, 1.0):
         a = expect.like(student.kernel_ridge_fit(K, y, lam), y)
         norms.append(float(a @ K @ a))
+    residual_check(student, K, y, 0.1, tol)
     expect.that(np.all(np.diff(norms) <= 1e-12 * norms[0]), "the RKHS norm of the fit must shrink as λ grows", quantity="α", detail=f"αᵀKα for λ = 1e-3, 1e-2, 0.1, 1: {np.array2string(np.array(norms), precision=5)}")
 
 
@@ -81,6 +82,12 @@ def test_solves_the_system(student, ref, rng, tol):
     """(K + MλI) α = y holds to solver accuracy"""
     X, y = regression(rng, 9, 2)
     residual_check(student, ref.kernel_matrix(X, X, "rbf", bandwidth=1.0), y, 0.02, tol)
+
+
+def test_ill_conditioned(student, ref, rng, tol):
+    """a wide Gaussian kernel (s = 10) and λ = 1e-12, M = 20: cond ≈ 1e12, the residual of (K + MλI)α = y at the level of a backward-stable solver"""
+    X, y = regression(rng, 20, 2)
+    residual_check(student, ref.kernel_matrix(X, X, "rbf", bandwidth=10.0), y, 1e-12, tol)
 
 
 @pytest.mark.hidden

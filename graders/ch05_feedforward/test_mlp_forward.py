@@ -7,6 +7,8 @@ import pytest
 
 from mathdl_cli.grading import expect
 
+from mathdl_cli.grading import gen
+
 from ._helpers import NAMES, distinct_sizes, random_net, strict_call
 
 
@@ -47,12 +49,13 @@ def test_caches_follow_the_layer_equations(student, rng):
 
 
 def test_bias_added_to_every_row(student, rng):
-    """square layers with M = d = 3: each row gets the same bias B^ℓ"""
-    X = np.zeros((3, 3))
-    Ws = [np.eye(3), np.eye(3)]
-    bs = [np.array([0.1, 0.2, 0.3]), np.array([-1.0, 0.0, 1.0])]
-    got, _, _ = expect.like(student.mlp_forward(X, Ws, bs, "identity"), _template(3, [3, 3, 3]))
-    expect.close(got, np.tile([-0.9, 0.2, 1.3], (3, 1)), names="U for X = 0 (every row should be (B¹ + B²)ᵀ)")
+    """square layers with M = d: X = 0 and identity weights, so every row of U is (B¹ + B²)ᵀ"""
+    d = int(rng.integers(2, 5))
+    X = np.zeros((d, d))
+    Ws = [np.eye(d), np.eye(d)]
+    bs = [rng.integers(-8, 9, d) / 8.0, rng.integers(-8, 9, d) / 8.0]
+    got, _, _ = expect.like(student.mlp_forward(X, Ws, bs, "identity"), _template(d, [d, d, d]))
+    expect.close(got, np.tile(bs[0] + bs[1], (d, 1)), names="U for X = 0 (every row should be (B¹ + B²)ᵀ)")
 
 
 def test_softmax_output(student, ref, rng):
@@ -88,6 +91,31 @@ def test_hidden_large_logits(student, ref, rng):
     X = rng.standard_normal((6, 3))
     Ws, bs = random_net(rng, sizes)
     bs[-1] = np.array([800.0, -800.0, 790.0, 0.0])
+    got = strict_call(student, "mlp_forward", X, Ws, bs, "tanh", "softmax", what="P = softmax(Z^L)")
+    expect.close(got, ref.mlp_forward(X, Ws, bs, "tanh", "softmax"))
+
+
+def opposite_rows(rng, M):
+    """A tanh net 3→5→4 whose output logits put the rows of the batch at opposite extremes:
+    largest logit +800 in one row, smallest -800 in another, each row's logits close together."""
+    X = rng.standard_normal((M, 3))
+    Ws, bs = random_net(rng, [3, 5, 4])
+    H = np.tanh(X @ Ws[0] + bs[0])
+    Ws[1], bs[1] = gen.opposite_extremes(rng, H, 4, 800.0)
+    return X, Ws, bs
+
+
+def test_opposite_rows(student, ref, rng):
+    """softmax with the batch's rows at opposite extremes (logits near +800 in one row, near -800 in another), np.errstate(all="raise"): each row is shifted by its own maximum"""
+    X, Ws, bs = opposite_rows(rng, 5)
+    got = strict_call(student, "mlp_forward", X, Ws, bs, "tanh", "softmax", what="P = softmax(Z^L)")
+    expect.close(got, ref.mlp_forward(X, Ws, bs, "tanh", "softmax"))
+
+
+@pytest.mark.hidden
+def test_hidden_opposite_rows(student, ref, rng):
+    """rows at opposite extremes (±800) on a hidden batch, np.errstate(all="raise")"""
+    X, Ws, bs = opposite_rows(rng, int(rng.integers(2, 10)))
     got = strict_call(student, "mlp_forward", X, Ws, bs, "tanh", "softmax", what="P = softmax(Z^L)")
     expect.close(got, ref.mlp_forward(X, Ws, bs, "tanh", "softmax"))
 

@@ -76,12 +76,29 @@ def layer_names(L: int) -> list[str]:
     return [f"∂Λ/∂W^{k}" for k in range(1, L + 1)] + [f"∂Λ/∂B^{k}" for k in range(1, L + 1)]
 
 
-def fd_check(call, X, T, Ws, bs, activation, rng, rel, per_array: int = 3) -> None:
+def square_loss(X, Y, Ws, bs, activation) -> float:
+    """Λ = (1/(2M)) ‖Y - U‖_F² with U from the provided forward pass."""
+    U, _, _ = forward(X, Ws, bs, activation)
+    return float(np.sum((Y - U) ** 2)) / (2 * X.shape[0])
+
+
+def cross_entropy(X, y, Ws, bs, activation) -> float:
+    """Λ = -(1/M) Σ_m log S_softmax(U)_{m, y_m}, from the logits U of the provided forward pass."""
+    U, _, _ = forward(X, Ws, bs, activation)
+    c = U.max(axis=1)
+    lse = c + np.log(np.exp(U - c[:, None]).sum(axis=1))
+    return float(np.mean(lse - U[np.arange(len(y)), y]))
+
+
+def fd_check(call, X, T, Ws, bs, activation, rng, rel, per_array: int = 3, *, loss) -> None:
     """The student's gradients against central differences of the student's own Λ,
-    on `per_array` random entries of every W^ℓ and B^ℓ. `T` is Y or y."""
+    on `per_array` random entries of every W^ℓ and B^ℓ. `T` is Y or y. The student's Λ
+    is first compared with ``loss`` (square_loss or cross_entropy), so that an answer of
+    all zeros, whose differences are zero too, cannot pass."""
     L = len(Ws)
     template = (0.0, [np.zeros_like(W) for W in Ws], [np.zeros_like(b) for b in bs])
-    _, dWs, dbs = expect.like(call(X, T, Ws, bs, activation), template)
+    value, dWs, dbs = expect.like(call(X, T, Ws, bs, activation), template)
+    expect.close(value, loss(X, T, Ws, bs, activation), names="Λ (the value whose differences are taken)")
     params, grads = list(Ws) + list(bs), list(dWs) + list(dbs)
     # every perturbed network first, then all of them in one round trip to the child
     plan, arglist = [], []

@@ -28,9 +28,11 @@ def test_output_layer(student, rng):
 
 @pytest.mark.parametrize("activation", ("sigmoid", "tanh"))
 def test_layer_bound(student, rng, tol, activation):
-    """‖δ^ℓ‖_F ≤ ‖δ^{ℓ+1}‖_F ‖W^{ℓ+1}‖₂ sup|σ'| for every layer, on your own norms (4→6→5→3→2)"""
+    """‖δ^ℓ‖_F ≤ ‖δ^{ℓ+1}‖_F ‖W^{ℓ+1}‖₂ sup|σ'| for every layer, on your own norms (4→6→5→3→2), starting from the right ‖δ^L‖_F"""
     X, Y, Ws, bs = regression_case(rng, [4, 6, 5, 3, 2], 5, activation, scale=2.0)
     r = expect.like(student.delta_norms(X, Y, Ws, bs, activation), np.zeros(4))
+    U, _, _ = forward(X, Ws, bs, activation)
+    expect.close(r[-1], float(np.linalg.norm(U - Y)) / 5, names="‖δ^L‖_F, the last entry (should be ‖U - Y‖_F / M)")
     for ell in range(1, 4):  # ℓ = 1..L-1
         bound = r[ell] * np.linalg.norm(Ws[ell], 2) * SUP_SIGMA_PRIME[activation]
         expect.that(

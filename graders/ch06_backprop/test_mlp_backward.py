@@ -7,7 +7,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import KINKED, SMOOTH, distinct_sizes, fd_check, forward, regression_case
+from ._helpers import KINKED, SMOOTH, distinct_sizes, fd_check, forward, regression_case, square_loss
 
 
 def _template(Ws, bs):
@@ -23,7 +23,7 @@ def test_small_tanh_net(student, ref, rng):
 def test_gradient_of_your_loss(student, rng, tol):
     """your gradients are the derivatives of your Λ: central differences on 2 entries of every W^ℓ and B^ℓ (sigmoid 3→6→4→2, M = 5)"""
     X, Y, Ws, bs = regression_case(rng, [3, 6, 4, 2], 5, "sigmoid")
-    fd_check(student.mlp_backward, X, Y, Ws, bs, "sigmoid", rng, tol.fd["rel"], per_array=2)
+    fd_check(student.mlp_backward, X, Y, Ws, bs, "sigmoid", rng, tol.fd["rel"], per_array=2, loss=square_loss)
 
 
 def test_loss_value(student, rng):
@@ -70,7 +70,7 @@ def test_hidden_kinked(student, ref, rng, tol, activation):
     M = int(rng.integers(2, 9))
     X, Y, Ws, bs = regression_case(rng, sizes, M, activation)
     expect.close(student.mlp_backward(X, Y, Ws, bs, activation), ref.mlp_backward(X, Y, Ws, bs, activation))
-    fd_check(student.mlp_backward, X, Y, Ws, bs, activation, rng, tol.fd["rel"], per_array=2)
+    fd_check(student.mlp_backward, X, Y, Ws, bs, activation, rng, tol.fd["rel"], per_array=2, loss=square_loss)
 
 
 @pytest.mark.hidden

@@ -12,11 +12,13 @@ from ._helpers import Recorder, logsumexp, logsumexp_grad, random_cubic, rosenbr
 
 
 def test_evaluation_points(student, rng):
-    """f is evaluated at θ + h e_i and θ - h e_i for every i, each point moving exactly one coordinate"""
+    """f is evaluated at θ + h e_i and θ - h e_i for every i, each point moving exactly one coordinate (and the estimate is ∇f to O(h²))"""
     theta = rng.standard_normal(5)
     h = 1e-3
     f = Recorder(logsumexp, theta.shape)
-    expect.like(student.numerical_gradient(f, theta, h), theta)
+    got = expect.like(student.numerical_gradient(f, theta, h), theta)
+    # the central-difference error is (h²/6) ∂³f ≈ 1e-7 here: rel 1e-5 refuses anything else, zeros included
+    expect.gradient(got, logsumexp_grad(theta), rel=1e-5, quantity="∇̂f(θ) for log-sum-exp (h = 1e-3) against its exact gradient softmax(θ)")
     for p in f.points:
         moved = np.flatnonzero(np.abs(p - theta) > 1e-12 * (1.0 + np.abs(theta)))
         expect.that(
@@ -105,11 +107,14 @@ def test_matrix_theta(student, rng):
 
 
 def test_theta_unchanged(student, rng):
-    """θ is exactly as before afterwards (12 coordinates of size about 10, h = 1e-6)"""
+    """θ is exactly as before afterwards (12 coordinates of size about 10, default h = 1e-6), and the estimate is ∇f"""
     theta = 10.0 * rng.standard_normal(12)
-    f, _, _ = random_cubic(rng, 12)
+    f, grad, _ = random_cubic(rng, 12)
     # the sandbox compares θ before and after the call, bit for bit
-    expect.like(student.numerical_gradient(Recorder(f, theta.shape), theta), theta)
+    got = expect.like(student.numerical_gradient(Recorder(f, theta.shape), theta), theta)
+    # truncation (h²/6)·6c ≈ 1e-12 and rounding ε|f|/h ≈ 1e-6 against gradients of size ~1e2:
+    # relative error ≈ 1e-8, so rel 1e-6 refuses only wrong (or all-zero) estimates
+    expect.gradient(got, grad(theta), rel=1e-6, quantity="∇̂f(θ) for a cubic (default h) against its exact gradient")
 
 
 def test_relative_error(student, rng):
@@ -153,9 +158,11 @@ def test_hidden_three_dimensional_theta(student, ref, rng):
 
 @pytest.mark.hidden
 def test_hidden_relative_error(student, ref, rng):
-    """relative_error on random arrays of several shapes and scales"""
+    """relative_error on random arrays of several shapes and scales, and on two zero arrays"""
     for shape in [(5,), (2, 3), (1, 1)]:
         scale = float(10 ** rng.uniform(-8, 8))
         a = scale * rng.standard_normal(shape)
         b = scale * rng.standard_normal(shape)
         expect.close(student.relative_error(a, b), ref.relative_error(a, b))
+    zeros = np.zeros((int(rng.integers(1, 4)), 2))
+    expect.close(student.relative_error(zeros, zeros), 0.0, names="relative_error(0, 0) (the floor 1e-300 avoids 0/0)")

@@ -7,7 +7,9 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import KINKED, SMOOTH, classification_case, distinct_sizes, fd_check, random_net, strict_call
+from mathdl_cli.grading import gen
+
+from ._helpers import KINKED, SMOOTH, classification_case, cross_entropy, distinct_sizes, fd_check, forward, random_net, strict_call
 
 
 def _template(Ws, bs):
@@ -23,7 +25,7 @@ def test_small_relu_net(student, ref, rng):
 def test_gradient_of_your_loss(student, rng, tol):
     """your gradients are the derivatives of your Λ: central differences on 2 entries of every W^ℓ and B^ℓ (ReLU 5→4→6→3, M = 4)"""
     X, y, Ws, bs = classification_case(rng, [5, 4, 6, 3], 4, "relu")
-    fd_check(student.mlp_backward_ce, X, y, Ws, bs, "relu", rng, tol.fd["rel"], per_array=2)
+    fd_check(student.mlp_backward_ce, X, y, Ws, bs, "relu", rng, tol.fd["rel"], per_array=2, loss=cross_entropy)
 
 
 def test_uniform_logits(student, rng):
@@ -39,9 +41,10 @@ def test_uniform_logits(student, rng):
 
 
 def test_shift_invariance(student, rng):
-    """adding 5 to every logit (to B^L) changes neither Λ nor any gradient, and ∂Λ/∂B^L sums to 0"""
+    """adding 5 to every logit (to B^L) changes neither Λ nor any gradient, and ∂Λ/∂B^L sums to 0 (Λ checked against its value first)"""
     X, y, Ws, bs = classification_case(rng, [4, 5, 3], 7, "sigmoid")
     base = expect.like(student.mlp_backward_ce(X, y, Ws, bs, "sigmoid"), _template(Ws, bs))
+    expect.close(base[0], cross_entropy(X, y, Ws, bs, "sigmoid"), names="Λ (should be -(1/M) Σ_m log P_{m, y_m})")
     expect.close(float(np.sum(base[2][-1])), 0.0, expect.Tol(0.0, 1e-12), names="Σ_j ∂Λ/∂B^L_j (the rows of P - E_y sum to 0)")
     shifted = student.mlp_backward_ce(X, y, Ws, bs[:-1] + [bs[-1] + 5.0], "sigmoid")
     expect.close(shifted, base, names=["Λ after adding 5 to every logit", "∂Λ/∂W^{k} after adding 5 to every logit", "∂Λ/∂B^{k} after adding 5 to every logit"])
@@ -55,6 +58,23 @@ def test_large_logits(student, ref, rng):
     bs[-1] = np.array([775.0, 780.0, 770.0])  # a row's logits differ by < 50: the max shift keeps exp in range
     got = strict_call(student, "mlp_backward_ce", X, y, Ws, bs, "relu", what="Λ and its gradients at logits near 775")
     expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "relu"))
+
+
+def opposite_rows(rng, M, activation):
+    """A 4→6→C network whose output logits put the rows of the batch at opposite extremes:
+    largest logit +800 in one row, smallest -800 in another (each row's logits close together)."""
+    C = int(rng.integers(3, 6))
+    X, y, Ws, bs = classification_case(rng, [4, 6, C], M, activation)
+    _, _, Hs = forward(X, Ws, bs, activation)
+    Ws[-1], bs[-1] = gen.opposite_extremes(rng, Hs[-1], C, 800.0)
+    return X, y, Ws, bs
+
+
+def test_opposite_rows(student, ref, rng):
+    """the batch's rows at opposite extremes (logits near +800 in one, near -800 in another), np.errstate(all="raise"): each row shifted by its own maximum"""
+    X, y, Ws, bs = opposite_rows(rng, 6, "tanh")
+    got = strict_call(student, "mlp_backward_ce", X, y, Ws, bs, "tanh", what="Λ and its gradients for rows at ±800")
+    expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "tanh"))
 
 
 @pytest.mark.hidden
@@ -92,6 +112,14 @@ def test_hidden_large_logits_raise(student, ref, rng, sign):
     bs[-1] = sign * np.array([775.0, 780.0, 770.0])
     # the logits then differ by less than 50 within a row: a max-shifted
     # log-sum-exp neither overflows nor underflows, e^{±800} does
-    with student.errstate("raise"):
-        got = student.mlp_backward_ce(X, y, Ws, bs, "relu")
+    got = strict_call(student, "mlp_backward_ce", X, y, Ws, bs, "relu", what="Λ and its gradients at logits near ±775")
     expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "relu"))
+
+
+@pytest.mark.hidden
+def test_hidden_opposite_rows(student, ref, rng):
+    """rows at opposite extremes (±800) on a hidden batch, np.errstate(all="raise")"""
+    activation = ("tanh", "sigmoid", "softplus")[int(rng.integers(3))]
+    X, y, Ws, bs = opposite_rows(rng, int(rng.integers(2, 12)), activation)
+    got = strict_call(student, "mlp_backward_ce", X, y, Ws, bs, activation, what="Λ and its gradients for rows at ±800")
+    expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, activation))

@@ -168,12 +168,10 @@ def variance_z(traj: np.ndarray, theta0: float, lam: float, alpha: float, sigma:
     return (ratio - 1.0) / se, ratio, se
 
 
-# The problems of the statistical noise-floor checks (also used by the calibration test).
-PUBLIC_FLOOR = {"R": 1000, "K": 100, "lam": 2.0, "alpha": 0.25, "sigma": 0.5, "theta0": 1.0}
-
-
-def hidden_floor_params(rng: np.random.Generator) -> dict:
-    """αλ in [0.2, 1.6] (|1 - αλ| ≤ 0.8, oscillating when αλ > 1), σ and θ_0 random."""
+def floor_params(rng: np.random.Generator) -> dict:
+    """The problem of a statistical noise-floor check (public and hidden alike, also used by the
+    calibration test), drawn from the seed: αλ in [0.2, 1.6] (|1 - αλ| ≤ 0.8, oscillating when
+    αλ > 1), σ and θ_0 random; R = 1000 chains of K = 100 steps."""
     lam = float(rng.uniform(0.5, 3.0))
     alpha = float(rng.uniform(0.2, 1.6)) / lam
     return {"R": 1000, "K": 100, "lam": lam, "alpha": alpha, "sigma": float(rng.uniform(0.3, 2.0)), "theta0": float(rng.uniform(-3, 3))}

@@ -62,6 +62,18 @@ def test_order_of_perm(student, rng):
     _properties(student.epoch_batches(perm, 4), perm, 4, False)
 
 
+def test_batch_larger_than_epoch(student, ref, rng):
+    """B > M: one short batch holding all of perm, and none at all with drop_last=True"""
+    M = int(rng.integers(1, 6))
+    B = M + int(rng.integers(1, 4))
+    perm = rng.permutation(M).astype(np.int64)
+    got = student.epoch_batches(perm, B)
+    _properties(got, perm, B, False)
+    expect.equal(got, ref.epoch_batches(perm, B))
+    got = student.epoch_batches(perm, B, drop_last=True)
+    _properties(got, perm, B, True)
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(4))

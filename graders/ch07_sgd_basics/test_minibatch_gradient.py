@@ -46,8 +46,11 @@ def _moments(student, theta, X, y, batches):
 
 
 def _per_sample(student, theta, X, y):
+    """The student's full gradient (checked against Xᵀ(Xθ - y)/M, so that all-zero gradients
+    cannot pass the moment identities) and the covariance Σ of the per-sample gradients."""
     M = X.shape[0]
     full = expect.like(student.minibatch_grad(theta, X, y, np.arange(M, dtype=np.int64)), theta)
+    expect.close(full, X.T @ (X @ theta - y) / M, names="g(θ; [0, ..., M-1]) (the full gradient Xᵀ(Xθ - y)/M)")
     per = np.array([student.minibatch_grad(theta, X, y, np.array([m], dtype=np.int64)) for m in range(M)])
     sigma = (per - per.mean(axis=0)).T @ (per - per.mean(axis=0)) / M
     return full, sigma
@@ -62,7 +65,7 @@ def test_values(student, ref, rng):
 
 
 def test_repeated_indices(student, ref, rng):
-    """idx=[2, 2, 5]: a repeated sample counts twice, g = (2 g_2 + g_5)/3"""
+    """idx=[2, 2, 5]: a repeated sample counts twice, g = (2 g_2 + g_5)/3; and a batch longer than the data set"""
     X, y = _data(rng, 6, 3)
     theta = rng.standard_normal(3)
     idx = np.array([2, 2, 5], dtype=np.int64)
@@ -71,6 +74,8 @@ def test_repeated_indices(student, ref, rng):
     got = expect.like(student.minibatch_grad(theta, X, y, idx), theta)
     expect.close(got, (2 * g2 + g5) / 3, names="g(θ; [2, 2, 5]) vs (2·g(θ; [2]) + g(θ; [5]))/3 from your own function")
     expect.close(got, ref.minibatch_grad(theta, X, y, idx))
+    long = rng.integers(0, 6, size=int(rng.integers(7, 12))).astype(np.int64)
+    expect.close(student.minibatch_grad(theta, X, y, long), ref.minibatch_grad(theta, X, y, long))
 
 
 def test_finite_differences(student, rng, tol):

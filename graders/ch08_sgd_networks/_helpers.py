@@ -64,6 +64,13 @@ NAIVE_WIDTHS = [48, 64, 40, 56, 36, 60]
 NAIVE_M = 128
 
 
+def xavier_widths(rng: np.random.Generator, base: list[int]) -> list[int]:
+    """The widths of a statistical Xavier check in an order drawn from the seed. The spread of
+    log Var Z^L depends on the widths only through Σ_ℓ 1/d_ℓ, which a reordering keeps, so the
+    calibration of the fixed list covers every order."""
+    return [int(d) for d in rng.permutation(base)]
+
+
 def gaussian_case(rng: np.random.Generator, widths: list[int], M: int) -> tuple[np.ndarray, list[np.ndarray]]:
     """Unit-variance inputs X (M, d_0) and unit-variance U^ℓ (d_{ℓ-1}, d_ℓ)."""
     X = rng.standard_normal((M, widths[0]))

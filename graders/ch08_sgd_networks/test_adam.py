@@ -14,24 +14,26 @@ from mathdl_cli.grading import expect
 from ._helpers import compare_sequences, gradient_sequence
 
 
-def test_first_step(student):
-    """k=1 from s=r=0: s=(1-ρ1)g, r=(1-ρ2)g², θ moves by η g/(|g|+δ) ≈ η sign(g)"""
-    g = np.array([1e-3, -5.0, 200.0])
-    theta = np.array([1.0, 2.0, 3.0])
-    got = student.adam_step(theta, np.zeros(3), np.zeros(3), g, 1, 0.01)
-    expect.close(got, (theta - 0.01 * g / (np.abs(g) + 1e-8), 0.1 * g, 0.001 * g * g))
+def test_first_step(student, rng):
+    """k=1 from s=r=0 with the default ρ1, ρ2, δ: s=(1-ρ1)g, r=(1-ρ2)g², θ moves by η g/(|g|+δ) ≈ η sign(g)"""
+    g = rng.choice([-1.0, 1.0], 3) * 10.0 ** rng.uniform(-3, 3, 3)
+    theta = rng.standard_normal(3)
+    lr = float(rng.uniform(0.001, 0.1))
+    got = student.adam_step(theta, np.zeros(3), np.zeros(3), g, 1, lr)
+    expect.close(got, (theta - lr * g / (np.abs(g) + 1e-8), 0.1 * g, 0.001 * g * g))
 
 
-def test_constant_gradient(student):
-    """a constant gradient for 15 steps: every step is exactly η g/(|g|+δ) (bias correction)"""
-    g = np.array([1e-3, -2.0, 50.0, -1e4])
+def test_constant_gradient(student, rng):
+    """a constant gradient for 15 steps: every step is exactly η g/(|g|+δ) (bias correction), |g| from 1e-3 to 1e4"""
+    g = rng.choice([-1.0, 1.0], 4) * 10.0 ** rng.uniform(-3, 4, 4)
+    lr = float(rng.uniform(0.001, 0.1))
     theta, s, r = np.zeros(4), np.zeros(4), np.zeros(4)
     steps = []
     for k in range(1, 16):
-        new, s, r = expect.like(student.adam_step(theta, s, r, g, k, 0.01), (theta, s, r))
+        new, s, r = expect.like(student.adam_step(theta, s, r, g, k, lr), (theta, s, r))
         steps.append(theta - new)
         theta = new
-    expect.close(np.array(steps), np.tile(0.01 * g / (np.abs(g) + 1e-8), (15, 1)), names="step θ_{k-1} - θ_k (row k-1)")
+    expect.close(np.array(steps), np.tile(lr * g / (np.abs(g) + 1e-8), (15, 1)), names="step θ_{k-1} - θ_k (row k-1)")
 
 
 def test_sequence(student, ref, rng):

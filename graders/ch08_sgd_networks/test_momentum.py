@@ -16,16 +16,26 @@ from mathdl_cli.grading import expect
 from ._helpers import compare_sequences, gradient_sequence
 
 
-def test_hand_heavy_ball(student):
-    """θ=[1,-2], v=[0.5,0], g=[1,1], η=0.1, μ=0.9: v=[1.45,1], θ=[0.855,-2.1]"""
-    got = student.momentum_step(np.array([1.0, -2.0]), np.array([0.5, 0.0]), np.array([1.0, 1.0]), 0.1, 0.9)
-    expect.close(got, (np.array([0.855, -2.1]), np.array([1.45, 1.0])))
+def hand_case(rng):
+    """A small step with readable numbers (multiples of 1/4, η and μ multiples of 1/8), from the seed."""
+    theta, v, g = (rng.integers(-8, 9, 2) / 4.0 for _ in range(3))
+    return theta, v, g, float(rng.integers(1, 5)) / 8.0, float(rng.integers(4, 8)) / 8.0
 
 
-def test_hand_nesterov(student):
-    """the same step with nesterov=True: θ = θ - η(g + μ v_new) = [0.7695, -2.19]"""
-    got = student.momentum_step(np.array([1.0, -2.0]), np.array([0.5, 0.0]), np.array([1.0, 1.0]), 0.1, 0.9, nesterov=True)
-    expect.close(got, (np.array([0.7695, -2.19]), np.array([1.45, 1.0])))
+def test_hand_heavy_ball(student, rng):
+    """one step by hand: v_new = μ v + g, θ_new = θ - η v_new (e.g. θ=[1,-2], v=[0.5,0], g=[1,1], η=0.1, μ=0.9 gives v=[1.45,1], θ=[0.855,-2.1])"""
+    theta, v, g, lr, mu = hand_case(rng)
+    v_new = mu * v + g
+    got = student.momentum_step(theta, v, g, lr, mu)
+    expect.close(got, (theta - lr * v_new, v_new), detail=f"θ = {theta}, v = {v}, g = {g}, η = {lr}, μ = {mu}")
+
+
+def test_hand_nesterov(student, rng):
+    """the same with nesterov=True: θ_new = θ - η(g + μ v_new), with the NEW velocity"""
+    theta, v, g, lr, mu = hand_case(rng)
+    v_new = mu * v + g
+    got = student.momentum_step(theta, v, g, lr, mu, nesterov=True)
+    expect.close(got, (theta - lr * (g + mu * v_new), v_new), detail=f"θ = {theta}, v = {v}, g = {g}, η = {lr}, μ = {mu}")
 
 
 @pytest.mark.parametrize("nesterov", [False, True])
@@ -36,14 +46,15 @@ def test_sequence(student, ref, rng, nesterov):
     compare_sequences(student.momentum_step, ref.momentum_step, (rng.standard_normal(4), np.zeros(4)), inputs, ["θ", "v"])
 
 
-def test_heavy_ball_rate(student, tol):
-    """[theory] κ = 100, μ = 0.8, η = 0.02: the error energy shrinks by exactly μ per step"""
+def test_heavy_ball_rate(student, rng, tol):
+    """[theory] κ = 100, μ in [0.76, 0.85] from the seed, η = 0.02: the error energy shrinks by exactly μ per step"""
     lam = np.geomspace(1.0, 100.0, 6)
-    mu, eta, K = 0.8, 0.02, 25
-    # every (1 + μ - ηλ_i)² < 4μ here, so each coordinate's two-step recursion
-    # e_{k+1} = a_i e_k - μ e_{k-1} (k ≥ 1) has complex roots of modulus √μ, and E_{k+1} = μ E_k
-    # exactly; rounding moves the ratios by ~1e-13, hence rel 1e-6.
-    theta, v = np.linspace(1.0, -1.0, 6), np.zeros(6)
+    mu, eta, K = float(rng.uniform(0.76, 0.85)), 0.02, 25
+    # every (1 + μ - ηλ_i)² < 4μ here (the worst, λ = 1, needs (μ + 0.98)² < 4μ, true for
+    # μ in [0.76, 0.85]), so each coordinate's two-step recursion e_{k+1} = a_i e_k - μ e_{k-1}
+    # (k ≥ 1) has complex roots of modulus √μ, and E_{k+1} = μ E_k exactly; rounding moves
+    # the ratios by ~1e-13, hence rel 1e-6.
+    theta, v = rng.uniform(0.5, 1.5, 6) * rng.choice([-1.0, 1.0], 6), np.zeros(6)
     traj = [theta]
     for _ in range(K):
         theta, v = expect.like(student.momentum_step(theta, v, lam * theta, eta, mu), (theta, v))
@@ -56,10 +67,10 @@ def test_heavy_ball_rate(student, tol):
     gd_best = (lam[-1] - lam[0]) / (lam[-1] + lam[0])
     expect.that(
         bool(np.all(np.abs(ratios - mu) <= tol.rate["rel"] * mu)),
-        "heavy ball with μ = 0.8: the error energy must shrink by the factor μ at every step",
+        f"heavy ball with μ = {mu:.4g}: the error energy must shrink by the factor μ at every step",
         quantity="contraction of θ_k - θ*",
         detail=(
-            f"measured E_{k + 2}/E_{k + 1} = {ratios[k]:.6g}, theory μ = {mu}; so ||θ_k - θ*|| ~ √μ^k = 0.894^k, "
+            f"measured E_{k + 2}/E_{k + 1} = {ratios[k]:.6g}, theory μ = {mu:.4g}; so ||θ_k - θ*|| ~ √μ^k = {np.sqrt(mu):.3f}^k, "
             f"while plain gradient descent with its best step only reaches {gd_best:.3f}^k on this κ = 100 quadratic"
         ),
     )

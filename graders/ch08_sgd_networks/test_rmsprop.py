@@ -14,10 +14,13 @@ from mathdl_cli.grading import expect
 from ._helpers import compare_sequences, gradient_sequence
 
 
-def test_where_delta_goes(student):
-    """δ=1, ρ=0, r=0, g=[1,-2], η=0.1: r=[1,4], θ = -η g/√(1+r) = [-0.1/√2, 0.2/√5]"""
-    got = student.rmsprop_step(np.zeros(2), np.zeros(2), np.array([1.0, -2.0]), 0.1, 0.0, 1.0)
-    expect.close(got, (np.array([-0.1 / np.sqrt(2), 0.2 / np.sqrt(5)]), np.array([1.0, 4.0])))
+def test_where_delta_goes(student, rng):
+    """δ=1, ρ=0, r=0: r_new = g², θ_new = θ - η g/√(1 + g²) (e.g. g = 1 gives the step η/√2; δ outside the root gives η/2)"""
+    g = rng.integers(1, 5, 3) * rng.choice([-1.0, 1.0], 3)
+    theta = rng.integers(-4, 5, 3) / 2.0
+    lr = float(rng.integers(1, 5)) / 10.0
+    got = student.rmsprop_step(theta, np.zeros(3), g, lr, 0.0, 1.0)
+    expect.close(got, (theta - lr * g / np.sqrt(1.0 + g * g), g * g), detail=f"θ = {theta}, g = {g}, η = {lr}")
 
 
 def test_sequence(student, ref, rng):
@@ -26,10 +29,10 @@ def test_sequence(student, ref, rng):
     compare_sequences(student.rmsprop_step, ref.rmsprop_step, (rng.standard_normal(5), np.zeros(5)), inputs, ["θ", "r"])
 
 
-def test_constant_gradient(student, tol):
-    """δ=0, constant g from r=0: step k has size η/√(1-ρ^k) in every coordinate, whatever |g|"""
-    g = np.array([1e-3, -2.0, 50.0, -1e4])
-    eta, rho, K = 0.05, 0.8, 12
+def test_constant_gradient(student, rng, tol):
+    """δ=0, constant g from r=0: step k has size η/√(1-ρ^k) in every coordinate, whatever |g| (from 1e-3 to 1e4)"""
+    g = rng.choice([-1.0, 1.0], 4) * 10.0 ** rng.uniform(-3, 4, 4)
+    eta, rho, K = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.5, 0.95)), 12
     theta, r = np.zeros(4), np.zeros(4)
     steps = []
     for _ in range(K):

@@ -52,14 +52,59 @@ def exact_mask_stack(n: int, M: int, p_num: int, p_den: int) -> tuple[np.ndarray
 
 # -- sample_mask: the keep rate ------------------------------------------------
 
-MASK_SHAPE = (1000, 1000)
-MASK_P = 0.3
-# Hoeffding: P(|mean - p| ≥ t) ≤ 2 exp(-2 n t²) = 2 exp(-18) ≈ 3.0e-8 for n = 10⁶, t = 0.003.
-MASK_T = 0.003
+MASK_SHAPE = (2000, 1000)
+# Hoeffding: P(|mean - p| ≥ t) ≤ 2 exp(-2 n t²) = 2 exp(-19.36) ≈ 7.9e-9 for n = 2·10⁶, t = 0.0022.
+MASK_T = 0.0022
+
+
+def keep_probability(rng: np.random.Generator) -> float:
+    """A keep probability drawn from the seed, in [0.15, 0.85] and half-way between two
+    hundredths: p = (k + u)/100 with u ∈ [0.4, 0.6]. A quantised sampler such as
+    rng.integers(0, 100) < 100 p has keep rate ⌈100 p⌉/100 (or ⌊100 p⌋/100), at least
+    0.004 away from p, while the check allows 0.0022: with the binomial sd ≤ 3.6e-4 of
+    n = 2·10⁶ entries, such a sampler fails with probability > 1 - 1e-6."""
+    return float((int(rng.integers(15, 85)) + rng.uniform(0.4, 0.6)) / 100.0)
 
 
 def mask_rate_deviation(mask: np.ndarray, p: float) -> float:
     return float(abs(mask.mean() - p))
+
+
+# -- mc_dropout: softmax rows at opposite extremes ---------------------------------
+
+
+def extreme_rows_problem(rng: np.random.Generator, M: int, K: int, p: float, big: float = 800.0):
+    """(X, Ws, bs, masks) for one hidden ReLU layer whose softmax logits sit near +big in
+    some rows of the batch and near -big in others (both signs always present).
+
+    Two hidden units read the feature x_0 = ±1: relu(c x_0) and relu(-c x_0); the output
+    layer adds big/c (resp. -big/c) times them to every logit of the row, so the logits of
+    row m are ±big + O(1) in a Monte Carlo pass whose masks keep both units (the masks
+    given here always do), and ±p·big + O(1) under weight scaling, where the weights carry
+    an extra 1/p. A softmax shifted by the batch's GLOBAL maximum sends the rows near -big
+    to exp(-2 big) = 0 and divides 0 by 0; only a shift by each row's maximum is right.
+    """
+    d0, n_free, C = 3, 4, 3
+    X = rng.standard_normal((M, d0))
+    X[:, 0] = np.where(np.arange(M) % 2 == 0, 1.0, -1.0)[rng.permutation(M)]
+    c = 2.0
+    W1 = np.zeros((d0, n_free + 2))
+    W1[:, :n_free] = rng.standard_normal((d0, n_free))
+    W1[0, n_free:] = (c, -c)
+    b1 = np.concatenate([0.3 * rng.standard_normal(n_free), np.zeros(2)])
+    W2 = np.vstack([rng.standard_normal((n_free, C)), np.full((1, C), big / c), np.full((1, C), -big / c)])
+    b2 = 0.5 * rng.standard_normal(C)
+    masks = (rng.random((K, M, n_free + 2)) < p).astype(np.float64)
+    masks[:, :, n_free:] = 1.0
+    return X, [W1, W2], [b1, b2], [masks]
+
+
+def scaled_extreme_weights(Ws: list[np.ndarray], p: float, n_extra: int = 2) -> list[np.ndarray]:
+    """The weights of extreme_rows_problem with the two extreme units' output rows divided
+    by p, so that weight scaling also puts the logits at ±big + O(1)."""
+    W2 = Ws[1].copy()
+    W2[-n_extra:] /= p
+    return [Ws[0], W2]
 
 
 # -- mc_dropout: the K^{-1/2} decay of the Monte Carlo error ---------------------

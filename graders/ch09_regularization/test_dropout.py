@@ -1,14 +1,16 @@
 """Grader for ch09.dropout: both conventions against the reference; the exact
 expectation over all 2^10 masks (E_R[train] = test); the backward pass as the
-derivative of the student's own forward pass; sample_mask by its support,
-its use of rng, and a Hoeffding test of the keep rate."""
+derivative of the student's own forward pass; sample_mask by its support (1-D
+to 3-D shapes, p = 0 and 1), its use of rng, and a Hoeffding test of the keep
+rate at a keep probability drawn from the seed between two hundredths (so a
+sampler quantised to hundredths fails)."""
 
 import numpy as np
 import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import MASK_P, MASK_SHAPE, MASK_T, all_patterns, mask_rate_deviation, pattern_weights
+from ._helpers import MASK_SHAPE, MASK_T, all_patterns, keep_probability, mask_rate_deviation, pattern_weights
 
 CONVENTIONS = [False, True]
 
@@ -22,12 +24,24 @@ def _mask(rng, shape, p):
 
 
 @pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
-@pytest.mark.parametrize("mode", ["train", "test"])
-def test_forward_values(student, ref, rng, mode, inverted):
-    """forward pass on a (4, 5) batch with p = 0.8"""
+def test_forward_values(student, ref, rng, inverted):
+    """forward pass in training and in test mode on a (4, 5) batch with p = 0.8"""
     A = rng.standard_normal((4, 5))
     mask = _mask(rng, A.shape, 0.8)
-    expect.close(student.dropout_forward(A, mask, 0.8, mode, inverted), ref.dropout_forward(A, mask, 0.8, mode, inverted))
+    for mode in ("train", "test"):
+        expect.close(student.dropout_forward(A, mask, 0.8, mode, inverted), ref.dropout_forward(A, mask, 0.8, mode, inverted))
+
+
+def test_forward_any_shape(student, ref, rng):
+    """A of any shape: a 1-D vector and a 3-D array, both conventions, p drawn from the seed"""
+    p = float(rng.uniform(0.2, 0.9))
+    for shape in [(7,), (3, 2, 4)]:
+        A = rng.standard_normal(shape)
+        mask = _mask(rng, shape, p)
+        for inverted in CONVENTIONS:
+            for mode in ("train", "test"):
+                expect.close(student.dropout_forward(A, mask, p, mode, inverted), ref.dropout_forward(A, mask, p, mode, inverted))
+            expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
 
 
 @pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
@@ -45,6 +59,8 @@ def test_expectation_over_all_masks(student, rng, tol, inverted):
         mean, test, tol.expectation,
         names=f"Σ_R P(R) × (train output) vs your test output ({_name(inverted)} convention; the two must agree for the test rule to be unbiased)",
     )
+    # the identity alone also holds for outputs that ignore the mask (or are 0): the values must be the docstring's
+    expect.close(train, patterns * a / (p if inverted else 1.0), names=f"train output for every mask ({_name(inverted)} convention)")
 
 
 @pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
@@ -55,7 +71,7 @@ def test_backward_values(student, ref, rng, inverted):
     expect.close(student.dropout_backward(dOut, mask, 0.6, inverted), ref.dropout_backward(dOut, mask, 0.6, inverted))
 
 
-def _backward_vs_forward(student, rng, shape, p, inverted):
+def _backward_vs_forward(student, ref, rng, shape, p, inverted):
     """∂/∂A Σ dOut ⊙ H(A), by central differences of the student's training forward pass."""
     A = rng.standard_normal(shape)
     dOut = rng.standard_normal(shape)
@@ -68,39 +84,53 @@ def _backward_vs_forward(student, rng, shape, p, inverted):
     out = expect.like(student.dropout_forward(stacked, tiled, p, "train", inverted), stacked)
     L = (out * dOut).reshape(2 * n, -1).sum(axis=1)
     fd = ((L[:n] - L[n:]) / (2 * h)).reshape(shape)
+    # a derivative of a wrong (or zero) forward pass proves nothing: the forward pass must be right first
+    expect.close(student.dropout_forward(A, mask, p, "train", inverted), ref.dropout_forward(A, mask, p, "train", inverted))
     got = student.dropout_backward(dOut, mask, p, inverted)
     expect.close(got, fd, expect.Tol(1e-9, 1e-11), names=f"∂Λ/∂A vs the derivative of your training forward pass ({_name(inverted)})")
 
 
 @pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
-def test_backward_is_derivative_of_forward(student, rng, inverted):
+def test_backward_is_derivative_of_forward(student, ref, rng, inverted):
     """your backward pass is the derivative of your forward pass (finite differences)"""
-    _backward_vs_forward(student, rng, (2, 4), 0.5, inverted)
+    _backward_vs_forward(student, ref, rng, (2, 4), 0.5, inverted)
 
 
-def test_sample_mask_support(student, rng):
-    """sample_mask returns float64 zeros and ones of the requested shape"""
-    mask = expect.like(student.sample_mask((30, 7), 0.5, rng), np.zeros((30, 7)))
+def _support(student, rng, shape, p):
+    mask = expect.like(student.sample_mask(shape, p, rng), np.zeros(shape))
     bad = ~np.isin(mask, (0.0, 1.0))
-    expect.that(not bad.any(), "every entry of the mask is 0.0 or 1.0", quantity="mask R", detail=f"{int(bad.sum())} entries are neither, e.g. {mask[bad][:3]}")
+    expect.that(not bad.any(), "every entry of the mask is 0.0 or 1.0", quantity="mask R", detail=f"shape {shape}: {int(bad.sum())} entries are neither, e.g. {mask[bad][:3]}")
+    return mask
+
+
+def _support_and_boundaries(student, rng, shapes):
+    for shape in shapes:
+        _support(student, rng, shape, 0.5)
     ones = expect.like(student.sample_mask((4, 3), 1.0, rng), np.zeros((4, 3)))
     expect.close(ones, np.ones((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 1 (keep everything)")
     zeros = expect.like(student.sample_mask((4, 3), 0.0, rng), np.zeros((4, 3)))
     expect.close(zeros, np.zeros((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 0 (drop everything)")
 
 
+def test_sample_mask_support(student, rng):
+    """sample_mask returns float64 zeros and ones of the requested shape (1-D, 2-D, 3-D; p_keep = 0 and 1)"""
+    a, b, c = (int(v) for v in rng.integers(2, 12, 3))
+    _support_and_boundaries(student, rng, [(3 * a, b), (a + b,), (a, 1, c)])
+
+
 def test_sample_mask_uses_rng(student, rng):
     """the mask depends only on the state of rng: same state, same mask; new state, new mask"""
-    first = expect.like(student.sample_mask((20, 10), 0.5, rng), np.zeros((20, 10)))
-    again = expect.like(student.sample_mask((20, 10), 0.5, rng), np.zeros((20, 10)))  # rng is sent with the same state
+    shape = (int(rng.integers(20, 30)), int(rng.integers(10, 15)))  # at least 200 entries
+    first = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))
+    again = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))  # rng is sent with the same state
     expect.that(
         np.array_equal(first, again),
         "two calls with generators in the same state must return the same mask: draw only from rng, never from np.random.* or a new default_rng",
-        quantity="mask R", detail=f"{int((first != again).sum())} of 200 entries differ",
+        quantity="mask R", detail=f"{int((first != again).sum())} of {first.size} entries differ",
     )
     other = np.random.default_rng(int(rng.integers(2**63)))
-    second = expect.like(student.sample_mask((20, 10), 0.5, other), np.zeros((20, 10)))
-    # two independent masks of 200 fair coins coincide with probability 2^-200
+    second = expect.like(student.sample_mask(shape, 0.5, other), np.zeros(shape))
+    # two independent masks of ≥ 200 fair coins coincide with probability ≤ 2^-200
     expect.that(
         not np.array_equal(first, second),
         "generators in different states must give different masks: the mask must be drawn from rng (not from a fixed seed)",
@@ -108,21 +138,27 @@ def test_sample_mask_uses_rng(student, rng):
     )
 
 
-def test_sample_mask_keep_rate(student, rng):
-    """the fraction of ones in 10⁶ entries is p_keep = 0.3 (Hoeffding, false-failure probability 3e-8)"""
-    mask = expect.like(student.sample_mask(MASK_SHAPE, MASK_P, rng), np.zeros(MASK_SHAPE))
-    dev = mask_rate_deviation(mask, MASK_P)
-    # Hoeffding: P(|mean - p| ≥ 0.003) ≤ 2 exp(-2·10⁶·0.003²) ≈ 3e-8 (FFP); see _helpers.MASK_T
+def _keep_rate(student, rng):
+    p = keep_probability(rng)
+    mask = expect.like(student.sample_mask(MASK_SHAPE, p, rng), np.zeros(MASK_SHAPE))
+    dev = mask_rate_deviation(mask, p)
+    # Hoeffding: P(|mean - p| ≥ 0.0022) ≤ 2 exp(-2·2·10⁶·0.0022²) ≈ 7.9e-9 (FFP); see _helpers.MASK_T
     expect.that(
         dev < MASK_T,
-        f"P(R = 1) must be p_keep = {MASK_P} (the KEEP probability)",
+        f"P(R = 1) must be p_keep = {p:.5f} (the KEEP probability), for every p_keep, not only round ones",
         quantity="mask R",
-        detail=f"fraction of ones {mask.mean():.5f}, expected {MASK_P} ± {MASK_T}",
+        detail=f"fraction of ones {mask.mean():.5f}, expected {p:.5f} ± {MASK_T}",
     )
+    return mask
+
+
+def test_sample_mask_keep_rate(student, rng):
+    """the fraction of ones in 2·10⁶ entries is p_keep, drawn from the seed between two hundredths (Hoeffding, false-failure probability 8e-9)"""
+    mask = _keep_rate(student, rng)
     rows = np.all(mask[1:] == mask[:-1], axis=1)
     cols = np.all(mask[:, 1:] == mask[:, :-1], axis=0)
-    # two given rows (or columns) of 1000 independent entries coincide with probability
-    # (p² + (1-p)²)^1000 = 0.58^1000 < 1e-236: the FFP of this line is negligible
+    # two given rows (or columns) of ≥ 1000 independent entries coincide with probability
+    # (p² + (1-p)²)^1000 ≤ 0.75^1000 < 1e-124: the FFP of this line is negligible
     expect.that(
         not rows.any() and not cols.any(),
         "the entries must be drawn independently (one uniform per entry, rng.random(shape)), not one draw per row, column or mask",
@@ -144,15 +180,11 @@ def test_hidden_random(student, ref, rng, trial):
     for mode in ("train", "test"):
         expect.close(student.dropout_forward(A, mask, p, mode, inverted), ref.dropout_forward(A, mask, p, mode, inverted))
     expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
-    _backward_vs_forward(student, rng, shape, p, inverted)
+    _backward_vs_forward(student, ref, rng, shape, p, inverted)
 
 
 @pytest.mark.hidden
-def test_hidden_keep_rate_high(student, rng):
-    """keep rate at p_keep = 0.85 (Hoeffding, FFP 3e-8) and small shapes"""
-    mask = expect.like(student.sample_mask(MASK_SHAPE, 0.85, rng), np.zeros(MASK_SHAPE))
-    # Hoeffding as in the public check: FFP ≤ 2 exp(-18) ≈ 3e-8
-    expect.that(mask_rate_deviation(mask, 0.85) < MASK_T, "P(R = 1) must be p_keep", quantity="mask R")
-    for shape in [(1,), (3, 1, 2)]:
-        small = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))
-        expect.that(np.isin(small, (0.0, 1.0)).all(), "entries are 0.0 or 1.0", quantity="mask R")
+def test_hidden_keep_rate(student, rng):
+    """keep rate at a per-student p_keep (Hoeffding, FFP 8e-9); small 1-D and 3-D shapes; p_keep = 0 and 1"""
+    _keep_rate(student, rng)
+    _support_and_boundaries(student, rng, [(1,), (3, 1, 2), (2, 5)])

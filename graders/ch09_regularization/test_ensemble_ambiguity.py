@@ -20,11 +20,12 @@ def _identity(student, preds, y, tol):
     return E, E_bar, A_bar
 
 
-def test_hand_example(student):
-    """two members 1,2,3 and 3,2,1 for targets 2,2,2: a perfect ensemble of imperfect members"""
-    preds = np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
-    y = np.array([2.0, 2.0, 2.0])
-    # f̄ = (2, 2, 2) = y, so E = 0; each member errs by 1 at two of three samples: Ē = 2/3 = Ā
+def test_hand_example(student, rng):
+    """two members c-1, c, c+1 and c+1, c, c-1 for targets c, c, c: a perfect ensemble of imperfect members"""
+    c = float(rng.integers(-5, 6))
+    preds = c + np.array([[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]])
+    y = np.full(3, c)
+    # f̄ = (c, c, c) = y, so E = 0; each member errs by 1 at two of three samples: Ē = 2/3 = Ā
     expect.close(student.ensemble_decomposition(preds, y), (0.0, 2.0 / 3.0, 2.0 / 3.0))
 
 
@@ -35,11 +36,12 @@ def test_values(student, ref, rng):
     expect.close(student.ensemble_decomposition(preds, y), ref.ensemble_decomposition(preds, y))
 
 
-def test_krogh_vedelsby_identity(student, rng, tol):
-    """E = Ē - Ā and Ā ≥ 0 on your own numbers (K = 4, n = 30)"""
+def test_krogh_vedelsby_identity(student, ref, rng, tol):
+    """E = Ē - Ā and Ā ≥ 0 on your own numbers (K = 4, n = 30), and the numbers themselves"""
     y = rng.standard_normal(30)
     preds = y + rng.standard_normal((4, 30))
-    _identity(student, preds, y, tol)
+    got = _identity(student, preds, y, tol)
+    expect.close(got, ref.ensemble_decomposition(preds, y))  # (0, 0, 0) satisfies the identity too
 
 
 def test_single_member(student, rng):

@@ -54,12 +54,25 @@ def test_weight_decay_step_values(student, ref, rng):
     expect.close(student.weight_decay_step(Ws, bs, dWs, dbs, 0.1, 0.01), ref.weight_decay_step(Ws, bs, dWs, dbs, 0.1, 0.01))
 
 
-def test_step_is_sgd_on_penalized_objective(student, rng, tol):
+def test_lambda_zero(student, rng):
+    """λ = 0: the penalised gradient is the plain gradient and the step is plain gradient descent"""
+    Ws, bs = network(rng, [3, 5, 2])
+    dWs, dbs = _grads(rng, Ws, bs)
+    lr = float(rng.uniform(0.05, 0.5))
+    expect.close(student.l2_penalized_grads(dWs, Ws, 0.0), dWs)
+    expect.close(
+        student.weight_decay_step(Ws, bs, dWs, dbs, lr, 0.0),
+        ([W - lr * g for W, g in zip(Ws, dWs)], [b - lr * g for b, g in zip(bs, dbs)]),
+    )
+
+
+def test_step_is_sgd_on_penalized_objective(student, ref, rng, tol):
     """W_new = W - η ∂Λ_λ/∂W (your penalised gradients) and B_new = B - η ∂Λ/∂B, whatever λ"""
     Ws, bs = network(rng, [3, 6, 4])
     dWs, dbs = _grads(rng, Ws, bs)
     lr, lam = 0.2, 0.5
-    pen = expect.like(student.l2_penalized_grads(dWs, Ws, lam), [W for W in Ws])
+    pen = student.l2_penalized_grads(dWs, Ws, lam)
+    expect.close(pen, ref.l2_penalized_grads(dWs, Ws, lam))  # a step that leaves θ unchanged agrees with zero gradients
     new_Ws, new_bs = expect.like(student.weight_decay_step(Ws, bs, dWs, dbs, lr, lam), ([W for W in Ws], [b for b in bs]))
     for li in range(len(Ws)):
         expect.close(new_Ws[li], Ws[li] - lr * pen[li], names=f"W^{li + 1} after the step vs W - η × (your ∂Λ_λ/∂W^{li + 1})")

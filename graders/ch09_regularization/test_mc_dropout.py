@@ -1,14 +1,21 @@
 """Grader for ch09.mc_dropout: values against the reference for all three
-output maps; the exact mask average equals weight scaling (one hidden layer,
-linear output); Jensen's inequality for the exp output; and the Monte Carlo
-error decaying like K^{-1/2} (a seeded statistical check)."""
+output maps; softmax logits of ±800, with rows at opposite extremes in one batch
+(a shift by each row's maximum, not the batch's), under np.errstate(all="raise");
+the exact mask average equals weight scaling (one hidden layer, linear output);
+Jensen's inequality for the exp output; and the Monte Carlo error decaying like
+K^{-1/2} (a seeded statistical check)."""
 
 import numpy as np
 import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import DECAY_KS, DECAY_TOL, decay_problem, decay_statistic, distinct_sizes, exact_mask_stack, network
+from ._helpers import (
+    DECAY_KS, DECAY_TOL, decay_problem, decay_statistic, distinct_sizes, exact_mask_stack, extreme_rows_problem, network,
+    scaled_extreme_weights,
+)
+
+ADVICE = "subtract each ROW's maximum logit before np.exp (U - U.max(axis=-1, keepdims=True)): exp(800) overflows, and a single maximum for the whole batch sends the rows near -800 to exp(-1600) = 0 and 0/0"
 
 
 def _masks(rng, K, M, sizes, p):
@@ -34,18 +41,42 @@ def test_scaled_values(student, ref, rng, output):
     expect.close(student.scaled_predict(X, Ws, bs, 0.8, output), ref.scaled_predict(X, Ws, bs, 0.8, output))
 
 
-def test_softmax_large_logits(student, ref, rng):
-    """softmax output with logits near 800: subtract the row maximum before exp"""
+def _large_logits(student, ref, rng, sign):
+    """softmax output with every logit near sign·800 (one sign for the whole batch)"""
     sizes = [3, 4, 3]
     Ws, bs = network(rng, sizes, scale=0.5)
-    bs[-1] = bs[-1] + 800.0  # exp(800) overflows; exp(U - max U) does not
+    bs[-1] = bs[-1] + sign * 800.0  # exp(800) overflows; exp(U - max U) does not
     X = rng.standard_normal((4, 3))
     masks = _masks(rng, 3, 4, sizes, 0.5)
-    expect.close(student.mc_dropout_predict(X, Ws, bs, masks, "softmax"), ref.mc_dropout_predict(X, Ws, bs, masks, "softmax"))
-    expect.close(student.scaled_predict(X, Ws, bs, 0.5, "softmax"), ref.scaled_predict(X, Ws, bs, 0.5, "softmax"))
+    got_mc = expect.without_overflow(student, "mc_dropout_predict", X, Ws, bs, masks, "softmax", what="Monte Carlo dropout prediction", advice=ADVICE)
+    expect.close(got_mc, ref.mc_dropout_predict(X, Ws, bs, masks, "softmax"))
+    got_sc = expect.without_overflow(student, "scaled_predict", X, Ws, bs, 0.5, "softmax", what="weight-scaled prediction", advice=ADVICE)
+    expect.close(got_sc, ref.scaled_predict(X, Ws, bs, 0.5, "softmax"))
 
 
-def test_exact_average_is_weight_scaling(student, rng, tol):
+def _opposite_rows(student, ref, rng, M, K):
+    """rows at +800 and rows at -800 in one batch: the shift must be each row's own maximum"""
+    p = float(rng.uniform(0.5, 0.9))
+    X, Ws, bs, masks = extreme_rows_problem(rng, M, K, p)
+    got = expect.without_overflow(student, "mc_dropout_predict", X, Ws, bs, masks, "softmax", what="Monte Carlo dropout prediction", advice=ADVICE)
+    expect.close(got, ref.mc_dropout_predict(X, Ws, bs, masks, "softmax"))
+    Ws = scaled_extreme_weights(Ws, p)
+    got = expect.without_overflow(student, "scaled_predict", X, Ws, bs, p, "softmax", what="weight-scaled prediction", advice=ADVICE)
+    expect.close(got, ref.scaled_predict(X, Ws, bs, p, "softmax"))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
+def test_softmax_large_logits(student, ref, rng, sign):
+    """softmax output with logits near ±800 under np.errstate(all="raise"): subtract the row maximum before exp"""
+    _large_logits(student, ref, rng, sign)
+
+
+def test_softmax_rows_at_opposite_extremes(student, ref, rng):
+    """softmax with some rows of the batch near +800 and others near -800: each row is shifted by its own maximum"""
+    _opposite_rows(student, ref, rng, 4, 3)
+
+
+def test_exact_average_is_weight_scaling(student, ref, rng, tol):
     """one hidden layer, linear output: the exact average over all masks equals weight scaling (p = 0.75)"""
     M, n = 5, 4
     Ws, bs = network(rng, [2, n, 3])
@@ -59,9 +90,11 @@ def test_exact_average_is_weight_scaling(student, rng, tol):
         mc, scaled, tol.exact_average,
         names="exact mask average (your mc_dropout_predict over all 2^4 masks, weighted) vs your scaled_predict",
     )
+    # two functions that both ignore dropout also agree: the scaled prediction must be right too
+    expect.close(scaled, ref.scaled_predict(X, Ws, bs, p, "identity"))
 
 
-def test_jensen_exp_output(student, rng):
+def test_jensen_exp_output(student, ref, rng):
     """exp output: the exact mask average lies strictly above weight scaling (Jensen), p = 1/2"""
     M, n = 4, 6
     Ws, bs = network(rng, [3, n, 2])
@@ -69,7 +102,8 @@ def test_jensen_exp_output(student, rng):
     X, Ws[0], bs[0] = np.abs(rng.standard_normal((M, 3))), np.abs(Ws[0]), np.abs(bs[0]) + 0.5
     stack, p = exact_mask_stack(n, M, 1, 2)  # all 64 patterns once: the exact average for p = 1/2
     mc = expect.like(student.mc_dropout_predict(X, Ws, bs, [stack], "exp"), np.zeros((M, 2)))
-    scaled = expect.like(student.scaled_predict(X, Ws, bs, p, "exp"), np.zeros((M, 2)))
+    scaled = student.scaled_predict(X, Ws, bs, p, "exp")
+    expect.close(scaled, ref.scaled_predict(X, Ws, bs, p, "exp"))  # the bound is measured from the right weight scaling
     gap = (mc - scaled) / scaled
     # E exp(U) ≥ exp(E U), with equality only if U does not depend on the mask. The gap is
     # about ½ Var(U) = ⅛ Σ_i (H^1_i W^2_ij)² ≥ Σ_i (W^2_ij)²/32; it is below 1e-8 only if all
@@ -123,23 +157,17 @@ def test_hidden_random(student, ref, rng, trial):
 @pytest.mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
 def test_hidden_large_logits(student, ref, rng, sign):
     """softmax with logits near ±800 (overflow-safe), under np.errstate(all='raise')"""
-    # Every logit is ±800 + O(1): exp overflows (+800) or underflows (-800) unless the
-    # row maximum is subtracted first; after the shift no exp underflows, so a stable
-    # implementation runs cleanly even though errstate("raise") also traps underflow.
-    sizes = [4, 6, 3]
-    Ws, bs = network(rng, sizes, scale=0.5)
-    bs[-1] = bs[-1] + sign * 800.0
-    X = rng.standard_normal((5, 4))
-    masks = _masks(rng, 4, 5, sizes, 0.5)
-    with student.errstate("raise"):
-        got_mc = student.mc_dropout_predict(X, Ws, bs, masks, "softmax")
-        got_sc = student.scaled_predict(X, Ws, bs, 0.5, "softmax")
-    expect.close(got_mc, ref.mc_dropout_predict(X, Ws, bs, masks, "softmax"))
-    expect.close(got_sc, ref.scaled_predict(X, Ws, bs, 0.5, "softmax"))
+    _large_logits(student, ref, rng, sign)
 
 
 @pytest.mark.hidden
-def test_hidden_exact_average(student, rng, tol):
+def test_hidden_opposite_rows(student, ref, rng):
+    """softmax with rows near +800 and rows near -800 in one batch (a shift per row), per-student sizes"""
+    _opposite_rows(student, ref, rng, int(rng.integers(2, 8)), int(rng.integers(1, 6)))
+
+
+@pytest.mark.hidden
+def test_hidden_exact_average(student, ref, rng, tol):
     """exact mask average equals weight scaling at p = 2/3, distinct widths"""
     M, n = 3, 5
     Ws, bs = network(rng, [6, n, 2])
@@ -147,3 +175,4 @@ def test_hidden_exact_average(student, rng, tol):
     stack, p = exact_mask_stack(n, M, 2, 3)
     mc = expect.like(student.mc_dropout_predict(X, Ws, bs, [stack], "identity"), np.zeros((M, 2)))
     expect.close(mc, student.scaled_predict(X, Ws, bs, p, "identity"), tol.exact_average)
+    expect.close(mc, ref.scaled_predict(X, Ws, bs, p, "identity"), tol.exact_average)

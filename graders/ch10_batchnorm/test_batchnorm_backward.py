@@ -23,8 +23,12 @@ def _ref_backward(ref, dOut, Z, gamma, beta, eps):
     return ref.batchnorm_backward(dOut, cache)
 
 
-def _fd(student, dOut, Z, gamma, beta, eps, directions):
-    """Directional derivatives of L = Σ dOut ⊙ BN(Z) (your forward pass) along (V_Z, v_γ, v_β)."""
+def _fd(student, ref, dOut, Z, gamma, beta, eps, directions):
+    """Directional derivatives of L = Σ dOut ⊙ BN(Z) (your forward pass) along (V_Z, v_γ, v_β).
+    Your forward pass must be right first: the derivative of a wrong (or constant)
+    forward pass proves nothing about the backward pass."""
+    out, _ = pair(student.batchnorm_forward_train(Z, gamma, beta, eps), F)
+    expect.close(out, ref.batchnorm_forward_train(Z, gamma, beta, eps)[0], names="BN output of your batchnorm_forward_train (the finite differences differentiate it)")
 
     def L(Zp, gp, bp):
         out, _ = pair(student.batchnorm_forward_train(Zp, gp, bp, eps), F)
@@ -34,7 +38,7 @@ def _fd(student, dOut, Z, gamma, beta, eps, directions):
     return np.array([(L(Z + h * vz, gamma + h * vg, beta + h * vb) - L(Z - h * vz, gamma - h * vg, beta - h * vb)) / (2 * h) for vz, vg, vb in directions])
 
 
-def _gradcheck(student, rng, Z, gamma, beta, eps, rel, coordinate=False):
+def _gradcheck(student, ref, rng, Z, gamma, beta, eps, rel, coordinate=False):
     dOut = rng.standard_normal(Z.shape)
     C = gamma.size
     if coordinate:  # every coordinate of Z, γ and β
@@ -43,7 +47,7 @@ def _gradcheck(student, rng, Z, gamma, beta, eps, rel, coordinate=False):
         dirs += [(np.zeros(Z.shape), np.zeros(C), np.eye(C)[i]) for i in range(C)]
     else:  # a few random directions
         dirs = [(rng.standard_normal(Z.shape), rng.standard_normal(C), rng.standard_normal(C)) for _ in range(3)]
-    numeric = _fd(student, dOut, Z, gamma, beta, eps, dirs)
+    numeric = _fd(student, ref, dOut, Z, gamma, beta, eps, dirs)
     dZ, dg, db = expect.like(_backward(student, dOut, Z, gamma, beta, eps), (Z, gamma, beta))  # last call: named in messages
     analytic = np.array([np.sum(dZ * vz) + dg @ vg + db @ vb for vz, vg, vb in dirs])
     expect.gradient(analytic, numeric, rel=rel, quantity="(∂Λ/∂Z, ∂Λ/∂γ, ∂Λ/∂β) against central differences of your forward pass")
@@ -57,20 +61,21 @@ def test_values_2d(student, ref, rng):
     expect.close(_backward(student, dOut, Z, gamma, beta, 1e-5), _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
 
 
-def test_finite_differences(student, rng, tol):
+def test_finite_differences(student, ref, rng, tol):
     """every coordinate of ∂Λ/∂Z, ∂Λ/∂γ, ∂Λ/∂β against central differences (M = 4, D = 3)"""
     Z = batch(rng, (4, 3))
     gamma, beta = affine(rng, 3)
-    _gradcheck(student, rng, Z, gamma, beta, 1e-5, tol.fd["rel"], coordinate=True)
+    _gradcheck(student, ref, rng, Z, gamma, beta, 1e-5, tol.fd["rel"], coordinate=True)
 
 
-def test_invariance_identities(student, rng, tol):
+def test_invariance_identities(student, ref, rng, tol):
     """Σ_m ∂Λ/∂Z_mj = 0 (shift invariance) and, with ε = 0, Σ_m ∂Λ/∂Z_mj (Z_mj - μ_j) = 0 (scale invariance)"""
     Z = batch(rng, (7, 4))
     gamma, beta = affine(rng, 4)
     dOut = rng.standard_normal(Z.shape)
-    dZ, _, _ = expect.like(_backward(student, dOut, Z, gamma, beta, 0.0), (Z, gamma, beta))
-    scale = np.abs(dZ).max()
+    got = _backward(student, dOut, Z, gamma, beta, 0.0)
+    dZ, _, _ = expect.like(got, (Z, gamma, beta))
+    scale = max(float(np.abs(dZ).max()), 1e-300)
     expect.close(
         dZ.sum(axis=0) / scale, np.zeros(4), tol.sums,
         names="Σ_m ∂Λ/∂Z_mj / max|∂Λ/∂Z| (must vanish: the paths through μ are missing if not)",
@@ -80,6 +85,16 @@ def test_invariance_identities(student, rng, tol):
         (dZ * centred).sum(axis=0) / scale, np.zeros(4), tol.sums,
         names="Σ_m ∂Λ/∂Z_mj (Z_mj - μ_j)/σ_j / max|∂Λ/∂Z| (must vanish for ε = 0: the path through σ² is missing or wrong if not)",
     )
+    expect.close(got, _ref_backward(ref, dOut, Z, gamma, beta, 0.0))  # ∂Λ/∂Z = 0 satisfies both identities too
+
+
+def test_tiny_batches(student, ref, rng):
+    """M = 1 (Ẑ = 0: ∂Λ/∂Z = 0, ∂Λ/∂γ = 0, ∂Λ/∂β = dOut) and M = 2"""
+    for M in (1, 2):
+        Z = batch(rng, (M, 3))
+        gamma, beta = affine(rng, 3)
+        dOut = rng.standard_normal(Z.shape)
+        expect.close(_backward(student, dOut, Z, gamma, beta, 1e-5), _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
 
 
 def test_values_4d(student, ref, rng):
@@ -101,7 +116,7 @@ def test_hidden_random_shapes(student, ref, rng, tol, trial):
     eps = float(10 ** rng.uniform(-6, -2))
     dOut = rng.standard_normal(shape)
     expect.close(_backward(student, dOut, Z, gamma, beta, eps), _ref_backward(ref, dOut, Z, gamma, beta, eps))
-    _gradcheck(student, rng, Z, gamma, beta, eps, tol.fd["rel"])
+    _gradcheck(student, ref, rng, Z, gamma, beta, eps, tol.fd["rel"])
 
 
 @pytest.mark.hidden
@@ -115,14 +130,16 @@ def test_hidden_small_batches(student, ref, rng, M):
 
 
 @pytest.mark.hidden
-def test_hidden_4d_identities(student, rng, tol):
+def test_hidden_4d_identities(student, ref, rng, tol):
     """4-D, ε = 0: both identities hold per channel over (m, h, w)"""
     Z = batch(rng, (2, 3, 5, 4))
     gamma, beta = affine(rng, 3)
     dOut = rng.standard_normal(Z.shape)
-    dZ, _, _ = expect.like(_backward(student, dOut, Z, gamma, beta, 0.0), (Z, gamma, beta))
+    got = _backward(student, dOut, Z, gamma, beta, 0.0)
+    dZ, _, _ = expect.like(got, (Z, gamma, beta))
     axes = feature_axes(4)
-    scale = np.abs(dZ).max()
+    scale = max(float(np.abs(dZ).max()), 1e-300)
     centred = (Z - Z.mean(axis=axes, keepdims=True)) / Z.std(axis=axes, keepdims=True)
     expect.close(dZ.sum(axis=axes) / scale, np.zeros(3), tol.sums)
     expect.close((dZ * centred).sum(axis=axes) / scale, np.zeros(3), tol.sums)
+    expect.close(got, _ref_backward(ref, dOut, Z, gamma, beta, 0.0))

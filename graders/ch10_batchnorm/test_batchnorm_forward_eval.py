@@ -15,19 +15,22 @@ def _stats(rng, C):
 
 
 def test_values_2d(student, ref, rng):
-    """M = 5, D = 3 with running statistics (μ̄, v̄)"""
+    """M = 5, D = 3 with running statistics (μ̄, v̄), one running variance exactly 0 (ε alone under the root)"""
     Z = batch(rng, (5, 3))
     gamma, beta = affine(rng, 3)
     rm, rv = _stats(rng, 3)
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
+    rv[int(rng.integers(3))] = 0.0
+    expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-3), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-3))
 
 
-def test_samples_are_independent(student, rng, tol):
+def test_samples_are_independent(student, ref, rng, tol):
     """a sample's output does not depend on the other samples (batch permuted, and one sample alone)"""
     Z = batch(rng, (6, 4))
     gamma, beta = affine(rng, 4)
     rm, rv = _stats(rng, 4)
-    full = expect.like(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), Z)
+    full = student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5)
+    expect.close(full, ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))  # a constant output is independent too
     perm = rng.permutation(6)
     permuted = expect.like(student.batchnorm_forward_eval(Z[perm], gamma, beta, rm, rv, 1e-5), Z)
     expect.close(permuted, full[perm], tol.rows, names="eval output of the permuted batch vs the permuted eval output (batch statistics must not be used)")
@@ -76,19 +79,20 @@ def test_hidden_4d_width_equals_channels(student, ref, rng):
 
 @pytest.mark.hidden
 def test_hidden_tiny_and_huge_variance(student, ref, rng):
-    """running variances 1e-6 and 1e4 next to each other"""
-    Z = batch(rng, (4, 2))
-    gamma, beta = affine(rng, 2)
-    rm, rv = np.zeros(2), np.array([1e-6, 1e4])
+    """running variances 0, 1e-6 and 1e4 next to each other"""
+    Z = batch(rng, (4, 3))
+    gamma, beta = affine(rng, 3)
+    rm, rv = np.zeros(3), rng.permutation([0.0, 1e-6, 1e4])
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
 
 
 @pytest.mark.hidden
-def test_hidden_independent_4d(student, rng, tol):
+def test_hidden_independent_4d(student, ref, rng, tol):
     """4-D: one sample alone gives the same output as inside the batch"""
     Z = batch(rng, (4, 2, 3, 5))
     gamma, beta = affine(rng, 2)
     rm, rv = _stats(rng, 2)
-    full = expect.like(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), Z)
+    full = student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5)
+    expect.close(full, ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
     alone = expect.like(student.batchnorm_forward_eval(Z[3:], gamma, beta, rm, rv, 1e-5), Z[3:])
     expect.close(alone, full[3:], tol.rows)

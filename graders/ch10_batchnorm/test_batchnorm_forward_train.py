@@ -64,6 +64,14 @@ def test_moments_4d(student, rng, tol):
     expect.close(out.std(axis=(0, 2, 3)), np.abs(gamma), tol.moments, names="std of each output channel over (m, h, w) (must be |γ|)")
 
 
+def test_tiny_batches(student, ref, rng):
+    """M = 1 (Z - μ = 0, so out = β exactly) and M = 2 (Ẑ = ±1 up to ε)"""
+    gamma, beta = affine(rng, 3)
+    out = _check(student, ref, batch(rng, (1, 3)), gamma, beta, 1e-5)
+    expect.close(out, beta[None, :], expect.Tol(0.0, 1e-12), names="BN output for a single sample (must be β)")
+    _check(student, ref, batch(rng, (2, 3)), gamma, beta, 1e-5)
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("M", [1, 2, 3])

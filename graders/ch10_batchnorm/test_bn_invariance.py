@@ -45,18 +45,20 @@ def test_values(student, ref, rng):
     expect.close(student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0), ref.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0))
 
 
-def test_columns_orthogonal(student, rng, tol):
-    """with ε = 0 each column of ∂Λ/∂W is orthogonal to the same column of W"""
+def test_columns_orthogonal(student, ref, rng, tol):
+    """with ε = 0 (the default) each column of ∂Λ/∂W is orthogonal to the same column of W"""
     X, W, gamma, beta, G = _problem(rng, 10, 5, 3)
     dW = expect.like(student.bn_linear_layer_grad(X, W, gamma, beta, G), W)
     _orthogonality(dW, X, W, gamma, G, tol.orth["rel"])
+    expect.close(dW, ref.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0))  # ∂Λ/∂W = 0 is orthogonal to everything
 
 
-def test_scaling_homogeneity(student, rng):
+def test_scaling_homogeneity(student, ref, rng):
     """rescaling column j of W by a_j > 0 divides column j of ∂Λ/∂W by a_j"""
     X, W, gamma, beta, G = _problem(rng, 8, 3, 4)
-    a = np.array([0.25, 1.0, 3.0, 10.0])
-    dW = expect.like(student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0), W)
+    a = rng.permutation([0.25, 1.0, 3.0, 10.0])
+    dW = student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0)
+    expect.close(dW, ref.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0))  # ∂Λ/∂W = 0 is homogeneous too
     dW_scaled = expect.like(student.bn_linear_layer_grad(X, W * a, gamma, beta, G, 0.0), W)
     expect.close(dW_scaled, dW / a, names="∂Λ/∂W at W diag(a) vs (∂Λ/∂W at W) diag(1/a)")
 
@@ -81,8 +83,8 @@ def test_hidden_random(student, ref, rng, tol, trial):
 
 
 @pytest.mark.hidden
-def test_hidden_two_samples(student, rng):
-    """M = 2: BN(XW) = ±γ + β is locally constant, so ∂Λ/∂W = 0"""
+def test_hidden_two_samples(student, ref, rng):
+    """M = 2: BN(XW) = ±γ + β is locally constant, so ∂Λ/∂W = 0 (and M = 3, where it is not)"""
     X, W, gamma, beta, G = _problem(rng, 2, 4, 3)
     # The exact gradient is 0; what a float64 computation leaves is rounding in Ẑ = ±1
     # (relative size ~ 1e-16 |Z|/σ) amplified by |γ|/σ, with σ_j = |Z_1j - Z_2j|/2. Measured
@@ -92,6 +94,8 @@ def test_hidden_two_samples(student, rng):
     scale = np.max(np.abs(gamma) / sigma * (1 + np.abs(Z).max(axis=0) / sigma)) * np.linalg.norm(X) * np.linalg.norm(G)
     dW = expect.like(student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0), W)
     expect.close(dW / scale, np.zeros((4, 3)), expect.Tol(0.0, 1e-12), names="∂Λ/∂W (scaled; it must vanish for M = 2)")
+    X, W, gamma, beta, G = _problem(rng, 3, 4, 3)
+    expect.close(student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0), ref.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0))
 
 
 @pytest.mark.hidden

@@ -11,10 +11,12 @@ from ._helpers import batch, feature_axes, random_shape
 
 
 def test_one_update(student, ref, rng):
-    """one update from (μ̄, v̄) = (0, 1) with momentum 0.1, M = 10, D = 3"""
+    """one update from (μ̄, v̄) = (0, 1) with momentum 0.1, M = 10, D = 3, then with the default momentum (0.1)"""
     Z = batch(rng, (10, 3))
     rm, rv = np.zeros(3), np.ones(3)
     expect.close(student.update_running_stats(Z, rm, rv, 0.1), ref.update_running_stats(Z, rm, rv, 0.1))
+    rm, rv = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
+    expect.close(student.update_running_stats(Z, rm, rv), ref.update_running_stats(Z, rm, rv, 0.1))
 
 
 def test_five_updates_unrolled(student, rng):

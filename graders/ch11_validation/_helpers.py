@@ -85,18 +85,29 @@ def press_cv(X, y, lams):
 
 INF = float("inf")
 
-# (name, val_losses, patience, min_delta, (best_epoch, stop_epoch))
+# (name, val_losses, patience, min_delta, (best_epoch, stop_epoch)); a name may hold several curves
 CASES = [
-    ("monotone decrease never stops", [5.0, 4.0, 3.0, 2.0, 1.0], 2, 0.0, (4, 4)),
-    ("rises at once", [1.0, 2.0, 3.0, 4.0, 5.0], 2, 0.0, (0, 2)),
-    ("patience 1", [3.0, 2.0, 2.5, 1.0], 1, 0.0, (1, 2)),
-    ("ties are not improvements", [2.0, 1.0, 1.0, 1.0, 0.5], 2, 0.0, (1, 3)),
-    ("improvement just in time", [4.0, 3.0, 3.5, 3.2, 2.0, 2.5, 2.6, 2.7], 3, 0.0, (4, 7)),
-    ("min_delta blocks small gains", [1.0, 0.95, 0.92, 0.5, 0.49], 2, 0.1, (0, 2)),
-    ("min_delta, best not moved by small gains", [1.0, 0.95, 0.85, 0.8, 0.7], 2, 0.1, (4, 4)),
-    ("patience 0 stops at the first non-improvement", [3.0, 2.0, 2.1, 1.0], 0, 0.0, (1, 2)),
-    ("a single epoch", [0.7], 3, 0.0, (0, 0)),
-    ("noisy curve, a lower loss after the stop", [1.0, 0.8, 0.9, 0.7, 0.75, 0.72, 0.71, 0.69, 0.9, 1.0], 3, 0.0, (3, 6)),
-    ("patience longer than the curve", [1.0, 2.0, 3.0], 5, 0.0, (0, 2)),
-    ("a diverged epoch (inf) does not improve", [1.0, 0.5, INF, 0.4, 0.45], 2, 0.0, (3, 4)),
+    ("monotone decrease never stops", [([5.0, 4.0, 3.0, 2.0, 1.0], 2, 0.0, (4, 4))]),
+    ("rises at once", [([1.0, 2.0, 3.0, 4.0, 5.0], 2, 0.0, (0, 2))]),
+    ("patience 1", [([3.0, 2.0, 2.5, 1.0], 1, 0.0, (1, 2))]),
+    ("ties are not improvements", [([2.0, 1.0, 1.0, 1.0, 0.5], 2, 0.0, (1, 3))]),
+    ("improvement just in time", [([4.0, 3.0, 3.5, 3.2, 2.0, 2.5, 2.6, 2.7], 3, 0.0, (4, 7))]),
+    ("min_delta blocks small gains", [([1.0, 0.95, 0.92, 0.5, 0.49], 2, 0.1, (0, 2))]),
+    ("min_delta, best not moved by small gains", [([1.0, 0.95, 0.85, 0.8, 0.7], 2, 0.1, (4, 4))]),
+    # a decrease of exactly min_delta is not an improvement (strict <): dyadic values, so exact
+    ("a decrease of exactly min_delta does not improve", [([1.0, 0.75, 0.5, 0.5, 0.25], 2, 0.25, (2, 4))]),
+    ("patience 0 stops at the first non-improvement", [([3.0, 2.0, 2.1, 1.0], 0, 0.0, (1, 2)), ([2.0, 2.0, 1.0], 0, 0.0, (0, 1))]),
+    ("a single epoch, and two that improve", [([0.7], 3, 0.0, (0, 0)), ([0.7, 0.5], 3, 0.0, (1, 1))]),
+    ("noisy curve, a lower loss after the stop", [([1.0, 0.8, 0.9, 0.7, 0.75, 0.72, 0.71, 0.69, 0.9, 1.0], 3, 0.0, (3, 6))]),
+    ("patience longer than the curve", [([1.0, 2.0, 3.0], 5, 0.0, (0, 2))]),
+    ("a diverged epoch (inf) does not improve", [([1.0, 0.5, INF, 0.4, 0.45], 2, 0.0, (3, 4))]),
 ]
+
+
+def rescaled(rng, losses, min_delta):
+    """The same curve as a·loss + c with a = 2^j and c an integer drawn from rng (min_delta
+    scaled by a): the answer does not change. Powers of two and small integers keep the
+    dyadic curves exact, so a decrease of exactly min_delta stays exactly min_delta."""
+    a = float(2.0 ** int(rng.integers(-4, 5)))
+    c = float(rng.integers(-50, 51))
+    return a * np.asarray(losses, dtype=np.float64) + c, a * min_delta

@@ -31,18 +31,20 @@ def _identity(preds, f_true, got, tol):
 
 
 def test_values(student, ref, rng):
-    """R = 4 fits at n = 3 test points"""
+    """R = 4 fits at n = 3 test points, then a single fit (R = 1: variance 0)"""
     preds = rng.standard_normal((4, 3))
     f_true = rng.standard_normal(3)
     expect.close(student.bias_variance(preds, f_true, 0.25), ref.bias_variance(preds, f_true, 0.25))
+    expect.close(student.bias_variance(preds[:1].copy(), f_true, 0.25), ref.bias_variance(preds[:1].copy(), f_true, 0.25))
 
 
-def test_identity(student, rng, tol):
-    """bias2 + variance = mean squared error of the fits around f (exact, ddof = 0)"""
+def test_identity(student, ref, rng, tol):
+    """bias2 + variance = mean squared error of the fits around f (exact, ddof = 0), noise_var = 0"""
     preds = 1.0 + rng.standard_normal((7, 5))
     f_true = rng.standard_normal(5)
     got = expect.like(student.bias_variance(preds, f_true, 0.0), TEMPLATE)
     _identity(preds, f_true, got, tol.identity)
+    expect.close(got, ref.bias_variance(preds, f_true, 0.0))  # the identity cannot tell bias2 from variance
 
 
 def test_identical_fits(student, rng):

@@ -7,7 +7,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import CASES
+from ._helpers import CASES, rescaled
 
 
 def _pair(got):
@@ -17,17 +17,19 @@ def _pair(got):
     return tuple(got)
 
 
-@pytest.mark.parametrize("case", range(len(CASES)), ids=[c[0].replace(" ", "-") for c in CASES])
-def test_hand_built(student, case):
-    """hand-built curve"""
-    name, losses, patience, min_delta, want = CASES[case]
-    got = _pair(student.early_stopping(np.array(losses), patience, min_delta))
-    expect.that(
-        tuple(got) == want,
-        f"on the curve '{name}' the answer is {want}",
-        quantity="(best_epoch, stop_epoch)",
-        detail=f"val_losses = {losses}, patience = {patience}, min_delta = {min_delta}: got {tuple(got)}",
-    )
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[c[0].replace(" ", "-").replace(",", "") for c in CASES])
+def test_hand_built(student, rng, case):
+    """hand-built curve (shifted and rescaled by a power of 2, which changes nothing)"""
+    name, curves = CASES[case]
+    for losses, patience, min_delta, want in curves:
+        losses, min_delta = rescaled(rng, losses, min_delta)
+        got = _pair(student.early_stopping(losses, patience, min_delta))
+        expect.that(
+            tuple(got) == want,
+            f"on the curve '{name}' the answer is {want}",
+            quantity="(best_epoch, stop_epoch)",
+            detail=f"val_losses = {losses.tolist()}, patience = {patience}, min_delta = {min_delta}: got {tuple(got)}",
+        )
 
 
 def _curve(rng, T, ties):
@@ -70,6 +72,17 @@ def test_hidden_random(student, ref, rng, trial):
     got = student.early_stopping(losses, patience, min_delta)
     expect.equal(got, ref.early_stopping(losses, patience, min_delta))
     _properties(losses, patience, min_delta, got)
+
+
+@pytest.mark.hidden
+def test_hidden_exact_thresholds(student, ref, rng):
+    """curves on a grid of eighths with min_delta = 1/8 or 1/4: many decreases of exactly min_delta (not improvements)"""
+    for patience in (0, 1, 3):
+        T = int(rng.integers(6, 20))
+        losses = np.cumsum(rng.choice([-0.25, -0.125, 0.0, 0.125], T)) + 4.0  # exact in binary
+        min_delta = float(rng.choice([0.125, 0.25]))
+        got = student.early_stopping(losses, patience, min_delta)
+        expect.equal(got, ref.early_stopping(losses, patience, min_delta))
 
 
 @pytest.mark.hidden

@@ -42,11 +42,12 @@ def test_leave_one_out_press(student, rng):
 
 
 def test_uneven_folds(student, rng):
-    """M = 11, K = 3 (folds of 4, 4, 3): pooled residuals, penalty n_k λ per fold (closed form)"""
-    X, y = _data(rng, 11, 2)
-    lams = np.array([0.05, 0.5, 5.0])
-    perm = rng.permutation(11).astype(np.int64)
-    expect.close(student.kfold_cv_ridge(X, y, lams, perm, 3), _want(block_leverage_cv(X, y, lams, perm, 3), lams))
+    """M = 11, K = 3 (folds of 4, 4, 3) and M = 10, K = 4 (folds of 3, 3, 2, 2): pooled residuals, penalty n_k λ per fold (closed form)"""
+    for M, K in ((11, 3), (10, 4)):
+        X, y = _data(rng, M, 2)
+        lams = np.array([0.05, 0.5, 5.0])
+        perm = rng.permutation(M).astype(np.int64)
+        expect.close(student.kfold_cv_ridge(X, y, lams, perm, K), _want(block_leverage_cv(X, y, lams, perm, K), lams))
 
 
 def test_uses_perm(student, rng):

@@ -54,11 +54,10 @@ def _partition_checks(perm, frac_val, frac_test, got):
     )
 
 
-def test_literal(student):
+def test_literal(student, rng):
     """M = 10, frac_val = 0.2, frac_test = 0.3: test = perm[:3], val = perm[3:5], train = perm[5:]"""
-    perm = np.array([7, 2, 9, 0, 4, 1, 8, 3, 6, 5], dtype=np.int64)
-    want = (np.array([1, 8, 3, 6, 5]), np.array([0, 4]), np.array([7, 2, 9]))
-    expect.equal(student.split_indices(perm, 0.2, 0.3), tuple(w.astype(np.int64) for w in want))
+    perm = rng.permutation(10).astype(np.int64)
+    expect.equal(student.split_indices(perm, 0.2, 0.3), (perm[5:], perm[3:5], perm[:3]))
 
 
 def test_partition(student, rng):
@@ -82,23 +81,32 @@ def test_empty_validation(student, rng):
     expect.equal(student.split_indices(perm, 0.0, 0.25), want)
 
 
+def _extremes(student, ref, rng, M):
+    perm = rng.permutation(M).astype(np.int64)
+    for frac_val, frac_test in ((0.0, 1.0), (0.0, 0.0), (1.0, 0.0), (0.5, 0.5)):
+        expect.equal(student.split_indices(perm, frac_val, frac_test), ref.split_indices(perm, frac_val, frac_test))
+
+
+def test_extremes(student, ref, rng):
+    """everything in the test set, nothing held out, everything in validation, and no training set (M = 12)"""
+    _extremes(student, ref, rng, 12)
+
+
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
-    """random M (1 and 2 included) and fractions"""
-    M = [1, 2, int(rng.integers(3, 15)), int(rng.integers(15, 200))][trial]
-    perm = rng.permutation(M).astype(np.int64)
-    frac_test = float(rng.uniform(0.0, 0.5))
-    frac_val = float(rng.uniform(0.0, 1.0 - frac_test))
-    got = student.split_indices(perm, frac_val, frac_test)
-    expect.equal(got, ref.split_indices(perm, frac_val, frac_test))
-    _partition_checks(perm, frac_val, frac_test, got)
+    """random M (1 and 2 included, each next to a larger M) and fractions"""
+    for M in ([1, 2, int(rng.integers(3, 15)), int(rng.integers(15, 200))][trial], int(rng.integers(15, 60))):
+        perm = rng.permutation(M).astype(np.int64)
+        frac_test = float(rng.uniform(0.0, 0.5))
+        frac_val = float(rng.uniform(0.0, 1.0 - frac_test))
+        got = student.split_indices(perm, frac_val, frac_test)
+        expect.equal(got, ref.split_indices(perm, frac_val, frac_test))
+        _partition_checks(perm, frac_val, frac_test, got)
 
 
 @pytest.mark.hidden
 def test_hidden_extremes(student, ref, rng):
-    """everything in the test set, and nothing held out"""
-    perm = rng.permutation(17).astype(np.int64)
-    expect.equal(student.split_indices(perm, 0.0, 1.0), ref.split_indices(perm, 0.0, 1.0))
-    expect.equal(student.split_indices(perm, 0.0, 0.0), ref.split_indices(perm, 0.0, 0.0))
+    """everything in the test set, nothing held out, everything in validation, no training set"""
+    _extremes(student, ref, rng, int(rng.integers(5, 30)))

@@ -26,10 +26,12 @@ def test_linear_model(student, rng):
 
 
 def test_quadratic_exact(student, rng):
-    """quadratic m(z) = ½ zᵀAz + b·z, n = 3: IG_i = (x_i - x'_i) (A (x + x')/2 + b)_i exactly"""
+    """quadratic m(z) = ½ zᵀAz + b·z, n = 3 and n = 1: IG_i = (x_i - x'_i) (A (x + x')/2 + b)_i exactly; x = x' gives 0"""
     A, b, grad_fn = quadratic(rng, 3)
     x, x0 = rng.standard_normal(3), rng.standard_normal(3)
-    expect.close(student.integrated_gradients(grad_fn, x, x0, 3), (x - x0) * (A @ (x + x0) / 2 + b))
+    for n in (3, 1):
+        expect.close(student.integrated_gradients(grad_fn, x, x0, n), (x - x0) * (A @ (x + x0) / 2 + b))
+    expect.close(student.integrated_gradients(grad_fn, x, x.copy(), 4), np.zeros(3), names="IG with x = x' (every attribution is 0)")
 
 
 def test_values(student, ref, rng):
@@ -85,11 +87,13 @@ def test_hidden_random(student, ref, rng, trial):
 
 
 @pytest.mark.hidden
-def test_hidden_baseline_equals_input(student, rng):
-    """x = x': every attribution is 0"""
+def test_hidden_baseline_equals_input(student, ref, rng):
+    """x = x': every attribution is 0 (and x ≠ x' next to it: they are not)"""
     model = TanhModel(rng, 4)
     x = rng.standard_normal(4)
     expect.close(student.integrated_gradients(model.grad, x, x.copy(), 7), np.zeros(4))
+    x0 = rng.standard_normal(4)
+    expect.close(student.integrated_gradients(model.grad, x, x0, 7), ref.integrated_gradients(model.grad, x, x0, 7))
 
 
 @pytest.mark.hidden

@@ -24,27 +24,30 @@ def test_nonlinear_model(student, ref, rng):
     expect.close(student.occlusion_importance(predict, X, y), ref.occlusion_importance(predict, X, y))
 
 
-def test_exact_zeros(student, rng):
-    """a feature the model ignores, and a constant column, give exactly 0"""
+def test_exact_zeros(student, ref, rng):
+    """a feature the model ignores, a constant column, and a single sample give exactly 0 (the other feature does not)"""
     predict = nonlinear_model(rng, 3, ignore=(0,))
     X = rng.standard_normal((7, 3))
-    X[:, 2] = 1.5  # occluding a constant column by its mean changes nothing
+    X[:, 2] = float(rng.uniform(-2.0, 2.0))  # occluding a constant column by its mean changes nothing
     y = predict(X) + rng.standard_normal(7)
     got = expect.like(student.occlusion_importance(predict, X, y), np.zeros(3))
     expect.close(got[[0, 2]], np.zeros(2), expect.Tol(0.0, 1e-13), names="O of the ignored feature and of the constant column")
+    expect.close(got, ref.occlusion_importance(predict, X, y))
+    one = expect.like(student.occlusion_importance(predict, X[:1], y[:1]), np.zeros(3))
+    expect.close(one, np.zeros(3), expect.Tol(0.0, 1e-13), names="O for a single sample (each column equals its mean)")
 
 
 @pytest.mark.hidden
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
-    """random d, M = 1, 2 or more, y of shape (M,)"""
-    M = [1, 2, int(rng.integers(3, 40))][trial]
-    d = int(rng.integers(1, 7))
-    predict = nonlinear_model(rng, d)
-    X = rng.standard_normal((M, d)) + 2.0 * rng.standard_normal(d)
-    y = predict(X) + rng.standard_normal(M)
-    expect.close(student.occlusion_importance(predict, X, y), ref.occlusion_importance(predict, X, y))
+    """random d, M = 1, 2 or more (each next to a larger M), y of shape (M,)"""
+    for M in ([1, 2, int(rng.integers(3, 40))][trial], int(rng.integers(5, 40))):
+        d = int(rng.integers(1, 7))
+        predict = nonlinear_model(rng, d)
+        X = rng.standard_normal((M, d)) + 2.0 * rng.standard_normal(d)
+        y = predict(X) + rng.standard_normal(M)
+        expect.close(student.occlusion_importance(predict, X, y), ref.occlusion_importance(predict, X, y))
 
 
 @pytest.mark.hidden

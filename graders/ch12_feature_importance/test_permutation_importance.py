@@ -42,14 +42,15 @@ def test_own_permutations(student, ref, rng):
     expect.close(student.permutation_importance(predict, X, y, perms), ref.permutation_importance(predict, X, y, perms))
 
 
-def test_exact_zeros(student, rng, tol):
-    """a feature the model ignores, and identity permutations, give exactly 0"""
+def test_exact_zeros(student, ref, rng, tol):
+    """a feature the model ignores, and identity permutations, give exactly 0 (the other features do not)"""
     predict = nonlinear_model(rng, 4, ignore=(2,))
     X = rng.standard_normal((12, 4))
     y = predict(X) + 0.5 * rng.standard_normal(12)
     perms = permutations(rng, 4, 3, 12)
     got = expect.like(student.permutation_importance(predict, X, y, perms), np.zeros(4))
     expect.close(got[2:3], np.zeros(1), tol.exact_zero, names="I of the feature the model ignores")
+    expect.close(got, ref.permutation_importance(predict, X, y, perms))
     identity = np.tile(np.arange(12, dtype=np.int64), (4, 2, 1))
     expect.close(student.permutation_importance(predict, X, y, identity), np.zeros(4), tol.exact_zero, names="I with identity permutations")
 
@@ -73,14 +74,14 @@ def test_linear_model_expectation(student, rng):
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
-    """random d and R, M = 1, 2 or more, y of shape (M,)"""
-    M = [1, 2, int(rng.integers(3, 25))][trial]
-    d, R = int(rng.integers(1, 6)), int(rng.integers(1, 6))
-    predict = nonlinear_model(rng, d)
-    X = rng.standard_normal((M, d)) + rng.standard_normal(d)
-    y = predict(X) + rng.standard_normal(M)
-    perms = permutations(rng, d, R, M)
-    expect.close(student.permutation_importance(predict, X, y, perms), ref.permutation_importance(predict, X, y, perms))
+    """random d and R, M = 1, 2 or more (each next to a larger M), y of shape (M,)"""
+    for M in ([1, 2, int(rng.integers(3, 25))][trial], int(rng.integers(5, 25))):
+        d, R = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        predict = nonlinear_model(rng, d)
+        X = rng.standard_normal((M, d)) + rng.standard_normal(d)
+        y = predict(X) + rng.standard_normal(M)
+        perms = permutations(rng, d, R, M)
+        expect.close(student.permutation_importance(predict, X, y, perms), ref.permutation_importance(predict, X, y, perms))
 
 
 @pytest.mark.hidden

@@ -14,12 +14,14 @@ def _like(student_out, T, B, dh, do):
     return expect.like(student_out, (np.zeros((T, B, dh)), np.zeros((T, B, do))))
 
 
-def _restart(student, args, k, tol):
-    """Run on X[:k], then continue from its last state on X[k:]: must equal one run."""
+def _restart(student, ref, args, k, tol):
+    """Run on X[:k], then continue from its last state on X[k:]: must equal one run (which must be right:
+    a constant output restarts perfectly too)."""
     X, h0, *theta = args
     T, B, _ = X.shape
     dh, do = theta[1].shape[0], theta[3].shape[0]
     H, O = _like(student.rnn_forward(X, h0, *theta), T, B, dh, do)
+    expect.close((H, O), ref.rnn_forward(X, h0, *theta))
     H1, O1 = _like(student.rnn_forward(X[:k], h0, *theta), k, B, dh, do)
     H2, O2 = _like(student.rnn_forward(X[k:], H1[-1], *theta), T - k, B, dh, do)
     expect.close(
@@ -48,8 +50,8 @@ def test_orientation_probes(student, rng):
     expect.close(H[0], np.tanh(W_hx.T + b_h), names="h_1 for x_1 = e_k, h_0 = 0 (row k must be tanh(W_hx e_k + b_h))")
 
 
-def test_readout(student, rng):
-    """the outputs are the readout of your states: O[t] = H[t] W_ohᵀ + b_o"""
+def test_readout(student, ref, rng):
+    """the outputs are the readout of your states: O[t] = H[t] W_ohᵀ + b_o; H[0] is h_1, not h_0"""
     args = rnn_case(rng, 3, 2, 4, 3, 5)
     H, O = _like(student.rnn_forward(*args), 3, 2, 3, 5)
     W_oh, b_o = args[5], args[6]
@@ -59,11 +61,12 @@ def test_readout(student, rng):
         not np.allclose(H[0], h0), "H[0] must be h_1, the state AFTER the first step (h_0 is not part of H)",
         quantity="H", detail="your H[0] equals h0",
     )
+    expect.close(H, ref.rnn_forward(*args)[0], names="H = (h_1, ..., h_T)")
 
 
-def test_restart(student, rng):
+def test_restart(student, ref, rng):
     """running on X[:2] and then X[2:] from the last state equals one run on X"""
-    _restart(student, rnn_case(rng, 5, 2, 3, 4, 2), 2, expect.Tol(1e-12, 1e-12))
+    _restart(student, ref, rnn_case(rng, 5, 2, 3, 4, 2), 2, expect.Tol(1e-12, 1e-12))
 
 
 @pytest.mark.hidden
@@ -74,17 +77,18 @@ def test_hidden_shapes(student, ref, rng, trial):
     T, B, dx, dh, do = hidden_rnn_shape(rng)
     args = rnn_case(rng, T, B, dx, dh, do, scale=float(rng.uniform(0.5, 2.0)))
     expect.close(student.rnn_forward(*args), ref.rnn_forward(*args))
-    _restart(student, args, int(rng.integers(1, T)), expect.Tol(1e-12, 1e-12))
+    _restart(student, ref, args, int(rng.integers(1, T)), expect.Tol(1e-12, 1e-12))
 
 
 @pytest.mark.hidden
 def test_hidden_saturated(student, ref, rng):
-    """saturated units: pre-activations of several hundred (tanh must not overflow)"""
+    """saturated units: pre-activations of several hundred (tanh must not overflow, under np.errstate(all="raise"))"""
     args = list(rnn_case(rng, 4, 2, 3, 5, 1))
     args[0] = 300.0 * args[0]
-    expect.close(student.rnn_forward(*args), ref.rnn_forward(*args))
+    got = expect.without_overflow(student, "rnn_forward", *args, what="H = (h_1, ..., h_T)", advice="use np.tanh: (e^{2a} - 1)/(e^{2a} + 1) overflows for a > 355")
+    expect.close(got, ref.rnn_forward(*args))
 
 
 def test_saturated(student, ref, rng):
-    """saturated units, pre-activations of several hundred: tanh must not overflow (the hidden cases draw other ones)"""
+    """saturated units, pre-activations of several hundred: tanh must not overflow, under np.errstate(all="raise") (the hidden cases draw other ones)"""
     test_hidden_saturated(student, ref, rng)

@@ -7,7 +7,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import close_or_diagnose, conv_case, hidden_conv_shape, impulse, out_size, require_shape
+from ._helpers import close_or_diagnose, conv_case, distinct, hidden_conv_shape, impulse, out_size, require_shape
 
 FLIPPED = (
     "Your output equals the TRUE convolution (the kernel rotated by 180°). A convolution "
@@ -81,15 +81,17 @@ def test_stride_padding(student, ref, rng):
     _check(student, ref, X, K, b, 2, 1)
 
 
-def test_padding_border(student):
-    """with padding, a constant image of ones shows how many real pixels each window covers"""
-    X = np.ones((1, 1, 4, 4))
+def test_padding_border(student, rng):
+    """with padding, a constant image c shows how many real pixels each window covers"""
+    H, W = distinct(rng, 3, 7, 2)
+    c = float(rng.integers(1, 10))
+    X = np.full((1, 1, H, W), c)
     K = np.ones((1, 1, 3, 3))
     b = np.zeros(1)
     # window (i, j) covers (rows in range) x (cols in range) real pixels, 9 in the interior
-    counts = np.array([2, 3, 3, 2], dtype=np.float64)
-    want = np.outer(counts, counts)[None, None]
-    expect.close(student.conv2d_forward(X, K, b, 1, 1), want)
+    rows = np.array([2.0] + [3.0] * (H - 2) + [2.0])
+    cols = np.array([2.0] + [3.0] * (W - 2) + [2.0])
+    expect.close(student.conv2d_forward(X, K, b, 1, 1), c * np.outer(rows, cols)[None, None])
 
 
 @pytest.mark.hidden

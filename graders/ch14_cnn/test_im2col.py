@@ -43,14 +43,16 @@ def _check(student, ref, X, kh, kw, s, P):
     expect.close(got, want)
 
 
-def test_coded_small(student, ref):
+def test_coded_small(student, ref, rng):
     """one image, 2 channels, 2x3 patches, stride 1 (entries name their pixel)"""
-    _check(student, ref, coded_image(1, 2, 4, 5), 2, 3, 1, 0)
+    H, W = distinct(rng, 4, 6, 2)
+    _check(student, ref, coded_image(1, 2, H, W), 2, 3, 1, 0)
 
 
-def test_coded_stride_padding(student, ref):
+def test_coded_stride_padding(student, ref, rng):
     """2 images, 3 channels, 3x3 patches, stride 2, padding 1"""
-    _check(student, ref, coded_image(2, 3, 5, 6), 3, 3, 2, 1)
+    H, W = distinct(rng, 5, 7, 2)
+    _check(student, ref, coded_image(2, 3, H, W), 3, 3, 2, 1)
 
 
 def test_conv_as_matmul(student, ref, rng, tol):

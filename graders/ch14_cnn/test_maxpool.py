@@ -104,12 +104,13 @@ def test_backward_random(student, ref, rng):
     expect.close(float(np.sum(dX * X)), float(np.sum(dOut * out)), names="Σ ∂Λ/∂X · X (must equal Σ dOut · out)")
 
 
-def test_backward_is_derivative(student, rng, tol):
+def test_backward_is_derivative(student, ref, rng, tol):
     """your backward pass is the derivative of your forward pass (directional finite difference, k = 3, s = 2)"""
     # distinct values at least 0.05 apart, so a step of h·|V| ≤ 1e-5 can never change a window's winner
     X = (0.1 * (rng.permutation(98) + rng.uniform(0.0, 0.5, 98)) - 4.9).reshape(1, 2, 7, 7)
     V = rng.uniform(-1.0, 1.0, X.shape)
-    out, idx = _like_pooled(student.maxpool_forward(X, 3, 2), (1, 2, 3, 3))
+    # the derivative of a wrong (or constant) forward pass proves nothing: it must be right first
+    out, idx = _forward(student, ref, X, 3, 2)
     dOut = rng.standard_normal(out.shape)
     dX = expect.like(student.maxpool_backward(dOut, idx, X.shape), np.zeros(X.shape))
     h = 1e-6
@@ -119,11 +120,17 @@ def test_backward_is_derivative(student, rng, tol):
     expect.gradient(float(np.sum(dX * V)), fd, rel=tol.fd["rel"], quantity="Σ ∂Λ/∂X · V against the finite difference of Σ dOut · out along V")
 
 
+def _ties(student, ref, rng, N, C, H, W):
+    """integer-valued images (many ties): the first maximum in row-major order wins, and the gradient follows it"""
+    X = rng.integers(0, 3, (N, C, H, W)).astype(np.float64)
+    for k, s in ((2, 2), (3, 1)):
+        out, idx = _forward(student, ref, X, k, s)
+        _backward(student, ref, rng.standard_normal(out.shape), idx, X.shape)
+
+
 def test_ties(student, ref, rng):
     """ties (integer-valued images): the first maximum of each window in row-major order wins"""
-    X = rng.integers(0, 3, (1, 2, 6, 6)).astype(np.float64)
-    _forward(student, ref, X, 2, 2)
-    _forward(student, ref, X, 3, 1)
+    _ties(student, ref, rng, 1, 2, 6, 6)
 
 
 @pytest.mark.hidden
@@ -141,6 +148,13 @@ def test_hidden_random(student, ref, rng, trial):
     dOut = rng.standard_normal(out.shape)
     dX = _backward(student, ref, dOut, ref.maxpool_forward(X, k, s)[1], X.shape)
     expect.close(float(np.sum(dX * X)), float(np.sum(dOut * out)), names="Σ ∂Λ/∂X · X")
+
+
+@pytest.mark.hidden
+def test_hidden_ties(student, ref, rng):
+    """ties (integer-valued images), per-student sizes: the first maximum in row-major order wins"""
+    H, W = (int(v) for v in rng.choice(np.arange(4, 10), 2, replace=False))
+    _ties(student, ref, rng, int(rng.integers(1, 3)), int(rng.integers(1, 4)), H, W)
 
 
 @pytest.mark.hidden

@@ -37,7 +37,7 @@ def test_values(student, ref, rng):
 
 def test_closed_forms(student, rng):
     """exact for given draws: ĝ_rep = 2μ + 2σ·mean(ε) for f = z²; ĝ_score = mean(ε)/σ for f = 1 and μ·mean(ε)/σ + mean(ε²) for f = z"""
-    mu, sigma = 0.4, 0.5
+    mu, sigma = float(rng.uniform(-1.0, 1.0)), float(rng.uniform(0.3, 2.0))
     eps = rng.standard_normal(10)
     expect.close(student.reparam_grad_mu(d_square, mu, sigma, eps), 2 * mu + 2 * sigma * float(eps.mean()), names="ĝ_rep for f(z) = z² (must be 2μ + 2σ·mean(ε))")
     expect.close(
@@ -80,13 +80,16 @@ def _batch_variances(student, rng):
     mu, sigma, eps_rep, eps_score = variance_case(rng)
     rep = np.array([expect.like(student.reparam_grad_mu(d_square, mu, sigma, e), 0.0) for e in eps_rep])
     score = np.array([expect.like(student.score_grad_mu(square, mu, sigma, e), 0.0) for e in eps_score])
-    return mu, sigma, rep, score
+    return mu, sigma, rep, score, eps_rep
 
 
 def test_variance_comparison(student, rng):
     """f(z) = z²: over 20 batches of 5000 draws, the reparameterisation estimates scatter less than the score-function ones (FFP ≈ 1e-12)"""
-    mu, sigma, rep, score = _batch_variances(student, rng)
+    mu, sigma, rep, score, eps_rep = _batch_variances(student, rng)
     v_rep, v_score = float(np.var(rep, ddof=1)), float(np.var(score, ddof=1))
+    # an estimate that ignores the noise (f'(μ), variance 0) wins any variance contest: the
+    # batch estimates must also be the exact values 2μ + 2σ·mean(ε) of the reparameterisation
+    expect.close(rep, 2 * mu + 2 * sigma * eps_rep.mean(axis=1), names="ĝ_rep of each batch for f(z) = z² (must be 2μ + 2σ·mean(ε))")
     expect.that(
         v_rep < v_score,  # F(19, 19) test; the true variance ratio is ≥ 55.5 for these μ, σ: FFP ≈ 1e-12 (see _stats.py)
         "the reparameterisation estimator must have the smaller variance",

@@ -42,11 +42,13 @@ def test_equal_distributions(student, rng):
     expect.close(got, (np.full(6, 0.5), -LOG4))
 
 
-def test_disjoint_supports(student):
+def test_disjoint_supports(student, rng):
     """disjoint supports: D* = 1 on p's support, 0 on q's, and V = 0 (0·log 0 = 0)"""
-    p = np.array([0.5, 0.5, 0.0, 0.0])
-    q = np.array([0.0, 0.0, 0.25, 0.75])
-    expect.close(student.optimal_discriminator_value(p, q), (np.array([1.0, 1.0, 0.0, 0.0]), 0.0))
+    n = int(rng.integers(4, 9))
+    on_p = rng.permutation(n) < n // 2  # p lives on half of the points, q on the others
+    p, q = np.where(on_p, rng.uniform(0.1, 1.0, n), 0.0), np.where(on_p, 0.0, rng.uniform(0.1, 1.0, n))
+    p, q = p / p.sum(), q / q.sum()
+    expect.close(student.optimal_discriminator_value(p, q), (on_p.astype(np.float64), 0.0))
 
 
 def test_values(student, ref, rng):
@@ -71,10 +73,13 @@ def test_pointwise_optimal(student, rng):
     expect.close(lhs, rhs, expect.Tol(1e-12, 1e-15), names="p(x)(1 - D*(x)) vs q(x) D*(x) on the support")
 
 
-def test_tiny_probabilities(student, ref):
-    """entries of 1e-20 next to 0.3: log(1 - D*) must not cancel to log 0"""
-    p = np.array([0.3, 0.3, 0.4 - 2e-20, 1e-20, 1e-20])
-    q = np.array([1e-20, 0.5, 0.5 - 2e-20, 0.0, 1e-20])
+def test_tiny_probabilities(student, ref, rng):
+    """entries near 1e-20 next to entries near 0.3: log(1 - D*) must not cancel to log 0"""
+    tiny = 10.0 ** rng.uniform(-22, -18, 3)
+    p = np.array([0.3, 0.3, 0.4, tiny[0], tiny[1]])
+    q = np.array([tiny[2], 0.5, 0.5, 0.0, tiny[1]])
+    order = rng.permutation(5)
+    p, q = p[order] / p.sum(), q[order] / q.sum()
     expect.close(student.optimal_discriminator_value(p, q), ref.optimal_discriminator_value(p, q))
 
 

@@ -1,10 +1,17 @@
 """The instructor's outputs, rebuilt from results.jsonl after every run.
 
 * ``grades.csv``: one row per student, one column per exercise, then total,
-  max_total, status and isolation (written with the csv module).
+  max_total, status and isolation (written with the csv module; a cell that a
+  spreadsheet would read as a formula is neutralised).
 * ``feedback/<student>.md``: what the student may see: public checks in full,
-  hidden checks as pass/fail with the quantity only.
-* ``gradescope/<student>/results.json``: Gradescope's autograder format.
+  hidden checks as pass/fail with the quantity only. Everything a student
+  controls (their id, printed output, exception messages) is inert Markdown:
+  escaped inline, or inside a fence it cannot close.
+* ``gradescope/<student>/results.json``: Gradescope's autograder format, with
+  plain-text output.
+
+``<student>`` is :func:`mathdl_cli.batch.submissions.file_name` of the id:
+injective, so no two students share a file.
 """
 
 from __future__ import annotations
@@ -15,6 +22,14 @@ import os
 from pathlib import Path
 
 from ..catalog import Course
+from ..inert import clean, csv_cell, md_block, md_inline, shorten
+from ..grading.errors import hidden_diagnostic, hidden_message
+from .submissions import file_name
+
+MAX_FEEDBACK_CHARS = 100_000
+MAX_MESSAGE_CHARS = 4_000
+MAX_OUTPUT_LINES = 30
+MAX_OUTPUT_CHARS = 3_000
 
 _STATUS_WORD = {
     "passed": "passed",
@@ -30,7 +45,7 @@ _STATUS_WORD = {
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", errors="replace")
     os.replace(tmp, path)
 
 
@@ -43,80 +58,119 @@ def write_gradebook(out: Path, course: Course, records: dict[str, dict]) -> Path
     columns = exercise_columns(course, records)
     path = out / "grades.csv"
     tmp = path.with_name("grades.csv.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+    with open(tmp, "w", newline="", encoding="utf-8", errors="replace") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student", *columns, "total", "max_total", "status", "isolation"])
         for student in sorted(records):
             rec = records[student]
             scores = {e["id"]: e["score"] for e in rec.get("exercises", [])}
-            writer.writerow([student, *[scores.get(c, 0.0) for c in columns], rec.get("score", 0.0), rec.get("max_score", 0.0), rec.get("status", ""), rec.get("isolation", "")])
+            row = [student, *[scores.get(c, 0.0) for c in columns], rec.get("score", 0.0), rec.get("max_score", 0.0), rec.get("status", ""), rec.get("isolation", "")]
+            writer.writerow([csv_cell(cell) for cell in row])
     os.replace(tmp, path)
     return path
 
 
-def _check_line(check: dict) -> list[str]:
-    hidden = check.get("visibility") == "hidden"
+def _is_hidden(check: dict) -> bool:
+    return check.get("visibility") == "hidden"
+
+
+def _message(check: dict) -> str:
+    """A check's message; a hidden check's is rebuilt from its reported
+    diagnostic, so a record written by an older mathdl cannot leak either."""
+    if _is_hidden(check):
+        status = check.get("status", "")
+        return "" if status == "passed" else hidden_message(status, hidden_diagnostic(check.get("diagnostic")))
+    return shorten(clean(check.get("message", "") or ""), MAX_MESSAGE_CHARS)
+
+
+def _check_lines(check: dict) -> list[str]:
+    hidden = _is_hidden(check)
     status = check.get("status", "")
     mark = "✓" if status == "passed" else "✗"
-    label = f"case {check.get('case')}" + (" (hidden)" if hidden else "")
-    lines = [f"- {mark} {label}: {check.get('name', '')}: {_STATUS_WORD.get(status, status)}"]
-    if status != "passed":
-        message = check.get("message", "") or ""
-        if hidden:
-            # hidden cases: the verdict and the quantity, never inputs or expected values
-            message = message.splitlines()[0] if message else ""
-        if message:
-            lines.append("")
-            lines.append("  ```text")
-            lines += ["  " + line for line in message.splitlines()]
-            lines.append("  ```")
-        if not hidden and check.get("output"):
-            lines.append("  Your code printed:")
-            lines.append("  ```text")
-            lines += ["  " + line for line in check["output"].splitlines()[-30:]]
-            lines.append("  ```")
-    return lines
+    label = f"case {md_inline(str(check.get('case', '')))}" + (" (hidden)" if hidden else "")
+    lines = [f"- {mark} {label}: {clean(check.get('name', ''))}: {_STATUS_WORD.get(status, md_inline(status))}"]
+    if status == "passed":
+        return lines
+    # hidden checks carry only a fixed message from the grader (see plugin.make_result);
+    # their printed output is never shown
+    message = _message(check)
+    if message:
+        lines += ["", *md_block(message, indent="  ")]
+    output = check.get("output") or ""
+    if not hidden and output.strip():
+        tail = "\n".join(output.splitlines()[-MAX_OUTPUT_LINES:])
+        lines += ["", "  Your code printed:", "", *md_block(shorten(tail, MAX_OUTPUT_CHARS, keep="tail"), indent="  ")]
+    return lines + [""]
 
 
-def feedback_markdown(rec: dict) -> str:
-    lines = [f"# Feedback for {rec['student']}", "", f"**Score: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}**", ""]
+def feedback_markdown(rec: dict, limit: int = MAX_FEEDBACK_CHARS) -> str:
+    head = [f"# Feedback for {md_inline(str(rec.get('student', '')))}", "", f"**Score: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}**", ""]
     for problem in rec.get("problems", []):
-        lines.append(f"> Note: {problem}")
+        head.append(f"> Note: {md_inline(problem)}")
     if rec.get("problems"):
-        lines.append("")
+        head.append("")
+    tail = ["Public cases show the details; hidden cases, drawn for you alone, show only whether they passed."]
+    parts, size, left_out = list(head), sum(len(line) + 1 for line in head), 0
     for ex in rec.get("exercises", []):
-        lines.append(f"## {ex['id']}: {ex.get('title', '')}: {ex.get('score', 0):g} / {ex.get('max_score', 0):g} ({_STATUS_WORD.get(ex['status'], ex['status'])})")
-        lines.append("")
+        block = [
+            f"## {clean(str(ex.get('id', '')))}: {clean(ex.get('title', ''))}: {ex.get('score', 0):g} / {ex.get('max_score', 0):g} "
+            f"({_STATUS_WORD.get(ex.get('status'), md_inline(str(ex.get('status'))))})",
+            "",
+        ]
         for check in ex.get("checks", []):
-            lines += _check_line(check)
-        lines.append("")
-    lines.append("Public cases show the details; hidden cases, drawn for you alone, show only whether they passed.")
-    return "\n".join(lines) + "\n"
+            lines = _check_lines(check)
+            cost = sum(len(line) + 1 for line in lines)
+            if size + cost > limit:  # whole blocks only: every fence opened is closed
+                left_out += 1
+                lines = [f"- {'✓' if check.get('status') == 'passed' else '✗'} case {md_inline(str(check.get('case', '')))}: "
+                         f"{_STATUS_WORD.get(check.get('status'), 'failed')} (details left out)"]
+                cost = sum(len(line) + 1 for line in lines)
+            block += lines
+            size += cost
+        parts += block + [""]
+    if left_out:
+        tail.insert(0, f"(This feedback was shortened: the details of {left_out} check(s) were left out to keep it under {limit // 1000} kB.)\n")
+    return "\n".join(parts + tail) + "\n"
 
 
-def gradescope_json(rec: dict) -> dict:
+VISIBILITIES = ("after_due_date", "after_published", "hidden", "visible")  # Gradescope's test visibilities
+
+
+def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> dict:
+    """Gradescope's results.json for one record: one test per check, numbered
+    ``<exercise>.<check>``, tagged with the exercise id and public/hidden;
+    hidden checks get ``hidden_visibility``. A passed check's points are its
+    share of the exercise's recorded score, so the tests add up to ``score``."""
     tests = []
-    for ex in rec.get("exercises", []):
+    for e_number, ex in enumerate(rec.get("exercises", []), start=1):
         checks = ex.get("checks", [])
         graded = [c for c in checks if c.get("status") != "skipped"]
         total = sum(c.get("weight", 1.0) for c in graded) or 1.0
-        for c in checks:
-            hidden = c.get("visibility") == "hidden"
+        won = sum(c.get("weight", 1.0) for c in graded if c.get("status") == "passed")
+        for c_number, c in enumerate(checks, start=1):
+            hidden = _is_hidden(c)
             share = ex.get("max_score", 0.0) * c.get("weight", 1.0) / total if c in graded else 0.0
-            message = c.get("message", "") or ""
-            if hidden and message:
-                message = message.splitlines()[0]
+            passed = c.get("status") == "passed"
+            output = _message(c)
+            if not hidden and (c.get("output") or "").strip() and not passed:
+                output += "\n\nYour code printed:\n" + shorten(clean(c["output"]), MAX_OUTPUT_CHARS, keep="tail")
             tests.append({
-                "name": f"{ex['id']} case {c.get('case')}: {c.get('name', '')}",
-                "score": share if c.get("status") == "passed" else 0.0,
+                "name": clean(f"{ex['id']} case {c.get('case')}: {c.get('name', '')}"),
+                "number": f"{e_number}.{c_number}",
+                "score": ex.get("score", 0.0) * c.get("weight", 1.0) / won if passed and c in graded else 0.0,
                 "max_score": share,
-                "status": "passed" if c.get("status") == "passed" else "failed",
-                "output": message,
-                "visibility": "after_published" if hidden else "visible",
+                "status": "passed" if passed else "failed",
+                "output": output,
+                "output_format": "text",
+                "visibility": hidden_visibility if hidden else "visible",
+                "tags": [clean(str(ex.get("id", ""))), "hidden" if hidden else "public"],
             })
     return {
         "score": rec.get("score", 0.0),
-        "output": f"mathdl: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}" + "".join(f"\nNote: {p}" for p in rec.get("problems", [])),
+        "execution_time": round(rec.get("elapsed", 0.0) or 0.0),
+        "output": clean(f"mathdl: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}" + "".join(f"\nNote: {p}" for p in rec.get("problems", []))),
+        "output_format": "text",
+        "test_output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -126,8 +180,9 @@ def gradescope_json(rec: dict) -> dict:
 def write_outputs(out: Path, course: Course, records: dict[str, dict]) -> dict[str, Path]:
     paths = {"gradebook": write_gradebook(out, course, records), "results": out / "results.jsonl"}
     for student, rec in records.items():
-        _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(rec))
-        _atomic_write(out / "gradescope" / student / "results.json", json.dumps(gradescope_json(rec), ensure_ascii=False, indent=1))
+        name = file_name(student)
+        _atomic_write(out / "feedback" / f"{name}.md", feedback_markdown(rec))
+        _atomic_write(out / "gradescope" / name / "results.json", json.dumps(gradescope_json(rec), ensure_ascii=False, indent=1))
     paths["feedback"] = out / "feedback"
     paths["gradescope"] = out / "gradescope"
     return paths

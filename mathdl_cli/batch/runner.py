@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..catalog import Chapter, Course, load_course
-from .submissions import Submission, load_files
+from .submissions import Submission, load_files, missing_module
 
 RESULTS = "results.jsonl"
 
@@ -76,15 +76,20 @@ def grade_submission(sub: Submission, options: Options) -> dict:
         )
         exercises = report.exercises
         isolation = report.isolation
+    problems = list(sub.problems)
+    others = [name for name in sub.files if name not in {ch.filename for ch in chapters}]
     for ch in chapters:
         if ch.filename in sub.files:
             continue
+        message, problem = missing_module(sub, ch.filename, others)
+        if problem:
+            problems.append(problem)
         for ex in ch.exercises:
             exercises.append(
                 ExerciseResult(
                     id=ex.id, chapter=ch.number, title=ex.title, points=ex.points,
                     checks=[CheckResult(exercise=ex.id, name="submission file", case="0", visibility="public", weight=1.0,
-                                        status="error", message=f"{ch.filename} is missing from the submission")],
+                                        status="error", message=message, diagnostic={"kind": "missing", "quantity": ch.filename})],
                 )
             )
     order = {ex.id: i for i, ex in enumerate(course.all_exercises())}
@@ -103,7 +108,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
         "score": score,
         "max_score": max_score,
         "isolation": isolation or "none (no file to run)",
-        "problems": list(sub.problems),
+        "problems": problems,
         "exercises": [e.to_json() for e in exercises],
         "elapsed": round(time.perf_counter() - t0, 3),
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -148,9 +153,13 @@ def _worker(sub: Submission, options: Options) -> dict:
 
 
 def read_results(out: Path) -> dict[str, dict]:
+    """The latest complete record per student in ``out``'s store."""
+    return read_store(out / RESULTS)
+
+
+def read_store(path: Path) -> dict[str, dict]:
     """The latest complete record per student; torn or foreign lines are skipped."""
     latest: dict[str, dict] = {}
-    path = out / RESULTS
     if not path.exists():
         return latest
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -165,7 +174,8 @@ def read_results(out: Path) -> dict[str, dict]:
 
 
 def append_result(out: Path, record: dict) -> None:
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    # backslashreplace: a lone surrogate that reached a record must not stop the batch
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
     fd = os.open(out / RESULTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)
@@ -256,6 +266,50 @@ def grade_all(
             if broken:
                 pending.extend(running.values())
     return BatchSummary(total=len(subs), graded=graded, reused=reused, records=read_results(out), elapsed=time.perf_counter() - t0)
+
+
+def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Course, chapters: list[Chapter]) -> list[str]:
+    """What the instructor must hear about before trusting the gradebook: a
+    chapter whose module no submission holds (with the chapters they do hold and
+    the ``--chapter`` that fits), or every submission scoring 0 the same way."""
+    from collections import Counter
+
+    from .submissions import misnamed
+
+    out = []
+    for ch in chapters:
+        if any(ch.filename in sub.files for sub in subs):
+            continue
+        held = Counter(name for sub in subs for name in sub.files)
+        near = Counter(n for n in (misnamed(sub, ch.filename) for sub in subs) if n)
+        text = f"no submission holds {ch.filename}: every submission scores 0 on chapter {ch.number}."
+        if held:
+            by_name = {c.filename: c for c in course.chapters if c.filename in held}
+            listing = ", ".join(f"{name} ({n})" for name, n in held.most_common(5))
+            fits = " ".join(f"--chapter {by_name[name].short}" for name, _ in held.most_common(3) if name in by_name)
+            text += f" The submissions hold {listing}: did you mean {fits}?"
+        if near:
+            name, n = near.most_common(1)[0]
+            text += f" {sum(near.values())} submission(s) hold a file named like it (e.g. {name}): it must be named {ch.filename} exactly."
+        out.append(text)
+    graded = [records[s.student] for s in subs if s.student in records]
+    if not out and len(graded) >= 2 and all(r.get("score", 0) == 0 for r in graded):
+        signatures = {_first_failure(r) for r in graded}
+        if len(signatures) == 1:
+            status, line = signatures.pop()
+            out.append(f"every submission ({len(graded)}) scored 0 the same way ({status}: {line}); check the set-up before trusting these grades.")
+    return out
+
+
+def _first_failure(record: dict) -> tuple[str, str]:
+    for problem in record.get("problems", [])[:1]:
+        return "problem", problem
+    for ex in record.get("exercises", []):
+        for check in ex.get("checks", []):
+            if check.get("status") != "passed":
+                message = (check.get("message") or "").strip()
+                return check.get("status", ""), message.splitlines()[0][:300] if message else ""
+    return "", ""
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

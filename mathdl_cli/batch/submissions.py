@@ -3,143 +3,475 @@
 A submission is a folder or a zip file named by the student id. The arguments
 of ``mathdl grade`` may be submissions themselves, folders holding them, or a
 Gradescope submission export (a folder with ``submission_metadata.yml``, one
-``submission_<n>`` folder per submission). Only chapter modules
-(``chNN_<slug>.py``) are ever read, by base name, with size limits: nothing in
-a submission can choose where it is written or make the reader follow links.
+``submission_<n>`` folder per submission).
+
+Everything in a submission is hostile input, so:
+
+* Gradescope metadata is read only in a folder the instructor passed on the
+  command line, never in a student's folder (where it would let a student
+  claim a classmate's id); it is YAML without aliases or anchors, of bounded
+  size, and every field used is type-checked.
+* A student id is kept as it is (the gradebook and results.jsonl show it);
+  :func:`file_name` maps it injectively to a file name for the per-student
+  outputs, and two sources with the same id are an error naming both
+  (:class:`DuplicateIds`), never a silent rename.
+* Only chapter modules (``chNN_<slug>.py``) are read, by base name, with size
+  limits, without following links, in bounded walks. Anything that goes wrong
+  reading one submission (a corrupt zip, an unreadable folder, ...) becomes a
+  problem of that submission, which scores zero with the reason in its
+  feedback: :func:`load_files` never raises.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-import re
+import os
+import stat
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Course
+from ..inert import clean
 
 MAX_FILE_BYTES = 1_000_000
 MAX_TOTAL_BYTES = 8_000_000
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._@+-]+")
+MAX_ZIP_BYTES = 64_000_000  # a zip this large holds more than chapter modules
+MAX_ZIP_ENTRIES = 20_000  # read from the end record, before the directory is parsed
+MAX_ZIP_DIRECTORY_BYTES = 4_000_000
+MAX_WALK_ENTRIES = 20_000  # files and folders looked at in one submission folder
+MAX_WALK_DEPTH = 16
+MAX_METADATA_BYTES = 16_000_000
+MAX_PROBLEMS = 12
+MAX_SEEN = 200  # file names remembered to explain a missing module
+METADATA = "submission_metadata.yml"
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@+")
+
+
+class DuplicateIds(ValueError):
+    """Two submissions would be graded under one student id."""
 
 
 @dataclass
 class Submission:
-    student: str
+    student: str  # the student id, as found (shown in the gradebook)
     source: str  # where it came from (for the report)
     path: Path
     files: dict[str, bytes] = field(default_factory=dict)  # chapter module file name -> content
     problems: list[str] = field(default_factory=list)  # what could not be read, for the feedback
+    seen: list[str] = field(default_factory=list)  # other file names in it (to explain a missing module)
+    loaded: bool = False
+
+    def note(self, problem: str) -> None:
+        """Record a problem for the student's feedback (cleaned, bounded)."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(clean(problem)[:600])
+        elif len(self.problems) == MAX_PROBLEMS:
+            self.problems.append("(more problems were found and are not listed)")
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
         for name in sorted(self.files):
             h.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
         for problem in self.problems:
-            h.update(problem.encode())
+            h.update(problem.encode("utf-8", "replace"))
         return h.hexdigest()[:16]
 
 
-def safe_id(text: str) -> str:
-    """A student id usable as a file name and a CSV cell."""
-    cleaned = _SAFE_ID.sub("_", text).strip("._") or "unnamed"
-    return cleaned[:120]
+def file_name(student: str) -> str:
+    """The student's id as a file name, injectively, also on case-insensitive
+    file systems: lowercase letters, digits and ``._-@+`` stay, every other
+    character becomes ``%xx`` (its UTF-8 bytes, lowercase hex); ids with
+    capitals, and very long ids, get ``~`` and a hash of the exact id. A leading
+    ``.`` or ``-`` is escaped (no hidden files, nothing read as an option)."""
+    parts = []
+    for i, ch in enumerate(student):
+        if ch in _PLAIN and not (i == 0 and ch in ".-"):
+            parts.append(ch)
+        elif ch.isascii() and ch.isalpha():  # a capital: kept, the hash tells it apart
+            parts.append(ch)
+        else:
+            parts.append("".join(f"%{b:02x}" for b in ch.encode("utf-8", "surrogatepass")))
+    name = "".join(parts) or "%"  # a lone "%" is no escape: only the empty id gives it
+    if name != name.lower() or len(name) > 100:
+        name = name[:80] + "~" + hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return name
 
 
-def _is_module_dir(path: Path, names: set[str]) -> bool:
-    try:
-        return any(p.name in names for p in path.rglob("*.py") if not p.is_symlink())
-    except OSError:
-        return False
+def _student_id(name: str) -> str:
+    """A file or folder name as a student id: invalid UTF-8 bytes shown as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def discover(paths: list[Path], course: Course) -> list[Submission]:
-    """Expand the command's arguments into submissions, sorted by student id."""
+def _shown(path: Path) -> str:
+    """A path as text that can be written anywhere (invalid UTF-8 shown as \\xNN)."""
+    return clean(_student_id(str(path)))
+
+
+_ARCHIVES = (".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".ipynb")  # submissions in a form not graded
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name == "__MACOSX"
+
+
+def discover(paths: list[Path], course: Course, warnings: list[str] | None = None) -> list[Submission]:
+    """Expand the command's arguments into submissions, sorted by student id.
+
+    Raises FileNotFoundError for an argument that is neither a folder nor a zip
+    file, and :class:`DuplicateIds` when two submissions share a student id.
+    A submission that cannot be examined is still returned, with the reason in
+    its ``problems``; batch-level remarks go to ``warnings``.
+    """
+    warnings = warnings if warnings is not None else []
     names = {f"{name}.py" for name in course.module_names().values()}
     found: list[Submission] = []
     for path in paths:
         if path.is_file() and path.suffix.lower() == ".zip":
-            found.append(Submission(safe_id(path.stem), str(path), path))
-        elif path.is_dir() and (path / "submission_metadata.yml").exists():
-            found += _gradescope(path)
-        elif path.is_dir() and any(p.is_file() and p.name in names for p in path.iterdir()):
-            found.append(Submission(safe_id(path.name), str(path), path))
+            found.append(Submission(_student_id(path.stem), _shown(path), path))
         elif path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.is_symlink():
-                    continue
-                if child.is_file() and child.suffix.lower() == ".zip":
-                    found.append(Submission(safe_id(child.stem), str(child), child))
-                elif child.is_dir() and (child / "submission_metadata.yml").exists():
-                    found += _gradescope(child)
-                elif child.is_dir():
-                    found.append(Submission(safe_id(child.name), str(child), child))
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as exc:
+                raise FileNotFoundError(f"{path} cannot be read: {exc.strerror or exc}") from None
+            holds_module = any(e.name in names and e.is_file() for e in entries)
+            if (path / METADATA).is_file() and not holds_module:
+                found += _gradescope(path, entries, warnings)
+            elif holds_module:
+                found.append(Submission(_student_id(path.name), _shown(path), path))
+            else:
+                for child in entries:
+                    sub = _child_submission(child)
+                    if sub is not None:
+                        found.append(sub)
+                    elif child.suffix.lower() in _ARCHIVES and not _ignored(child.name):
+                        warnings.append(f"{_shown(child)} was not graded: submissions are folders or .zip files")
         else:
             raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
-    seen: dict[str, int] = {}
-    for sub in found:  # two submissions with one id: keep both, distinguishably
-        n = seen.get(sub.student, 0)
-        seen[sub.student] = n + 1
-        if n:
-            sub.student = f"{sub.student}~{n + 1}"
+    by_id: dict[str, Submission] = {}
+    for sub in found:
+        other = by_id.get(sub.student)
+        if other is not None:
+            raise DuplicateIds(f"two submissions have the student id {sub.student!r}: {other.source} and {sub.source}")
+        by_id[sub.student] = sub
     return sorted(found, key=lambda s: s.student)
 
 
-def _gradescope(folder: Path) -> list[Submission]:
+def _child_submission(child: Path) -> Submission | None:
+    """One entry of a folder of submissions: a folder or a zip file, else None.
+    A student's folder is a submission whatever it holds (its own
+    submission_metadata.yml is ignored: a student cannot name their id)."""
+    if _ignored(child.name):
+        return None
+    student = _student_id(child.stem if child.suffix.lower() == ".zip" else child.name)
+    try:
+        mode = child.lstat().st_mode
+    except OSError as exc:
+        sub = Submission(student, _shown(child), child)
+        sub.note(f"could not examine {child.name}: {exc.strerror or exc}")
+        return sub
+    if stat.S_ISLNK(mode):
+        return None
+    if stat.S_ISREG(mode) and child.suffix.lower() == ".zip":
+        return Submission(student, _shown(child), child)
+    if stat.S_ISDIR(mode):
+        return Submission(_student_id(child.name), _shown(child), child)
+    return None
+
+
+# -- Gradescope exports --------------------------------------------------------------
+
+
+def _no_alias_loader():
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        """Safe YAML without anchors or aliases: a few hundred bytes of aliases
+        can expand into gigabytes (a "billion laughs" document)."""
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise yaml.YAMLError(f"anchors and aliases are not allowed ({event.start_mark})")
+            return super().compose_node(parent, index)
+
+    return NoAliases
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A file of at most ``limit`` bytes; ValueError saying why it cannot be used
+    ("cannot be read: ...", "is larger than N MB")."""
     try:
-        meta = yaml.safe_load((folder / "submission_metadata.yml").read_text()) or {}
-    except (OSError, yaml.YAMLError):
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ValueError(f"is larger than {limit // 1_000_000} MB")
+    return data
+
+
+def read_metadata(path: Path) -> dict:
+    """A Gradescope ``submission_metadata.yml``: bounded, without aliases; raises
+    ValueError with the reason when it cannot be used."""
+    import yaml
+
+    data = read_bounded(path, MAX_METADATA_BYTES)
+    try:
+        meta = yaml.load(data.decode("utf-8", "replace"), Loader=_no_alias_loader())
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise ValueError(f"is not valid YAML without aliases: {clean(str(exc))[:200]}") from None
+    if not isinstance(meta, dict):
+        raise ValueError("is not a mapping of submission folders")
+    return meta
+
+
+def _submitters(info: object) -> tuple[list[str], str]:
+    """The ids of a submission's submitters (sid, else email), and a problem."""
+    if not isinstance(info, dict):
+        return [], "it has no entry in submission_metadata.yml"
+    people = info.get(":submitters", info.get("submitters"))
+    if not isinstance(people, list) or not people:
+        return [], "its entry in submission_metadata.yml lists no submitters"
+    ids, bad = [], 0
+    for person in people:
+        ident = None
+        if isinstance(person, dict):
+            for key in (":sid", "sid", ":email", "email"):
+                value = person.get(key)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = str(value)
+                if isinstance(value, str) and value.strip():
+                    ident = value.strip()
+                    break
+        if ident is None:
+            bad += 1
+        elif ident not in ids:
+            ids.append(ident)
+    problem = f"{bad} submitter(s) in submission_metadata.yml have no usable sid or email" if bad else ""
+    return ids, problem
+
+
+def _gradescope(folder: Path, entries: list[Path], warnings: list[str]) -> list[Submission]:
+    """One submission per submitter of each ``submission_<n>`` folder (a group
+    submission is graded for each member). A folder the metadata does not
+    describe keeps its folder name as id, with the reason as a problem."""
+    try:
+        meta = read_metadata(folder / METADATA)
+    except ValueError as exc:
+        warnings.append(f"{_shown(folder / METADATA)} {exc}: its submissions are named by their folders")
         meta = {}
     out = []
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
-        info = meta.get(sub.name) if isinstance(meta, dict) else None
-        student = sub.name
-        if isinstance(info, dict):
-            people = info.get(":submitters") or info.get("submitters") or []
-            if people and isinstance(people[0], dict):
-                first = people[0]
-                student = str(first.get(":sid") or first.get("sid") or first.get(":email") or first.get("email") or sub.name)
-        out.append(Submission(safe_id(student), str(sub), sub))
+    for sub in entries:
+        try:
+            if _ignored(sub.name) or not stat.S_ISDIR(sub.lstat().st_mode):
+                continue
+        except OSError:
+            continue
+        ids, problem = _submitters(meta.get(sub.name))
+        if not ids:
+            fallback = Submission(_student_id(sub.name), _shown(sub), sub)
+            fallback.note(f"graded under its folder name {sub.name}: {problem or 'no student id'}")
+            out.append(fallback)
+            continue
+        for ident in ids:
+            item = Submission(clean(ident), _shown(sub), sub)
+            if problem:
+                item.note(problem)
+            out.append(item)
     return out
 
 
+# -- reading a submission's files ---------------------------------------------------
+
+
 def load_files(sub: Submission, course: Course) -> None:
-    """Read the submission's chapter modules into ``sub.files`` (never raises)."""
+    """Read the submission's chapter modules into ``sub.files``. Never raises:
+    whatever goes wrong becomes one of the submission's problems."""
+    if sub.loaded:
+        return
+    sub.loaded = True
     names = {f"{name}.py" for name in course.module_names().values()}
-    total = 0
-
-    def take(name: str, data: bytes) -> None:
-        nonlocal total
-        if name in sub.files:
-            sub.problems.append(f"{name} appears more than once; the first copy was graded")
-            return
-        if len(data) > MAX_FILE_BYTES:
-            sub.problems.append(f"{name} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
-            return
-        if total + len(data) > MAX_TOTAL_BYTES:
-            sub.problems.append(f"the submission is larger than {MAX_TOTAL_BYTES // 1_000_000} MB; {name} was not graded")
-            return
-        total += len(data)
-        sub.files[name] = data
-
+    reader = _Reader(sub, names)
     try:
-        if sub.path.is_file():
-            with zipfile.ZipFile(sub.path) as zf:
-                for info in sorted(zf.infolist(), key=lambda i: (i.filename.count("/"), i.filename)):
-                    base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
-                    if info.is_dir() or base not in names or "__MACOSX" in info.filename:
-                        continue
-                    if info.file_size > MAX_FILE_BYTES:
-                        sub.problems.append(f"{base} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
-                        continue
-                    with zf.open(info) as fh:
-                        take(base, fh.read(MAX_FILE_BYTES + 1))
+        mode = sub.path.lstat().st_mode
+        if stat.S_ISDIR(mode):
+            reader.folder(sub.path)
+        elif stat.S_ISREG(mode):
+            reader.zip(sub.path)
         else:
-            candidates = [p for p in sub.path.rglob("*.py") if p.name in names and not p.is_symlink() and p.is_file()]
-            for path in sorted(candidates, key=lambda p: (len(p.parts), str(p))):
-                with open(path, "rb") as fh:
-                    take(path.name, fh.read(MAX_FILE_BYTES + 1))
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
-        sub.problems.append(f"could not read {Path(sub.source).name}: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
+            sub.note(f"{Path(sub.source).name} is neither a folder nor a .zip file")
+    except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
+        sub.note(f"could not read {Path(sub.source).name}: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
+
+
+class _Reader:
+    def __init__(self, sub: Submission, names: set[str]):
+        self.sub = sub
+        self.names = names
+        self.total = 0
+
+    def take(self, name: str, data: bytes) -> None:
+        sub = self.sub
+        if name in sub.files:
+            sub.note(f"{name} appears more than once; the first copy was graded")
+        elif len(data) > MAX_FILE_BYTES:
+            sub.note(f"{name} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
+        elif self.total + len(data) > MAX_TOTAL_BYTES:
+            sub.note(f"the submission is larger than {MAX_TOTAL_BYTES // 1_000_000} MB; {name} was not graded")
+        else:
+            self.total += len(data)
+            sub.files[name] = data
+
+    def see(self, name: str) -> None:
+        if name not in self.names and len(self.sub.seen) < MAX_SEEN and name not in self.sub.seen:
+            self.sub.seen.append(clean(name)[:200])
+
+    def zip(self, path: Path) -> None:
+        sub = self.sub
+        if path.stat().st_size > MAX_ZIP_BYTES:
+            sub.note(f"{path.name} is larger than {MAX_ZIP_BYTES // 1_000_000} MB and was not read (zip only your chapter modules)")
+            return
+        with open(path, "rb") as raw:
+            entries, directory = _zip_directory_size(raw)
+            # parsing the directory costs about 1 kB of memory per entry: refuse large ones unread
+            if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY_BYTES:
+                sub.note(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries and was not read (zip only your chapter modules)")
+                return
+            with zipfile.ZipFile(raw) as zf:
+                for base, info in self._modules_in(zf):
+                    if info.file_size > MAX_FILE_BYTES:
+                        sub.note(f"{base} is larger than {MAX_FILE_BYTES // 1000} kB and was not graded")
+                        continue
+                    try:
+                        with zf.open(info) as entry:
+                            data = entry.read(MAX_FILE_BYTES + 1)
+                    except Exception as exc:  # noqa: BLE001 - a corrupt entry (bad CRC, deflate, password)
+                        sub.note(f"{base} in {path.name} could not be read: {type(exc).__name__}: {exc} (re-upload it as a plain .zip or a folder)")
+                        continue
+                    self.take(base, data)
+
+    def _modules_in(self, zf: zipfile.ZipFile) -> list[tuple[str, zipfile.ZipInfo]]:
+        """The entries named like chapter modules, shallowest first; the other
+        names are remembered (to explain a missing module)."""
+        wanted = []
+        for info in zf.infolist():
+            name = info.filename.replace("\\", "/")
+            base = name.rsplit("/", 1)[-1]
+            if not base or "__MACOSX" in name:
+                continue
+            if base in self.names:
+                wanted.append((name.count("/"), name, base, info))
+            else:
+                self.see(base)
+        return [(base, info) for _, _, base, info in sorted(wanted, key=lambda w: w[:2])]
+
+    def folder(self, root: Path) -> None:
+        """A bounded walk that never follows links; reads regular files only."""
+        found: list[tuple[int, str, str]] = []
+        stack: list[tuple[str, int]] = [(str(root), 0)]
+        visited = 0
+        unreadable = too_deep = 0
+        while stack:
+            where, depth = stack.pop()
+            try:
+                with os.scandir(where) as it:
+                    entries = list(it)
+            except OSError:
+                unreadable += 1
+                continue
+            for entry in entries:
+                visited += 1
+                if visited > MAX_WALK_ENTRIES:
+                    self.sub.note(f"the submission holds more than {MAX_WALK_ENTRIES} files; the rest were not looked at")
+                    stack.clear()
+                    break
+                name = _student_id(entry.name)
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if _ignored(entry.name):
+                            continue
+                        if depth + 1 < MAX_WALK_DEPTH:
+                            stack.append((entry.path, depth + 1))
+                        else:
+                            too_deep += 1
+                        continue
+                    is_file = entry.is_file(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_file and name in self.names:
+                    found.append((depth, entry.path, name))
+                elif is_file:
+                    self.see(name)
+        if unreadable:
+            self.sub.note(f"{unreadable} folder(s) of the submission could not be read")
+        if too_deep:
+            self.sub.note(f"folders nested more than {MAX_WALK_DEPTH} levels deep were not looked at")
+        for _, path, name in sorted(found):
+            data = _read_regular(path, MAX_FILE_BYTES + 1)
+            if data is None:
+                self.sub.note(f"{name} could not be read")
+            else:
+                self.take(name, data)
+
+
+def _zip_directory_size(fh) -> tuple[int, int]:
+    """The entry count and central-directory size a zip's end record declares
+    ((0, 0) when unknown: zipfile then reports what is wrong)."""
+    try:
+        end = zipfile._EndRecData(fh)  # the stdlib's own reader of the end record
+        return (int(end[zipfile._ECD_ENTRIES_TOTAL]), int(end[zipfile._ECD_SIZE])) if end else (0, 0)
+    except (AttributeError, OSError, IndexError, TypeError, ValueError, struct.error):
+        return 0, 0
+    finally:
+        fh.seek(0)
+
+
+def _read_regular(path: str, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a regular file, without following a link or
+    blocking on a FIFO; None when it is not a regular file or cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, got = [], 0
+        while got < limit:
+            chunk = os.read(fd, min(1 << 20, limit - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def misnamed(sub: Submission, filename: str) -> str | None:
+    """The file of the submission whose name is closest to the chapter module
+    ``filename`` (``ch6_backprop.py``, ``ch06_backprop (1).py``,
+    ``ch06_backprop.py.txt``, ``Ch06_Backprop.py``), if one is close."""
+    lowered = {s.lower(): s for s in sub.seen}
+    close = difflib.get_close_matches(filename, list(lowered), n=1, cutoff=0.8)
+    return lowered[close[0]] if close else None
+
+
+def missing_module(sub: Submission, filename: str, others: list[str]) -> tuple[str, str | None]:
+    """Why a chapter module is missing (the message of its exercises' checks),
+    and a problem line for a misnamed file that was probably meant to be it."""
+    message = f"{filename} is missing from the submission"
+    near = misnamed(sub, filename)
+    if near is not None:
+        return message + f"; it holds {near}: rename it to {filename}", (
+            f"{near} was not graded: chapter modules must be named exactly; did you mean {filename}? (rename it and submit again)"
+        )
+    if others:
+        return message + f" (it holds {', '.join(sorted(others)[:3])}: another chapter?)", None
+    return message, None

@@ -60,7 +60,9 @@ def check_command(
         modules = {ch: (dir / ch.filename) for ch in chapters}
         report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=str(dir.resolve()), sandbox=sandbox, placed=placed, fast=True)
     except RuntimeError as exc:
-        err.print(f"[bold magenta]internal error:[/] {escape(str(exc))}")
+        from ..inert import clean
+
+        err.print(f"[bold magenta]internal error:[/] {escape(clean(str(exc)))}")
         raise typer.Exit(1) from None
     finally:
         sandbox.close()

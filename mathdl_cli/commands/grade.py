@@ -11,18 +11,25 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import err, escape, fail, out
+from ..inert import clean
 from ._common import JsonOption, chapter_or_exit, course_or_exit
 
 
 def grade_command(
-    submissions: Annotated[list[Path], typer.Argument(help="Submissions (a folder or .zip per student, named by student id), folders of them, or a Gradescope export folder.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for grades.csv, results.jsonl, feedback/ and gradescope/.", file_okay=False)],
+    submissions: Annotated[Optional[list[Path]], typer.Argument(help="Submissions (a folder or .zip per student, named by student id), folders of them, or a Gradescope export folder.", show_default=False)] = None,
     chapters: Annotated[Optional[list[str]], typer.Option("--chapter", "-c", help="Chapter to grade (repeatable). Default: every chapter found in the submissions.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Submissions graded in parallel (default: the number of cores).")] = 0,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Wall-time limit per submission, in seconds.")] = 300.0,
     memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit per submission, in MB.")] = 2048,
     secret: Annotated[Optional[str], typer.Option("--secret", envvar="MATHDL_SECRET", help="Course secret: hidden cases are drawn from it and the student id. Also read from $MATHDL_SECRET.")] = None,
     allow_weak_isolation: Annotated[bool, typer.Option("--allow-weak-isolation", help="Grade even if the machine only allows a plain process (no namespaces): student code can then read what its user can read. See the README's Isolation section.")] = False,
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="An LMS roster export (Canvas gradebook export, Moodle grades or participants CSV): also write canvas.csv, moodle.csv and not_in_roster.csv.", dir_okay=False)] = None,
+    roster_key: Annotated[Optional[str], typer.Option("--roster-key", help="The roster column holding the student ids (default: the identifier column matching the most of them).")] = None,
+    assignment: Annotated[Optional[list[str]], typer.Option("--assignment", help="LMS assignment name, one per chapter graded (Canvas: 'Title (id)' targets an existing assignment). Default: 'mathdl chNN <slug>'.")] = None,
+    no_submission: Annotated[str, typer.Option("--no-submission", help="Cell of a roster student without a submission: empty (no grade) or zero.")] = "empty",
+    shard: Annotated[Optional[str], typer.Option("--shard", help="Grade only shard K of N (K/N, K from 0 to N-1), chosen by a hash of the student id; merge the shards' --out folders with --merge.")] = None,
+    merge: Annotated[bool, typer.Option("--merge", help="The arguments are stores to merge (the --out folders of earlier runs or shards): one record per student, the latest wins; --out gets every output rebuilt. Nothing is graded.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Instructors: grade many untrusted submissions in parallel.
@@ -32,36 +39,58 @@ def grade_command(
     results.jsonl as each submission finishes, so an interrupted run can simply
     be started again: it grades only what is missing or changed. Writes
     grades.csv, results.jsonl, feedback/<student>.md and
-    gradescope/<student>/results.json into --out.
+    gradescope/<student>/results.json into --out; with --roster also canvas.csv,
+    moodle.csv and not_in_roster.csv. On a cluster, --shard K/N grades one
+    share of the class and --merge joins the shards' --out folders.
 
     Exit status: 0 when every submission was graded (whatever its score), 1
     when a submission hit a grader error (run the command again to regrade
-    it), 2 for a usage error or when the machine cannot confine student code.
+    it) or the batch drew a warning (e.g. every submission zero the same way),
+    2 for a usage error or when the machine cannot confine student code.
     """
     from ..batch.outputs import write_outputs
-    from ..batch.runner import Options, grade_all
-    from ..batch.submissions import discover, load_files
+    from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
+    from ..batch.shards import parse_shard, shard_of
+    from ..batch.submissions import DuplicateIds, discover, load_files, misnamed
 
     course = course_or_exit()
+    lms = _roster_or_exit(roster, no_submission)
+    if merge:
+        if not submissions or shard:
+            raise fail("--merge takes the stores to merge as arguments, and no --shard", "run: mathdl grade --merge OUT1 OUT2 ... --out OUT")
+        _merge_and_exit(submissions, out_dir, course, lms, dict(key=roster_key, names=assignment, no_submission=no_submission), json_output)
+    if not submissions:
+        raise fail("no submissions given", "pass submission folders or .zip files (or --merge OUT1 OUT2 ... to merge stores)")
+    try:
+        part = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        raise fail(str(exc), "run one shard per index: --shard 0/N, --shard 1/N, ..., --shard N-1/N") from None
     if not course.has_solutions:
         raise fail("grading needs the references in solutions_private/", "run mathdl grade from the course repository, or set MATHDL_COURSE to it")
+    warnings: list[str] = []
     try:
-        subs = discover(submissions, course)
-    except FileNotFoundError as exc:
+        subs = discover(submissions, course, warnings)
+    except (FileNotFoundError, OSError) as exc:
         raise fail(str(exc), "pass submission folders or .zip files") from None
+    except DuplicateIds as exc:
+        raise fail(str(exc), "keep one of them (or rename one), then run mathdl grade again") from None
     if not subs:
         raise fail("no submissions found", "pass a folder holding one folder or .zip per student")
-    if chapters:
-        selected = [chapter_or_exit(course, c) for c in chapters]
-    else:
-        for sub in subs:
-            load_files(sub, course)
+    selected = [chapter_or_exit(course, c) for c in chapters] if chapters else []
+    for sub in subs:
+        load_files(sub, course)
+    if not selected:
         present = {name for sub in subs for name in sub.files}
         selected = [ch for ch in course.chapters if ch.filename in present]
-        for sub in subs:
-            sub.files, sub.problems = {}, []
         if not selected:
-            raise fail("no chapter module (chNN_<slug>.py) in any submission", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
+            near = sorted({n for sub in subs for ch in course.chapters if (n := misnamed(sub, ch.filename))})
+            hint = f" (files named like chapter modules: {', '.join(near[:5])}: they must be named exactly)" if near else ""
+            raise fail(f"no chapter module (chNN_<slug>.py) in any submission{hint}", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
+    everyone = subs  # the chapters above, and the batch's warnings, are about the whole class, in every shard
+    if part is not None:
+        subs = [sub for sub in subs if shard_of(sub.student, part[1]) == part[0]]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / RESULTS).touch()  # an empty shard still leaves a store to merge
     isolation = _isolation_or_exit(allow_weak_isolation)
     os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
@@ -88,7 +117,10 @@ def grade_command(
         if progress is not None:
             progress.stop()
     paths = write_outputs(out_dir, course, summary.records)
+    gradebooks = _gradebooks_or_exit(out_dir, course, summary.records, lms, roster_key, assignment, no_submission, paths, warnings)
     graded = [summary.records[s.student] for s in subs if s.student in summary.records]
+    warnings += batch_warnings(everyone, summary.records, course, selected)
+    grader_errors = [r for r in graded if r["status"] == "internal_error"]
     isolations = sorted({r.get("isolation", "") for r in graded if r.get("isolation")})
     doc = {
         "version": 1,
@@ -98,27 +130,34 @@ def grade_command(
         "reused": summary.reused,
         "elapsed": round(summary.elapsed, 3),
         "isolation": isolations,
-        "internal_errors": [r["student"] for r in graded if r["status"] == "internal_error"],
         "chapters": options.chapters,
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]} for r in graded],
+        "grader_errors": len(grader_errors),
+        "internal_errors": [r["student"] for r in grader_errors],
+        "warnings": warnings,
+        **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
+        **({"roster": gradebooks} if gradebooks is not None else {}),
     }
-    problems = doc["internal_errors"]
-    if json_output:
-        print(json.dumps(doc, ensure_ascii=False))
-    else:
-        out.print(f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {escape(', '.join(isolations) or 'none')}).")
-        for key in ("gradebook", "results", "feedback", "gradescope"):
-            out.print(f"  {key:<10} {escape(str(paths[key]))}")
-    if problems:
-        err.print(
-            f"[bold magenta]{len(problems)} submission(s) hit a grader error (not the students' fault; they score 0 for now): "
-            f"{escape(', '.join(problems[:10]))}{' ...' if len(problems) > 10 else ''}.[/] "
-            "The reason is in their feedback and in results.jsonl; run the same command again to regrade them."
-        )
     if not isolation.confined:
         err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
-    raise typer.Exit(1 if problems else 0)
+    headline = f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {', '.join(isolations) or 'none'})."
+    _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
+
+
+def _report_and_exit(doc: dict, headline: str, paths: dict, warnings: list[str], grader_errors: int, json_output: bool) -> None:
+    if json_output:
+        print(json.dumps(doc, ensure_ascii=True))
+    else:
+        out.print(escape(clean(headline)))
+        for key in paths:
+            out.print(f"  {key:<13} {escape(clean(str(paths[key])))}")
+    for warning in warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(clean(warning))}")
+    if grader_errors:
+        err.print(f"[bold magenta]{grader_errors} submission(s) hit a grader error (not the students' fault); run the same command again to regrade them.[/]")
+    # never a silent zero: a grader error, or a batch that failed as a whole, is not success
+    raise typer.Exit(1 if grader_errors or warnings else 0)
 
 
 def _isolation_or_exit(allow_weak: bool):
@@ -139,6 +178,56 @@ def _isolation_or_exit(allow_weak: bool):
             f"{HOW_TO_CONFINE}; or pass --allow-weak-isolation to grade anyway",
         )
     return isolation
+
+
+def _roster_or_exit(roster: Path | None, no_submission: str):
+    from ..lms import RosterError, read_roster
+
+    if no_submission not in ("empty", "zero"):
+        raise fail(f"--no-submission must be empty or zero, not {no_submission!r}", "pass --no-submission empty (no grade) or --no-submission zero")
+    if roster is None:
+        return None
+    try:
+        return read_roster(roster)
+    except RosterError as exc:
+        raise fail(str(exc), "export the roster again from the LMS as CSV (Canvas: Grades > Export; Moodle: Grades > Export > Plain text file)") from None
+
+
+def _gradebooks_or_exit(out_dir: Path, course, records: dict, lms, key, names, no_submission: str, paths: dict, warnings: list[str]) -> dict | None:
+    """canvas.csv and moodle.csv when a roster was given; their summary for --json."""
+    from ..lms import RosterError, write_gradebooks
+
+    if lms is None:
+        return None
+    try:
+        result = write_gradebooks(out_dir, course, records, lms, key=key, names=names, no_submission=no_submission)
+    except RosterError as exc:
+        raise fail(str(exc), "fix the option named above; grades.csv and results.jsonl are already written") from None
+    paths.update(result.paths)
+    warnings += result.warnings
+    return result.summary()
+
+
+def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_options: dict, json_output: bool) -> None:
+    """``--merge``: join the stores into --out, rebuild every output, exit."""
+    from ..batch.outputs import write_outputs
+    from ..batch.shards import merge_stores
+
+    try:
+        records, warnings = merge_stores(stores, out_dir)
+    except OSError as exc:
+        raise fail(f"the stores could not be merged: {exc}", "pass the --out folders of the shards") from None
+    paths = write_outputs(out_dir, course, records)
+    gradebooks = _gradebooks_or_exit(out_dir, course, records, lms, gradebook_options["key"], gradebook_options["names"], gradebook_options["no_submission"], paths, warnings)
+    grader_errors = [s for s, r in records.items() if r.get("status") == "internal_error"]
+    doc = {
+        "version": 1, "kind": "mathdl.grade", "merged": [str(s) for s in stores], "submissions": len(records),
+        "outputs": {k: str(v) for k, v in paths.items()},
+        "students": [{"student": r["student"], "score": r.get("score"), "max_score": r.get("max_score"), "status": r.get("status")} for r in records.values()],
+        "grader_errors": len(grader_errors), "warnings": warnings,
+        **({"roster": gradebooks} if gradebooks is not None else {}),
+    }
+    _report_and_exit(doc, f"Merged {len(stores)} store(s): {len(records)} student(s).", paths, warnings, len(grader_errors), json_output)
 
 
 def register(app: typer.Typer) -> None:

@@ -231,6 +231,7 @@ def describe(diag: dict) -> str:
         "mutation": f"{qty} was modified in place",
         "missing": f"{qty} is missing",
         "gradcheck": f"{qty} disagrees with finite differences",
+        "degenerate": f"{qty}: {diag.get('property', 'is (nearly) zero, which proves nothing')}",
     }.get(kind, f"{qty}: check failed")
     lines.append(head + (f" in {call}" if call else ""))
     if kind in ("type", "structure"):

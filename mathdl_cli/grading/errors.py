@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins as _builtins
 import contextvars
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,3 +95,61 @@ def current() -> CheckContext | None:
 
 def set_current(ctx: CheckContext | None) -> None:
     _current.set(ctx)
+
+
+# -- what a hidden check may say ---------------------------------------------------
+#
+# A hidden check's inputs are the instructor's and the student's output on them
+# is the student's to choose: anything derived from either (values, indices,
+# errors, argument shapes, exception messages, printed output, warnings) could
+# carry a hidden input out. A hidden check therefore says only fixed text, the
+# quantity the grader named, and the name of a built-in exception.
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(_builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def hidden_diagnostic(diagnostic: dict[str, Any] | None, function: str | None = None) -> dict[str, Any] | None:
+    """The part of a hidden check's diagnostic that may be reported."""
+    if not diagnostic:
+        return None
+    out: dict[str, Any] = {"kind": str(diagnostic.get("kind", ""))[:40]}
+    for key in ("quantity", "where"):
+        if isinstance(diagnostic.get(key), str):
+            out[key] = diagnostic[key][:200]
+    if diagnostic.get("exception") in BUILTIN_EXCEPTIONS:
+        out["exception"] = diagnostic["exception"]
+    name = function or diagnostic.get("function")
+    if isinstance(name, str) and name.isidentifier():
+        out["function"] = name
+    return out
+
+
+def hidden_message(status: str, diagnostic: dict[str, Any] | None) -> str:
+    """The fixed message of a hidden check that did not pass, from its reported
+    diagnostic (see :func:`hidden_diagnostic`)."""
+    diag = diagnostic or {}
+    func = diag.get("function") or "your code"
+    kind = diag.get("kind")
+    not_shown = "(details of hidden cases are not shown)"
+    if status == "failed":
+        return f"{diag.get('quantity') or 'the result'}: wrong on a hidden case {not_shown}"
+    if status == "error":
+        if kind == "exception":
+            return f"{func} raised {diag.get('exception', 'an exception')} on a hidden case {not_shown}"
+        if kind == "import":
+            return f"the module could not be imported {not_shown}"
+        if kind == "crash":
+            return f"the process running {func} stopped during a hidden case {not_shown}"
+        return f"{func} failed on a hidden case {not_shown}"
+    if status == "timeout":
+        return f"{func} did not finish in time on a hidden case {not_shown}"
+    if status == "not_started":
+        return f"{func} is not implemented yet (it raises NotImplementedError)"
+    if status == "internal_error":
+        where = f": {diag['exception'] if 'exception' in diag else 'an error'} in {diag['where']}" if diag.get("where") else ""
+        return f"grader error on a hidden case (not your fault; tell your instructor){where}"
+    if status == "skipped":
+        return "skipped"
+    return ""

@@ -127,8 +127,30 @@ def _band(err: float) -> str:
     return "wrong"
 
 
-def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gradient") -> None:
-    """An analytic gradient agrees with a finite-difference estimate."""
+GRADIENT_FLOOR = 1e-8
+
+
+def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gradient", scale: float | None = None) -> None:
+    """An analytic gradient agrees with a finite-difference estimate, and is not
+    degenerate: 0 against 0 (a constant function with a zero gradient) proves
+    nothing, so the check fails when both gradients are smaller in norm than
+    ``1e-3 * scale``, or than GRADIENT_FLOOR without a ``scale``. Give ``scale``
+    (the norm a correct gradient has here, e.g. the reference's) so a result
+    scaled down towards zero cannot pass either."""
+    size = max(_norm(analytic), _norm(numeric))
+    floor = 1e-3 * scale if scale is not None else GRADIENT_FLOOR
+    if not size >= floor:
+        _fail(
+            {
+                "kind": "degenerate",
+                "quantity": quantity,
+                "norm": size,
+                "allowed": floor,
+                "property": "the gradient and its finite-difference estimate are both (nearly) zero",
+                "detail": f"norm {size:.3g}, at least {floor:.3g} expected here: a gradient check of a function "
+                "that does not change proves nothing",
+            }
+        )
     err = relative_error(analytic, numeric)
     if not err <= rel:
         _fail(
@@ -141,6 +163,36 @@ def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gr
                 "detail": f"relative error ||g - g_fd|| / (||g|| + ||g_fd||) = {err:.3g} (allowed {rel:g}): {_band(err)}",
             }
         )
+
+
+def _norm(value: Any) -> float:
+    """The Euclidean norm of every number in a value (arrays, scalars, tuples,
+    lists and dicts of them); NaN when something is not a number."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return float(np.sqrt(sum(_norm(v) ** 2 for v in value)))
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return float("nan")
+    return float(np.linalg.norm(arr.reshape(-1))) if arr.size else 0.0
+
+
+def nontrivial(got: Any, *, at_least: float, quantity: str = "the result", detail: str = "") -> Any:
+    """``got`` is not degenerate: its norm (over every number in it) is at least
+    ``at_least``. Pair it with a property check that zeros or an unchanged
+    input would pass trivially (shift invariance, monotonicity, "θ moved
+    downhill"); choose ``at_least`` well below what a correct result has here
+    (e.g. 1e-3 times the reference's norm). Returns ``got``."""
+    size = _norm(got)
+    if not size >= at_least:
+        diag = {"kind": "degenerate", "quantity": quantity, "norm": size, "allowed": at_least,
+                "property": f"must not be (nearly) zero: norm {size:.3g}, at least {at_least:.3g} expected here"}
+        if detail:
+            diag["detail"] = detail
+        _fail(diag)
+    return got
 
 
 def call_warnings() -> list[str]:

@@ -162,10 +162,10 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
 
 def run(checks: list[Check], state: Any) -> None:
     """Run the selected checks against the state's submission; results go to state.results."""
-    for check in checks:
+    selected = [check for check in checks if plugin.wanted(state, check.meta)]
+    for check in plugin.in_phases(selected, lambda c: c.meta["hidden"]):
         meta = dict(check.meta)
-        if not plugin.wanted(state, meta):
-            continue
+        state.begin_phase(meta["hidden"])
         plugin.begin(meta)
         outcome: BaseException | None = None
         try:

@@ -28,7 +28,8 @@ import pytest
 
 from ..catalog import Exercise, load_course
 from ..results import CheckResult
-from .errors import CheckContext, CheckOutcome, GraderError, set_current
+from ..inert import clean, clean_tree, shorten
+from .errors import CheckContext, CheckOutcome, GraderError, hidden_diagnostic, hidden_message, set_current
 
 STATE = pytest.StashKey["Any"]()
 META = pytest.StashKey[dict]()
@@ -124,7 +125,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         (kept if wanted(state, item.stash[META]) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    items[:] = in_phases(kept, lambda item: item.stash[META]["hidden"])
+
+
+def in_phases(checks: list, hidden: Any) -> list:
+    """Public checks first, then hidden ones (each in collection order): the
+    hidden ones run in a child of their own (GradingState.begin_phase)."""
+    return [c for c in checks if not hidden(c)] + [c for c in checks if hidden(c)]
 
 
 def _rerun(exercise: Exercise, case: str) -> str:
@@ -149,6 +156,7 @@ def begin(meta: dict) -> CheckContext:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
+    get_state(item.config).begin_phase(item.stash[META]["hidden"])
     begin(item.stash[META])
     try:
         return (yield)
@@ -182,11 +190,23 @@ def _classify_exception(when: str, exc: BaseException | None, longrepr: str = ""
         return exc.status, exc.message, exc.diagnostic, exc.output
     if isinstance(exc, AssertionError) and when == "call":
         return "failed", str(exc) or "a check in the grader failed", {"kind": "property"}, ""
+    internal = {"kind": "internal", "exception": type(exc).__name__, "where": _grader_frame(exc)} if exc is not None else {"kind": "internal"}
     if isinstance(exc, GraderError):
-        return "internal_error", f"grader error (not your fault; tell your instructor): {exc}", {"kind": "internal"}, ""
+        return "internal_error", f"grader error (not your fault; tell your instructor): {exc}", internal, ""
     text = f"{type(exc).__name__}: {exc}" if exc is not None else longrepr
     where = f" during {when}" if when != "call" else ""
-    return "internal_error", f"grader error{where} (not your fault; tell your instructor): {text}", {"kind": "internal"}, ""
+    return "internal_error", f"grader error{where} (not your fault; tell your instructor): {text}", internal, ""
+
+
+def _grader_frame(exc: BaseException) -> str:
+    """Where in the graders (or mathdl) an exception was raised: "test_ridge.py:42"."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if "/graders/" in frame.filename or "/mathdl_cli/" in frame.filename:
+            return f"{Path(frame.filename).name}:{frame.lineno}"
+    return ""
 
 
 def _finish(item: pytest.Item) -> None:
@@ -207,14 +227,28 @@ def _finish(item: pytest.Item) -> None:
     get_state(item.config).results.append(make_result(meta, status, message, diag, output))
 
 
+MAX_MESSAGE = 8000
+MAX_PRINTED = 4000
+
+
 def make_result(meta: dict, status: str, message: str, diag: dict | None, output: str) -> CheckResult:
+    """The check's result, as every report shows it. Text from student code is
+    cleaned of control sequences. A hidden check keeps only fixed text, the
+    quantity and a built-in exception's name: nothing the student printed,
+    raised or returned during it (see errors.hidden_message)."""
     ctx: CheckContext = meta["ctx"]
     hidden = ctx.hidden
-    if hidden and status in ("failed", "error"):
-        qty = (diag or {}).get("quantity") or "the result"
-        message = f"{qty}: wrong on a hidden case (details of hidden cases are not shown)" if status == "failed" else message.splitlines()[0]
-    printed = "\n".join(o for o in ctx.outputs if o) or output
-    result = CheckResult(
+    if hidden:
+        func = ctx.last_call.func if ctx.last_call else None
+        diagnostic = hidden_diagnostic(diag, func) if status != "passed" else None
+        message = hidden_message(status, diagnostic or ({"function": func} if func else None)) if status != "passed" else ""
+        printed, warnings = "", []
+    else:
+        diagnostic = clean_tree({**diag, "call": diag.get("call") or (str(ctx.last_call) if ctx.last_call else None)}) if diag else None
+        message = shorten(clean(message), MAX_MESSAGE)
+        printed = shorten(clean("\n".join(o for o in ctx.outputs if o) or output), MAX_PRINTED, keep="tail")
+        warnings = [clean(w)[:300] for w in sorted(set(ctx.warnings))[:5]]
+    return CheckResult(
         exercise=ctx.exercise.id,
         name=ctx.name,
         case=ctx.case,
@@ -223,12 +257,11 @@ def make_result(meta: dict, status: str, message: str, diag: dict | None, output
         status=status,
         message=message,
         rerun=ctx.rerun if status not in ("passed", "skipped") and not hidden else "",
-        output="" if hidden else printed[-4000:],
-        warnings=sorted(set(ctx.warnings))[:5],
-        diagnostic=({**diag, "call": diag.get("call") or (str(ctx.last_call) if ctx.last_call else None)} if diag else None),
+        output=printed,
+        warnings=warnings,
+        diagnostic=diagnostic,
         duration=time.perf_counter() - meta["t0"],
     )
-    return result
 
 
 # -- fixtures ------------------------------------------------------------------
@@ -253,7 +286,7 @@ def fixture_value(name: str, state: Any, meta: dict, check: str) -> Any:
     if name == "ref":
         if meta["hidden"] and state.mode == "student":
             raise GraderError("hidden checks need the reference")
-        return state.reference(exercise.chapter, check, exercise)
+        return state.reference(exercise.chapter, check, exercise, hidden=meta["hidden"])
     if name == "tol":
         return Tolerances(exercise)
     if name == "rng":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -19,6 +20,8 @@ from .recording import Recordings
 
 MODES = ("student", "instructor", "record")
 HUNG_GRACE = 1.0
+# sandboxes whose child has served hidden checks
+_served_hidden: "weakref.WeakSet[Sandbox]" = weakref.WeakSet()
 
 
 def stable_seed(*parts: Any) -> int:
@@ -43,6 +46,7 @@ class GradingState:
     _loaded: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, CheckOutcome] = field(default_factory=dict)
     hung: set[str] = field(default_factory=set)  # functions that already timed out once
+    _phase: bool | None = None  # whether the checks running now are hidden
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -93,14 +97,32 @@ class GradingState:
         # an import error is reported by the call itself (the child remembers it)
         self._loaded[module] = self.sandbox.starts
 
+    def begin_phase(self, hidden: bool) -> None:
+        """Public checks run first, hidden checks after them in a fresh child:
+        nothing a hidden call left in the child's memory can be printed by a
+        later public case, and no public case can see a hidden input. A child
+        that served hidden checks is not reused for public ones either (a
+        sandbox shared across runs, as validate does)."""
+        sandbox = self.sandbox
+        if sandbox is None or self._phase == hidden:
+            return
+        self._phase = hidden
+        if hidden or sandbox in _served_hidden:
+            sandbox.kill()  # the next call starts a fresh child
+        if hidden:
+            _served_hidden.add(sandbox)
+        else:
+            _served_hidden.discard(sandbox)
+
     # -- the reference's side --------------------------------------------
-    def reference(self, chapter: Chapter, check: str, exercise: Exercise) -> Any:
+    def reference(self, chapter: Chapter, check: str, exercise: Exercise, hidden: bool = False) -> Any:
         if self.mode == "student":
             return RecordedReference(self.recordings(exercise).for_check(check), chapter, self.seed)
         from ..solutions import load_reference
 
         module = load_reference(self.course, chapter)  # executed once per process
-        recorder = self.recordings(exercise).for_check(check) if self.mode == "record" else None
+        # only public checks are recorded: recordings ship to students
+        recorder = self.recordings(exercise).for_check(check) if self.mode == "record" and not hidden else None
         return LiveReference(module, chapter, recorder)
 
     def recordings(self, exercise: Exercise) -> Recordings:
@@ -120,7 +142,10 @@ class GradingState:
 
     # -- randomness --------------------------------------------------------
     def rng_for(self, exercise: Exercise, check: str, hidden: bool) -> np.random.Generator:
-        if hidden and self.hidden_seed is not None:
+        """The check's generator. With a per-student seed (instructor grading),
+        every check draws from it, public ones included: the public cases'
+        recorded outputs ship with mathdl and must not be replayable."""
+        if self.hidden_seed is not None and (hidden or self.mode == "instructor"):
             base = self.hidden_seed(exercise)
         else:
             base = self.seed

@@ -214,7 +214,8 @@ class Sandbox:
 
         problem = ""
         try:
-            msg = wire.decode(self._recv(time.monotonic() + START_TIMEOUT))
+            raw = self._recv(time.monotonic() + START_TIMEOUT, 1 << 16)
+            msg = wire.decode(raw) if raw is not None else None
             if isinstance(msg, dict) and msg.get("kind") == "ready":
                 self._ready = True
                 return
@@ -315,10 +316,14 @@ class Sandbox:
         self.start()
         self._await_ready()
         deadline = time.monotonic() + timeout
+        limit = wire.reply_limit(len(payload))
         try:
             self._send(payload, deadline)
             while True:
-                raw = self._recv(deadline)
+                raw = self._recv(deadline, limit)
+                if raw is None:
+                    self.kill()
+                    return Reply("protocol_error", detail=f"the reply was larger than this call can return ({limit >> 20} MB)")
                 try:
                     msg = wire.decode(raw, make_callback=wire.Callback)
                 except wire.WireError as exc:
@@ -418,11 +423,12 @@ class Sandbox:
                 raise _ChildGone from None
             view = view[n:]
 
-    def _recv(self, deadline: float) -> bytes:
+    def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
+        """The next message, or None (unread) when it is longer than ``limit``."""
         header = self._read(8, deadline)
         (n,) = struct.unpack("<Q", header)
-        if n > MAX_REPLY_BYTES:
-            raise _ChildGone
+        if n > limit:
+            return None
         return self._read(n, deadline)
 
     def _read(self, n: int, deadline: float) -> bytes:
@@ -490,7 +496,7 @@ def _reply_from(msg: dict) -> Reply:
         message=text("message", 2000),
         frames=clean_frames,
         not_implemented=msg.get("not_implemented") is True,
-        elapsed=float(elapsed) if isinstance(elapsed, (int, float)) else 0.0,
+        elapsed=float(elapsed) if isinstance(elapsed, float) else 0.0,
         detail=text("detail", 2000) or text("func", 200),
     )
 

@@ -54,6 +54,7 @@ class Attack:
     honest: list[str] | None = None  # exercise ids that must keep full marks (default: the others)
     folder: str | None = None  # the submission's folder or zip name, if not ``name``
     zip: bool = False  # deliver as <folder>.zip instead of a folder
+    raw_zip: bytes | None = None  # deliver these exact bytes as <folder>.zip (corrupt zips; ``files`` unused)
     template: bool = True  # fill {canary_dir}, {out_dir}, {course_dir}, {marker} with str.format
     verify: Callable[[Any, "Attack"], None] | None = None  # extra assertions on the batch's outputs
     grade_args: list[str] = field(default_factory=list)  # reserved: attacks needing their own batch

@@ -1,0 +1,99 @@
+"""Make text a student controls inert wherever mathdl writes it.
+
+Student code chooses what it prints, the messages of its exceptions, the names
+of its files and folders (hence student ids), and strings inside its results.
+All of that reaches a terminal (``mathdl check``), Markdown feedback, a CSV
+gradebook and JSON files. Here it is neutralised once, in one place:
+
+* :func:`clean`: no terminal control sequences (CSI, OSC, ...), no other C0/C1
+  control characters but newline and tab, no carriage returns (which overwrite a
+  terminal line), no bidirectional overrides (which reorder what a reader
+  sees), no lone surrogates (which make UTF-8 writers raise).
+* :func:`md_inline` and :func:`md_block`: Markdown whose structure the text
+  cannot change: inline text with every punctuation character escaped, blocks
+  in a fence longer than any run of backticks inside them, so they cannot be
+  closed from inside.
+* :func:`csv_cell`: a spreadsheet shows a cell beginning with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return as text, not a formula (prefixed
+  with a single quote, the usual CSV-injection rule).
+
+Standard library only: the grading engine imports it for every check.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences (CSI ... final byte, OSC/DCS/APC/PM/SOS ... ST or BEL,
+# two-byte escapes) and their 8-bit C1 forms
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]?"  # other escapes
+)
+# what is left to drop: C0 controls but \t and \n, DEL, C1 controls, bidi
+# embeddings/overrides/isolates, and lone surrogates
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# inline Markdown syntax (emphasis, code, links, images, HTML, tables, strikethrough,
+# entities); the text never starts a line, so block syntax (#, -, 1.) needs no escape
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!#$])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def clean(text: str) -> str:
+    """``text`` without terminal escape sequences or other control characters
+    (newlines and tabs kept; carriage returns become newlines)."""
+    if not isinstance(text, str):
+        text = str(text)
+    if text.isascii() and text.isprintable():  # the common case, at C speed
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def clean_tree(value):
+    """:func:`clean` applied to every string in a JSON-like tree."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(str(k)): clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_tree(v) for v in value]
+    return value
+
+
+def shorten(text: str, limit: int, *, keep: str = "head") -> str:
+    """At most ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    note = f"[... {len(text) - limit} more characters not shown]"
+    return text[:limit] + "\n" + note if keep == "head" else note + "\n" + text[-limit:]
+
+
+def md_inline(text: str) -> str:
+    """Text for one line of Markdown: cleaned, on one line, every character that
+    Markdown or HTML could read as syntax escaped with a backslash."""
+    one_line = " ".join(clean(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", one_line)
+
+
+def md_block(text: str, indent: str = "", info: str = "text") -> list[str]:
+    """Lines of a fenced code block holding ``text`` verbatim (cleaned): the fence
+    is longer than any run of backticks in the text, so no line of it can close
+    the block, and nothing inside is rendered (no headings, links or HTML)."""
+    body = clean(text)
+    longest = max((len(m) for m in _BACKTICKS.findall(body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{indent}{fence}{info}", *(indent + line for line in body.split("\n")), f"{indent}{fence}"]
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet shows as text: strings beginning with ``=``, ``+``,
+    ``-``, ``@`` (after any spaces), a tab, a carriage return or other white space
+    get a leading single quote."""
+    if isinstance(value, str):
+        value = clean(value)  # first: removing a control character could expose a "="
+        if value[:1].isspace() or value.lstrip()[:1] in ("=", "+", "-", "@"):
+            return "'" + value
+    return value

@@ -1,0 +1,104 @@
+"""The data attacks (attacks_data.py) graded as one real batch by `mathdl grade`.
+
+A minimal runner of the corpus format (corpus.py) for the attacks of this
+file's sibling: every attack is a submission of one batch next to two honest
+controls; the batch must complete, the controls keep full marks, each attack
+scores 0 on what it attacked and full marks on what it left honest, and its
+``verify`` holds. (The general runner, test_corpus.py, runs every attacks_*.py
+in every isolation mode; this one runs the data attacks in the default mode.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from security.attacks_data import ATTACKS, CH2, HONEST, replay_module
+from security.corpus import MARKER, Attack
+from security.outputs_view import BatchRun, student_of
+from support import course, grade
+
+CONTROLS = ("honest_control_1", "honest_control_2")
+
+
+def _write(attack: Attack, subs: Path, fill: dict[str, str]) -> None:
+    folder = attack.folder or attack.name
+    if attack.raw_zip is not None:
+        (subs / f"{folder}.zip").write_bytes(attack.raw_zip)
+        return
+    files = {
+        path: (content.format(**fill) if attack.template and isinstance(content, str) else content)
+        for path, content in attack.files.items()
+    }
+    if attack.zip:
+        with zipfile.ZipFile(subs / f"{folder}.zip", "w") as zf:
+            for path, content in files.items():
+                zf.writestr(path, content)
+        return
+    for path, content in files.items():
+        target = subs / folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> BatchRun:
+    base = tmp_path_factory.mktemp("data-corpus")
+    subs, out, canaries = base / "submissions", base / "out", base / "canaries"
+    subs.mkdir()
+    canaries.mkdir()
+    fill = {"canary_dir": str(canaries), "out_dir": str(out), "course_dir": str(course.root), "marker": MARKER}
+    for attack in ATTACKS:
+        _write(attack, subs, fill)
+    for name in CONTROLS:
+        (subs / name).mkdir()
+        (subs / name / CH2.filename).write_text(HONEST)
+    res = subprocess.run(
+        [sys.executable, "-m", "mathdl_cli", "grade", str(subs), "--out", str(out), "--timeout", "60", "--json"],
+        capture_output=True, text=True, timeout=1200, env={**os.environ, "MATHDL_SECRET": "data-corpus-secret"},
+    )
+    run = BatchRun(out, res)
+    run.canaries = canaries  # type: ignore[attr-defined]
+    return run
+
+
+def test_batch_completes_and_controls_keep_full_marks(batch):
+    res = batch.process
+    assert res.returncode == 0, res.stderr[-3000:]
+    doc = json.loads(res.stdout)
+    assert doc["submissions"] == len(ATTACKS) + len(CONTROLS) and doc["grader_errors"] == 0 and doc["warnings"] == []
+    for name in CONTROLS:
+        assert batch.records[name]["score"] == batch.records[name]["max_score"] == 16
+    assert list(batch.canaries.iterdir()) == []
+    assert {p.name for p in batch.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope"}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
+def test_attack(batch, attack):
+    record = batch.records[student_of(attack)]
+    scores = {e["id"]: e["score"] for e in record["exercises"]}
+    for ex in attack.attacked:
+        assert scores[ex] == 0, f"{attack.name} scored {scores[ex]} on {ex}"
+    honest = attack.honest if attack.honest is not None else [e for e in scores if e not in attack.attacked]
+    for ex in honest:
+        assert scores[ex] == course.exercise(ex).points, f"{attack.name} lost points on {ex}: {record['problems']}"
+    if attack.verify is not None:
+        attack.verify(batch, attack)
+
+
+def test_replaying_recordings_works_only_where_they_apply():
+    """The replay attack is real: it passes the public checks of student mode that
+    compare with the reference (their inputs are the recorded ones); in instructor
+    mode every check draws its inputs from the per-student seed, and it scores 0."""
+    source = replay_module()
+    student = grade("ch2", source, mode="student")
+    replayed = [c for ex in student.exercises for c in ex.checks if c.status == "passed"]
+    assert len(replayed) >= 5, [(ex.id, c.case, c.status) for ex in student.exercises for c in ex.checks]
+    instructor = grade("ch2", source, seed=5)
+    assert instructor.score == 0

@@ -1,0 +1,163 @@
+"""Outputs are inert: feedback Markdown, the gradebook, Gradescope files and the
+terminal show student text as text, never as structure, formulas or control
+sequences; hidden checks show fixed text only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+
+
+import pytest
+from rich.console import Console
+
+from mathdl_cli import render
+from mathdl_cli.batch.outputs import MAX_FEEDBACK_CHARS, feedback_markdown, gradescope_json, write_gradebook, write_outputs
+from mathdl_cli.inert import clean, csv_cell, md_block, md_inline
+from mathdl_cli.results import CheckResult, ExerciseResult, Report
+from security.outputs_view import markdown_structure, outside_fences
+from support import course
+
+CH2 = course.chapter("ch2")
+HOSTILE = (
+    "```\n~~~~\n# Feedback for someone else\n**Score: 16 / 16**\n## ch02.ridge: 3 / 3 (passed)\n"
+    "<script>alert(1)</script>\x1b[2J\x1b]0;title\x07\x9b31m\r16/16 \u202eevil\ud800 `````\n"
+)
+
+
+def check(**kw) -> dict:
+    base = {"name": "a check", "case": "1", "visibility": "public", "weight": 1.0, "status": "failed", "message": "m",
+            "rerun": "", "output": "", "warnings": [], "diagnostic": None, "duration": 0.0}
+    return {**base, **kw}
+
+
+def record(student="s1", checks=None, problems=()) -> dict:
+    return {
+        "student": student, "score": 0.0, "max_score": 3.0, "status": "failed", "isolation": "namespaces", "problems": list(problems),
+        "exercises": [{"id": "ch02.ridge", "title": "Ridge", "status": "failed", "score": 0.0, "max_score": 3.0, "checks": checks or [check()]}],
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("plain text\twith tab\n", "plain text\twith tab\n"),
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("a\x1b]0;title\x07b", "ab"),
+        ("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+        ("a\x9b2Jb", "ab"),
+        ("over\rwrite", "over\nwrite"),
+        ("bell\x07 nul\x00 del\x7f bs\x08", "bell nul del bs"),
+        ("\u202eevil\u2066x\u2069", "evilx"),
+        ("lone \ud800 surrogate", "lone  surrogate"),
+        ("unicode ✓ λ ∇", "unicode ✓ λ ∇"),
+    ],
+)
+def test_clean(text, expected):
+    assert clean(text) == expected
+    clean(text).encode("utf-8")
+
+
+def test_md_inline_and_block_are_inert():
+    assert md_inline("# a *b* [c](d) <e> `f` | ~g~ &amp; !\n# h") == r"\# a \*b\* \[c\](d) \<e\> \`f\` \| \~g\~ \&amp; \! \# h"
+    lines = md_block("x\n```\n````` y\n# z", indent="  ")
+    assert lines[0] == "  ``````text" and lines[-1] == "  ``````"
+    structure, closed = markdown_structure("\n".join(lines))
+    assert structure == [] and closed
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", " =1", "\x00=1", "\x1b[0m=1"])
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised(cell):
+    assert csv_cell(cell).startswith("'")
+    assert csv_cell("alice") == "alice" and csv_cell(3.5) == 3.5 and csv_cell("a=b") == "a=b"
+
+
+def test_gradebook_neutralises_student_ids(tmp_path):
+    records = {s: record(s) for s in ['=HYPERLINK("http://x")', "+1+2", "-x", "@x", "plain"]}
+    write_gradebook(tmp_path, course, records)
+    with open(tmp_path / "grades.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert sorted(r[0] for r in rows[1:]) == sorted(["'=HYPERLINK(\"http://x\")", "'+1+2", "'-x", "'@x", "plain"])
+
+
+def test_feedback_keeps_its_own_structure_whatever_the_student_prints():
+    rec = record(student="# " + HOSTILE, problems=[HOSTILE], checks=[check(message=HOSTILE, output=HOSTILE, name="a check")])
+    text = feedback_markdown(rec)
+    structure, closed = markdown_structure(text)
+    assert closed
+    assert structure[0].startswith("# Feedback for \\#") and structure[1:] == ["**Score: 0 / 3**", "## ch02.ridge: Ridge: 0 / 3 (failed)"]
+    assert not any(re.search(r"(?<!\\)<script", line) for line in outside_fences(text))
+    for bad in ("\x1b", "\x07", "\x9b", "\r", "\u202e", "\ud800"):
+        assert bad not in text
+    assert "16/16" in text  # shown, as text
+
+
+def test_feedback_is_capped_with_a_note():
+    checks = [check(case=str(i), message="x" * 3000, output="y\n" * 200) for i in range(200)]
+    text = feedback_markdown(record(checks=checks))
+    assert len(text) < MAX_FEEDBACK_CHARS + 20_000
+    assert "shortened" in text and markdown_structure(text)[1]
+    assert text.count("case 199") == 1  # every check still listed
+
+
+def test_hidden_checks_never_show_what_the_student_controls():
+    leaky = check(visibility="hidden", case="h1", status="error", message="f raised ValueError: X=[0.123, 4.56]",
+                  output="X=[0.123]", warnings=["UserWarning: X=[0.123]"],
+                  diagnostic={"kind": "exception", "exception": "Leak_123", "call": "f(X=(9, 3), lam=0.31)", "quantity": "w"})
+    rec = record(checks=[leaky])
+    outputs = feedback_markdown(rec) + json.dumps(gradescope_json(rec))
+    assert "0.123" not in outputs and "0.31" not in outputs and "Leak_" not in outputs
+    assert "raised an exception on a hidden case" in outputs
+
+
+def test_gradescope_output_is_plain_text(tmp_path):
+    rec = record(student="a/../b", checks=[check(message=HOSTILE, output="printed")])
+    doc = gradescope_json(rec)
+    assert doc["output_format"] == doc["test_output_format"] == "text"
+    assert all(t["output_format"] == "text" and "\x1b" not in t["output"] for t in doc["tests"])
+    paths = write_outputs(tmp_path, course, {rec["student"]: rec, "a_.._b": record("a_.._b")})
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json"))
+    assert files == ["gradescope/a%2f..%2fb/results.json", "gradescope/a_.._b/results.json"]
+    assert paths["feedback"] == tmp_path / "feedback"
+
+
+def report_with(message: str, output: str) -> Report:
+    c = CheckResult(exercise="ch02.ridge", name="[bold]not markup[/bold] " + message, case="1", visibility="public", weight=1.0,
+                    status="failed", message=message, output=output, warnings=[message], rerun="mathdl check ch2 ridge --case 1")
+    return Report(mode="student", target="x", isolation="process", exercises=[ExerciseResult("ch02.ridge", 2, "Ridge", 3.0, [c])])
+
+
+def test_terminal_rendering_strips_control_sequences_and_markup():
+    console = Console(record=True, force_terminal=True, width=200)
+    render.report(console, report_with("boom \x1b[2J\x1b]0;t\x07 [red]x[/red]", "\x1b[31mred\r16/16"), title="t")
+    raw = console.export_text(styles=False)
+    assert "\x1b" not in raw and "\x07" not in raw and "\r" not in raw
+    assert "[red]x[/red]" in raw and "[bold]not markup[/bold]" in raw  # printed literally
+
+
+def test_check_command_output_is_inert(tmp_path):
+    """A real `mathdl check` on a module that prints and raises escape codes and markup."""
+    module = tmp_path / CH2.filename
+    module.write_text(
+        "import numpy as np\n"
+        "def least_squares(X, y, fit_intercept=True):\n"
+        "    print('\\x1b[2J\\x1b]0;owned\\x07[bold red]FAKE[/] \\u202eabc\\r16/16')\n"
+        "    raise ValueError('\\x1b[31mred\\x1b[0m [link=http://x]y[/link]')\n"
+    )
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli", "check", "ch2", "least_squares", "--dir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1, res.stderr
+    for bad in ("\x1b", "\x07", "\r", "\u202e"):
+        assert bad not in res.stdout
+    assert "[bold red]FAKE[/]" in res.stdout and "[link=http://x]y[/link]" in res.stdout
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli", "check", "ch2", "least_squares", "--dir", str(tmp_path), "--json"],
+                         capture_output=True, text=True, timeout=300)
+    doc = json.loads(res.stdout)
+    texts = json.dumps(doc, ensure_ascii=False)
+    assert "\\u001b" not in texts and "\x1b" not in texts and "\\u202e" not in texts.lower()
+
+
+
