@@ -535,7 +535,7 @@ ATTACKS = [
         "    return False\n",
     ),
     wrong(
-        "deep_folder", "deep folder",
+        "deep_tree_in_scratch", "deep folder",
         "def least_squares(X, y, fit_intercept=True):\n"
         "    import os\n"
         "    for top in ['.', os.environ.get('TMPDIR', '.')]:\n"

@@ -1,8 +1,8 @@
 """The attack corpus: submissions that each try one attack on `mathdl grade`.
 
 Every module ``tests/security/attacks_*.py`` defines ``ATTACKS: list[Attack]``.
-The runner (``test_corpus.py``) writes every attack as a submission of one
-batch, next to honest controls, grades the batch with the real ``mathdl grade``
+The runner (``test_corpus.py``) writes every confinement attack
+(``attacks_confinement.py``) as a submission of one batch, next to honest controls, grades the batch with the real ``mathdl grade``
 in every isolation mode the machine offers, and asserts for each attack:
 
 * each exercise in ``attacked`` scores 0 and every exercise in ``honest``
@@ -11,6 +11,9 @@ in every isolation mode the machine offers, and asserts for each attack:
   ``canary(name)`` for the path a successful escape would write);
 * the batch completes, the honest controls keep full marks, the project's files
   are untouched, no process of the attack survives (``MARKER`` tags them);
+* (the data attacks, ``attacks_data.py``, are about parsing and outputs, which do
+  not depend on the isolation mode: ``test_corpus_data.py`` grades them once, in
+  the default mode, and passes ``verify`` an ``outputs_view.BatchRun``);
 * ``verify(run, attack)``, when given, holds (extra assertions on the outputs);
 * nothing in the outputs contains the host secret or the course secret.
 
@@ -61,12 +64,13 @@ class Attack:
     modes: tuple[str, ...] = ALL_MODES  # isolation modes whose batch includes the attack (and must stop it)
 
 
-def load_attacks() -> list[Attack]:
-    found: list[Attack] = []
-    for path in sorted(HERE.glob("attacks_*.py")):
-        module = importlib.import_module(f"security.{path.stem}")
-        found += module.ATTACKS
-    names = [a.name for a in found]
+def load_attacks(kind: str = "*") -> list[Attack]:
+    """The attacks of ``attacks_<kind>.py`` (default: every module); names are
+    unique across the whole corpus."""
+    by_module = {
+        path.stem: importlib.import_module(f"security.{path.stem}").ATTACKS for path in sorted(HERE.glob("attacks_*.py"))
+    }
+    names = [a.name for attacks in by_module.values() for a in attacks]
     dupes = {n for n in names if names.count(n) > 1}
     assert not dupes, f"attack names used twice: {sorted(dupes)}"
-    return found
+    return [a for stem, attacks in by_module.items() if kind in ("*", stem.removeprefix("attacks_")) for a in attacks]

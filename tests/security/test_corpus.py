@@ -29,7 +29,7 @@ from support import course, reference_source
 from .corpus import ALL_MODES, MARKER, Attack, load_attacks
 
 CH2 = course.chapter("ch2")
-ATTACKS = load_attacks()
+ATTACKS = load_attacks("confinement")  # the data attacks run once, in test_corpus_data.py
 CONTROLS = ("honest_1", "honest_2")
 ROOT = Path(__file__).resolve().parents[2]
 
