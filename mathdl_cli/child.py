@@ -1,9 +1,22 @@
 """The child runtime: runs student functions on request, in its own process.
 
-Started by :mod:`mathdl_cli.sandbox` as ``python -I -B child.py LIMITS_JSON``
-from a private copy next to ``wire.py``. It applies its resource limits, moves
-the protocol pipes off stdin/stdout (which then point at /dev/null and a
-size-limited log file), imports numpy, and serves requests:
+Started by :mod:`mathdl_cli.sandbox` as ``python -I -B child.py CONFIG_JSON``
+from a private copy next to ``wire.py`` and ``confine.py``, or forked by a
+zygote (``zygote.py``). Its start-up (``become_child``), before any student
+code, in this order:
+
+1. join the sandbox's cgroups (while still the grader's user);
+2. confine itself as the configuration says: new namespaces and a new root
+   (``confine.py``), or only a drop to an unprivileged user (plain process),
+   or nothing more when bubblewrap already did it;
+3. change to its scratch folder, set its environment and resource limits;
+4. move the protocol pipes off fds 0/1, which then point at /dev/null and at
+   the log the parent opened before the start (fd 2), import numpy and
+   announce ``{"kind": "ready"}``.
+
+A failure anywhere there exits with status ``START_FAILED`` and the reason on
+the log: the parent reports a grader error, never the student's. Then it
+serves requests:
 
     {"op": "call", "module": path, "func": name, "args": [...], "kwargs": {...}, "errstate": str|None}
     {"op": "callback_result", "value": ..., "error": str|None}   (only while a call is running)
@@ -20,9 +33,10 @@ import sys
 import time
 
 MAX_OUTPUT = 4000  # characters of printed output returned per call
+START_FAILED = 70  # exit status of a child that could not start (a grader error)
 
 
-def _apply_limits(limits: dict) -> None:
+def _apply_limits(rlimits: dict) -> None:
     try:
         import resource
     except ImportError:  # not POSIX: the parent's wall-clock timeout still applies
@@ -35,25 +49,27 @@ def _apply_limits(limits: dict) -> None:
         "core": resource.RLIMIT_CORE,
         "nproc": getattr(resource, "RLIMIT_NPROC", None),
     }
-    for key, value in limits.get("rlimits", {}).items():
+    for key, value in rlimits.items():
         res = table.get(key)
         if res is None or value is None:
             continue
-        try:
-            resource.setrlimit(res, (int(value), int(value)))
-        except (ValueError, OSError):
-            pass
+        resource.setrlimit(res, (int(value), int(value)))  # a limit that cannot be set fails the start
 
 
-def _drop_privileges(limits: dict) -> None:
-    uid = limits.get("drop_to_uid")
-    if uid is not None and hasattr(os, "setuid") and os.geteuid() == 0:
-        try:
-            os.setgroups([])
-            os.setgid(int(limits.get("drop_to_gid", uid)))
-            os.setuid(int(uid))
-        except OSError:
-            pass
+def _drop_to(uid: int, gid: int) -> None:
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise OSError("could not change to the unprivileged user")
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 class _CappedText:
@@ -86,28 +102,119 @@ class _CappedText:
         return out
 
 
-def _run_child(limits: dict) -> None:
-    """Serve requests on fd 0 and reply on fd 1, with the limits applied."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    # protocol pipes: move them off fds 0/1 so student prints cannot corrupt them
-    rfd = os.dup(0)
-    wfd = os.dup(1)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    log = os.open(limits.get("log", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    sys.stdin = open(os.devnull)
-    _apply_limits(limits)
-    if here not in sys.path:
-        sys.path.insert(0, here)
+class FreshStart:
+    """The parent started this process itself: the intermediate process (when
+    there is one) ends the way the child ended, so the parent sees its status."""
 
-    import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
-    import wire
+    def started(self, pid: int) -> None:
+        pass
 
-    _drop_privileges(limits)
-    _Warnings.install()
-    Server(rfd, wfd, wire, limits).serve()
+    def exited(self, code: int) -> None:
+        if code < 0:
+            import signal
+
+            signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        os._exit(code if 0 <= code < 256 else 1)
+
+
+def _fork_intermediate(link, signals_as_codes: bool = False) -> None:
+    """Fork: the fork returns and becomes the child; this process stays as its
+    parent, tells ``link`` the child's pid, waits for it and reports its exit
+    status (it never returns). With ``signals_as_codes`` an exit status
+    128 + N means "killed by signal N" (what ``_become_reaper`` reports)."""
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(ready_r)
+        try:
+            link.started(pid)
+        finally:
+            os.close(ready_w)  # the child goes on only now
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if signals_as_codes and 128 < code < 128 + 65:
+            code = 128 - code
+        link.exited(code)
+        os._exit(0)
+    os.close(ready_w)
+    os.read(ready_r, 1)
+    os.close(ready_r)
+
+
+def _become_reaper() -> None:
+    """In PID 1 of a new PID namespace: fork the child (which returns) and stay
+    as its reaper, like an init. PID 1 ignores signals it has no handler for,
+    so the child must not be PID 1; when the child ends, PID 1 ends with its
+    status (128 + N for signal N) and the kernel kills whatever is left."""
+    pid = os.fork()
+    if pid == 0:
+        return
+    while True:
+        try:
+            done, status = os.wait()
+        except ChildProcessError:
+            os._exit(START_FAILED)
+        if done == pid:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(128 - code if code < 0 else code)
+
+
+def become_child(config: dict, link, forked: bool) -> None:
+    """Steps 1-3 of the start-up; returns in the confined child."""
+    for procs in config.get("cgroups", []):
+        with open(procs, "w") as fh:
+            fh.write("0")  # this process; its descendants follow
+    spec = config.get("confine")
+    if spec is not None:
+        import confine
+
+        fds = confine.prepare(spec)
+        _fork_intermediate(link, signals_as_codes=True)  # the fork is PID 1 of the new PID namespace
+        confine.setup_child(spec, fds)
+        _become_reaper()
+        os.setsid()
+    else:
+        drop = config.get("drop")
+        if drop:
+            _drop_to(int(drop[0]), int(drop[1]))
+        if forked:  # a zygote reaps its forks: an intermediate reports the exit status
+            _fork_intermediate(link)
+            os.setsid()
+            _die_with_parent()
+    if config.get("runtime"):  # where this runtime's files are now (after a new root)
+        sys.path.insert(0, config["runtime"])
+    os.chdir(config["cwd"])
+    if "env" in config:
+        os.environ.clear()
+        os.environ.update(config["env"])
+    _apply_limits(config.get("rlimits", {}))
+
+
+def run_child(config: dict, link, forked: bool = False) -> None:
+    """Start up (see the module's docstring), then serve requests on the protocol pipes."""
+    try:
+        become_child(config, link, forked)
+        # protocol pipes: move them off fds 0/1 so student prints cannot corrupt them
+        rfd = os.dup(0)
+        wfd = os.dup(1)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)  # the log the parent opened before the start
+        sys.stdin = open(os.devnull)
+
+        import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
+        import wire
+
+        _Warnings.install()
+        server = Server(rfd, wfd, wire, config)
+        server.send({"kind": "ready"})
+    except BaseException as exc:  # noqa: BLE001 - nothing of the student's has run yet
+        try:
+            os.write(2, f"mathdl: the child process could not start: {type(exc).__name__}: {exc}\n".encode())
+        finally:
+            os._exit(START_FAILED)
+    server.serve()
 
 
 def main() -> None:
@@ -119,9 +226,9 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--zygote":
         from zygote import serve_zygote
 
-        serve_zygote(int(sys.argv[2]), _run_child)
+        serve_zygote(int(sys.argv[2]), run_child)
         return
-    _run_child(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
+    run_child(json.loads(sys.argv[1]), FreshStart())
 
 
 def _digests(args: list, kwargs: dict) -> dict[str, str]:
@@ -161,11 +268,11 @@ def _callback_id(func) -> int:
 
 
 class Server:
-    def __init__(self, rfd: int, wfd: int, wire, limits: dict):
+    def __init__(self, rfd: int, wfd: int, wire, config: dict):
         self.rfd, self.wfd, self.wire = rfd, wfd, wire
         self.modules: dict[str, object] = {}
         self.import_errors: dict[str, dict] = {}
-        self.roots = [os.path.realpath(p) for p in limits.get("student_roots", [])]
+        self.roots = [os.path.realpath(p) for p in config.get("student_roots", [])]
 
     # -- framing -------------------------------------------------------
     def _read_exact(self, n: int) -> bytes:

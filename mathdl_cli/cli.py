@@ -48,7 +48,7 @@ def _root(
 def main() -> None:
     """Run the CLI, then leave without the interpreter's teardown of numpy, pytest
     and friends (about a tenth of a second): every command has already closed its
-    sandboxes, pools and files, and the output is flushed here."""
+    sandboxes, pools and files, the output is flushed and the exit handlers run here."""
     try:
         app()
         code = 0
@@ -58,6 +58,7 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     sys.stdout.flush()
     sys.stderr.flush()
-    if "mathdl_cli.sandbox" in sys.modules:  # os._exit skips atexit handlers
-        sys.modules["mathdl_cli.sandbox"].cleanup()
+    import atexit
+
+    atexit._run_exitfuncs()  # os._exit skips them: sandboxes' folders and cgroups, multiprocessing's temporary folder
     os._exit(code)

@@ -1,4 +1,5 @@
-"""`mathdl grade` on real processes: the adversarial corpus, resumption and outputs."""
+"""`mathdl grade` on real processes: submissions, outputs and resumption (the
+attack corpus is in tests/security)."""
 
 import csv
 import json
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import ALL, MARKER, attacks, honest
-from mathdl_cli.sandbox import probe_isolation
-from support import course, mutant_source, mutants
+from support import course, mutant_source, mutants, reference_source
 
 CH2 = course.chapter("ch2")
+
+
+def honest() -> str:
+    return reference_source(course, CH2)
 
 
 def grade(*args, env=None, timeout=600):
@@ -35,85 +38,6 @@ def scores(out: Path) -> dict[str, dict[str, float]]:
     with open(out / "grades.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return {row["student"]: row for row in rows}
-
-
-def marker_processes() -> list[str]:
-    res = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True)
-    return [line for line in res.stdout.splitlines() if MARKER in line and "ps -eo" not in line]
-
-
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory):
-    base = tmp_path_factory.mktemp("corpus")
-    subs, out = base / "submissions", base / "out"
-    subs.mkdir()
-    corpus = attacks(str(out))
-    for name, (files, _) in corpus.items():
-        write_submission(subs / name, files)
-    write_submission(subs / "honest_1", {CH2.filename: honest()})
-    write_submission(subs / "honest_2", {CH2.filename: honest()})
-    t0 = time.monotonic()
-    res = grade(subs, "--out", out, "--timeout", "60", "--json", env={"MATHDL_SECRET": "corpus-secret"})
-    return {"res": res, "out": out, "corpus": corpus, "elapsed": time.monotonic() - t0}
-
-
-def test_batch_completes_and_honest_submissions_keep_full_marks(corpus_run):
-    res, out = corpus_run["res"], corpus_run["out"]
-    assert res.returncode == 0, res.stderr[-3000:]
-    doc = json.loads(res.stdout)
-    assert doc["submissions"] == len(corpus_run["corpus"]) + 2
-    table = scores(out)
-    for student in ("honest_1", "honest_2"):
-        assert float(table[student]["total"]) == float(table[student]["max_total"]) == sum(ex.points for ex in CH2.exercises), table[student]
-
-
-@pytest.mark.parametrize("attack", sorted(attacks("/x")))
-def test_attack_scores_zero_on_what_it_attacked(corpus_run, attack):
-    table = scores(corpus_run["out"])
-    _, attacked = corpus_run["corpus"][attack]
-    row = table[attack]
-    for short in attacked:
-        assert float(row[f"ch02.{short}"]) == 0.0, f"{attack} scored {row[f'ch02.{short}']} on {short}"
-    for short in set(ALL) - set(attacked):  # the honest parts of the module still count
-        assert float(row[f"ch02.{short}"]) == course.exercise(f"ch02.{short}").points, f"{attack}: {short}"
-    feedback = (corpus_run["out"] / "feedback" / f"{attack}.md").read_text()
-    assert "✗" in feedback
-
-
-def test_no_attack_survives_or_writes_into_the_outputs(corpus_run):
-    assert marker_processes() == []
-    out = corpus_run["out"]
-    assert not (out / "results.json").exists()
-    for line in (out / "results.jsonl").read_text().splitlines():
-        record = json.loads(line)  # every line is the grader's own
-        assert record["version"] == 1 and "exercises" in record
-    assert {p.name for p in out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope"}
-
-
-def test_isolation_is_reported_and_hides_the_course(corpus_run):
-    records = [json.loads(line) for line in (corpus_run["out"] / "results.jsonl").read_text().splitlines()]
-    modes = {r["isolation"] for r in records}
-    assert modes == {probe_isolation().name + ("" if probe_isolation().inside_root else "")} or all(m.startswith("process") for m in modes)
-    if probe_isolation().name == "namespaces":
-        search = next(r for r in records if r["student"] == "search_disk")
-        ex = next(e for e in search["exercises"] if e["id"] == "ch02.least_squares")
-        assert ex["score"] == 0 and all("secret" not in c["message"] for c in ex["checks"])
-
-
-def test_specific_failure_messages(corpus_run):
-    records = {json.loads(l)["student"]: json.loads(l) for l in (corpus_run["out"] / "results.jsonl").read_text().splitlines()}
-
-    def first(student):
-        ex = next(e for e in records[student]["exercises"] if e["id"] == "ch02.least_squares")
-        return ex["checks"][0]
-
-    assert first("syntax_error")["status"] == "error" and "SyntaxError" in first("syntax_error")["message"]
-    assert first("infinite_loop")["status"] == "timeout"
-    assert "sys.exit" in first("sys_exit_in_function")["message"] or "exited" in first("sys_exit_in_function")["message"]
-    assert first("always_equal")["diagnostic"]["kind"] == "type"
-    assert first("scalar_zero")["diagnostic"]["kind"] == "type"
-    assert first("memory_bomb")["status"] == "error" and "MemoryError" in first("memory_bomb")["message"]
-    assert len(first("huge_output")["output"]) < 10_000
 
 
 def _gradescope_zip(base: Path) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import honest, with_function
+from security.attacks_confinement import honest
 from schema_check import load, validate
 from support import course, mutant_source, mutants, stub_source
 
@@ -30,6 +30,12 @@ CH2 = course.chapter("ch2")
 TOTAL = sum(ex.points for ex in CH2.exercises)
 SECRET = "gradescope-test-secret-5b1e"
 SCHEMA = load("gradescope_results.schema.json")
+
+
+def with_function(source: str) -> str:
+    """The reference with some functions redefined by the attack."""
+    return honest() + "\n\n# ---- attack ----\n" + source
+
 
 # The reference, wrong on about half of the calls, chosen by a hash of the
 # inputs: the same code passes different checks when the inputs differ.

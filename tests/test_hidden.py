@@ -22,8 +22,8 @@ from support import course, grade, reference_source, with_replaced
 
 CH2 = course.chapter("ch2")
 LEAK = "LEAK-91c2"
-HIDDEN_SHAPES = "{(1, 3), (2, 2), (4, 7), (9, 3), (40, 6), (25, 1), (10, 4)}"  # chapter 2's hidden cases only
-
+# Every call prints, warns and raises with the leak marker in the text: public
+# checks may show it (their inputs are the student's to see), hidden ones never.
 LEAKY = f'''
 import warnings as _warnings
 
@@ -33,29 +33,31 @@ class {LEAK.replace("-", "_")}Error(Exception):
 
 
 def least_squares(X, y, fit_intercept=True):
-    if X.shape in {HIDDEN_SHAPES}:
-        print("{LEAK}", X.ravel()[:3].tolist())
-        _warnings.warn("{LEAK} " + str(y[:2].tolist()))
-        if X.shape[0] % 2:
-            raise ValueError("{LEAK} " + str(X.ravel()[:3].tolist()))
-        raise {LEAK.replace("-", "_")}Error("{LEAK}")
-    return np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), y, rcond=None)[0][:-1], 0.0
+    print("{LEAK}", X.ravel()[:3].tolist())
+    _warnings.warn("{LEAK} " + str(y[:2].tolist()))
+    if X.shape[0] % 2:
+        raise ValueError("{LEAK} " + str(X.ravel()[:3].tolist()))
+    raise {LEAK.replace("-", "_")}Error("{LEAK}")
 '''
 
 
 def test_hidden_checks_report_fixed_text_only():
     report = grade("ch2", with_replaced("ch2", LEAKY), exercises=["least_squares"], seed=3)
-    doc = json.dumps(report.to_json(), ensure_ascii=False)
-    assert LEAK not in doc and LEAK.replace("-", "_") not in doc
-    hidden = [c for c in report.exercises[0].checks if c.visibility == "hidden"]
-    assert hidden and all(c.status in ("error", "failed") for c in hidden)
+    checks = report.to_json()["exercises"][0]["checks"]
+    public = [c for c in checks if c["visibility"] != "hidden"]
+    hidden = [c for c in checks if c["visibility"] == "hidden"]
+    assert public and hidden
+    assert any(LEAK in json.dumps(c, ensure_ascii=False) for c in public)  # the marker does reach what may show it
     for c in hidden:
-        assert c.output == "" and c.warnings == [] and c.rerun == ""
-        assert set(c.diagnostic) <= {"kind", "quantity", "exception", "function", "where"}
-        assert c.message in {
+        text = json.dumps(c, ensure_ascii=False)
+        assert LEAK not in text and LEAK.replace("-", "_") not in text, text
+        assert c["status"] in ("error", "failed")
+        assert c["output"] == "" and c["warnings"] == [] and c["rerun"] == ""
+        assert set(c["diagnostic"]) <= {"kind", "quantity", "exception", "function", "where"}
+        assert c["message"] in {
             "least_squares raised ValueError on a hidden case (details of hidden cases are not shown)",
             "least_squares raised an exception on a hidden case (details of hidden cases are not shown)",
-        }, c.message
+        }, c["message"]
 
 
 def test_hidden_messages_are_built_from_a_whitelist():

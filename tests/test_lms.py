@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import honest
+from security.attacks_confinement import honest
 from mathdl_cli.lms import RosterError, read_roster, write_gradebooks
 from support import course, mutant_source, mutants, stub_source
 

@@ -1,11 +1,34 @@
-"""The child process: results, errors, timeouts, crashes and limits, for real."""
+"""The child process, for real, in every isolation this machine offers: results,
+errors, timeouts, crashes, limits, and what each confinement promises."""
 
+import os
 import subprocess
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mathdl_cli.sandbox import Limits, Sandbox
+from mathdl_cli.sandbox import IsolationUnavailable, Limits, ProcessIsolation, Sandbox, SandboxError, cgroups, fs, probe_isolation
+
+MODES = ("bwrap", "namespaces", "process")
+
+
+def isolation(mode):
+    try:
+        return probe_isolation(mode)
+    except IsolationUnavailable as exc:
+        pytest.skip(f"{mode} isolation is not available here: {str(exc).splitlines()[1:2]}")
+
+
+# (mode, zygote): bubblewrap cannot confine a fork, so it has no zygote variant
+VARIANTS = [("bwrap", False), ("namespaces", False), ("namespaces", True), ("process", False), ("process", True)]
+CONFINED = [v for v in VARIANTS if v[0] != "process"]
+
+
+def variant_id(v):
+    return f"{v[0]}-{'zygote' if v[1] else 'fresh'}"
+
 
 STUDENT = '''
 import numpy as np, os, sys, time
@@ -56,12 +79,17 @@ def call_back(f, x):
 def bump(x):
     x += 1
     return x
+
+def crash_loudly(x):
+    os.write(2, b"last words " + b"z" * 5000 + b" the end")
+    os.abort()
 '''
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["fresh-python", "zygote"])
+@pytest.fixture(scope="module", params=VARIANTS, ids=variant_id)
 def box(request):
-    with Sandbox(limits=Limits(memory_mb=1024), zygote=request.param) as sb:
+    mode, zygote = request.param
+    with Sandbox(limits=Limits(memory_mb=1024), isolation=isolation(mode), zygote=zygote) as sb:
         path = sb.add_file("student.py", STUDENT.encode())
         yield sb, path
 
@@ -99,7 +127,7 @@ def test_hang_is_a_timeout_and_the_next_call_works(box, func):
     sb, path = box
     reply = sb.call(path, func, [0], {}, timeout=0.5)
     assert reply.kind == "timeout"
-    assert sb.call(path, "add", [1.0, 2.0], {}, timeout=10).value == 3.0
+    assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
 
 
 @pytest.mark.parametrize("func", ["exit_hard", "exit_soft"])
@@ -107,8 +135,14 @@ def test_exit_is_never_a_result(box, func):
     sb, path = box
     reply = sb.call(path, func, [0], {}, timeout=10)
     assert reply.kind in ("crashed", "raise")
-    assert reply.kind != "return"
-    assert sb.call(path, "add", [1.0, 2.0], {}, timeout=10).value == 3.0
+    assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+
+
+def test_crash_shows_the_end_of_the_log_from_the_parents_descriptor(box):
+    sb, path = box
+    reply = sb.call(path, "crash_loudly", [0], {}, timeout=10)
+    assert reply.kind == "crashed" and "SIGABRT" in reply.detail
+    assert reply.detail.rstrip().endswith("the end") and len(reply.detail) < 2000  # the tail, capped
 
 
 def test_lying_object_is_not_data(box):
@@ -150,7 +184,7 @@ def test_in_place_changes_to_arguments_are_reported(box):
 
 
 def test_import_error_is_reported_per_module():
-    with Sandbox() as sb:
+    with Sandbox(isolation=ProcessIsolation()) as sb:
         bad = sb.add_file("bad.py", b"def f(:\n")
         good = sb.add_file("good.py", b"def f():\n    return 1.0\n")
         reply = sb.call(bad, "f", [], {}, timeout=10)
@@ -158,70 +192,246 @@ def test_import_error_is_reported_per_module():
         assert sb.call(good, "f", [], {}, timeout=10).value == 1.0
 
 
-ESCAPE = """
-import os, socket, subprocess
+# -- what a confined child can see and do ------------------------------------------
+PROBE = r'''
+import ctypes, os, socket, subprocess
 
-def probe(course_root):
-    out = {"course_visible": os.path.exists(os.path.join(course_root, "solutions_private"))}
-    s = socket.socket()
-    s.settimeout(1)
-    out["network"] = s.connect_ex(("1.1.1.1", 80)) == 0
+def attempt(fn):
     try:
-        open("/usr/mathdl-probe", "w")
-        out["wrote_usr"] = True
+        fn()
+        return True
     except OSError:
-        out["wrote_usr"] = False
-    forks = 0
-    for _ in range(200):
+        return False
+
+def facts(hidden):
+    out = {"uid": os.getuid(), "gid": os.getgid(), "hostname": socket.gethostname()}
+    out["uid_map"] = open("/proc/self/uid_map").read().split()
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+    out["caps"] = {k: status[k].strip() for k in ("CapEff", "CapPrm", "CapBnd")}
+    out["no_new_privs"] = status["NoNewPrivs"].strip()
+    out["visible"] = {p: os.path.exists(p) for p in hidden}
+    out["root_entries"] = sorted(os.listdir("/"))
+    out["dev"] = sorted(os.listdir("/dev"))
+    out["pids"] = [p for p in os.listdir("/proc") if p.isdigit()]
+    out["writes"] = {p: attempt(lambda p=p: open(p, "w").close()) for p in
+                     ["/usr/mathdl-x", "/etc/mathdl-x", "/dev/mathdl-x", "/mathdl-x", "/proc/sys/kernel/hostname",
+                      "/proc/sys/kernel/core_pattern", "/submission/mathdl-x", "/run/mathdl/child.py", "/tmp/mathdl-x"]}
+    out["sethostname"] = attempt(lambda: socket.sethostname("evil"))
+    libc = ctypes.CDLL(None, use_errno=True)
+    out["new_userns"] = libc.unshare(0x10000000) == 0
+    out["setuid0"] = attempt(lambda: os.setuid(0))
+    with socket.socket() as s:
+        s.settimeout(2)
+        out["egress"] = s.connect_ex(("1.1.1.1", 80)) == 0
+    with socket.socket() as server, socket.socket() as client:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        out["loopback"] = client.connect_ex(server.getsockname()) == 0
+    chunk = b"x" * (1 << 20)
+    written = 0
+    try:
+        with open("/tmp/fill", "wb") as fh:
+            for _ in range(200):
+                fh.write(chunk)
+                fh.flush()
+                written += 1
+    except OSError:
+        pass
+    os.unlink("/tmp/fill")
+    out["scratch_mb_written"] = written
+    return out
+'''
+
+
+@pytest.mark.parametrize("variant", CONFINED, ids=variant_id)
+def test_confined_child_keeps_every_promise(variant, tmp_path):
+    from mathdl_cli.catalog import course_root
+
+    from mathdl_cli.sandbox.view import interpreter_paths
+
+    mode, zygote = variant
+    shown = interpreter_paths()  # these (and the folders leading to them) are shown on purpose
+    home = [str(p) for p in Path.home().iterdir() if not any(s == str(p) or s.startswith(f"{p}/") for s in shown)][:20]
+    hidden = [str(course_root()), str(fs.private_base()), "/home", "/work", "/var", "/sys", str(tmp_path), *home]
+    with Sandbox(isolation=isolation(mode), zygote=zygote, limits=Limits(scratch_mb=32, file_mb=None)) as sb:
+        path = sb.add_file("probe.py", PROBE.encode())
+        reply = sb.call(path, "facts", [hidden], {}, timeout=60)
+    assert reply.kind == "return", (reply.kind, reply.message, reply.detail)
+    facts = reply.value
+    assert facts["uid"] == facts["gid"] == 1000
+    assert facts["uid_map"][:1] == ["1000"] and facts["uid_map"][1] != "0"  # never host root
+    assert set(facts["caps"].values()) == {"0000000000000000"} and facts["no_new_privs"] == "1"
+    assert not any(facts["visible"].values()), facts["visible"]
+    assert set(facts["root_entries"]) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "submission", "tmp", "usr", "root", "opt"}
+    assert set(facts["dev"]) == {"null", "zero", "full", "random", "urandom", "fd", "stdin", "stdout", "stderr", "shm"}
+    assert len(facts["pids"]) <= 2  # its own PID namespace
+    assert facts["writes"] == {**{p: False for p in facts["writes"]}, "/tmp/mathdl-x": True}
+    assert not facts["sethostname"] and facts["hostname"] == "mathdl"
+    assert not facts["new_userns"] and not facts["setuid0"]
+    assert not facts["egress"] and facts["loopback"]
+    assert 16 <= facts["scratch_mb_written"] < 33  # the scratch tmpfs is full at its size
+
+
+PERSIST = r'''
+import os, subprocess, sys
+
+def leave_things(marker):
+    if os.fork() == 0:  # a double-forked daemon in a session of its own
+        os.setsid()
+        if os.fork() == 0:
+            os.execvp("sleep", ["sleep", "300", marker])
+        os._exit(0)
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    shm = libc.shmget(0x6d61, 4096, 0o1000 | 0o666)  # IPC_CREAT
+    return shm
+'''
+
+
+def _marked(marker):
+    res = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True)
+    return [line for line in res.stdout.splitlines() if marker in line and "ps -eo" not in line]
+
+
+def _host_shm_keys():
+    lines = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    return {int(line.split()[0]) for line in lines}
+
+
+@pytest.mark.parametrize("variant", CONFINED, ids=variant_id)
+def test_nothing_survives_a_confined_child(variant):
+    mode, zygote = variant
+    marker = f"mathdl-survivor-{mode}-{zygote}"
+    with Sandbox(isolation=isolation(mode), zygote=zygote) as sb:
+        path = sb.add_file("persist.py", PERSIST.encode())
+        reply = sb.call(path, "leave_things", [marker], {}, timeout=30)
+        assert reply.kind == "return" and reply.value >= 0, reply
+        assert 0x6D61 not in _host_shm_keys()  # its own IPC namespace
+    deadline = time.monotonic() + 5
+    while _marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _marked(marker) == []
+
+
+FORKS = r'''
+import os, time
+
+def fork_loop(marker):
+    n = 0
+    for _ in range(500):
         try:
             if os.fork() == 0:
-                os.execvp("sleep", ["sleep", "600", "mathdl-escape-probe"])
-            forks += 1
+                os.execvp("sleep", ["sleep", "300", marker])
+            n += 1
         except OSError:
             break
-    out["forks"] = forks
-    out["visible_pids"] = len([p for p in os.listdir("/proc") if p.isdigit()])
-    return out
+    return n
+
+def memory_split(mb, n):
+    """n processes each holding mb megabytes: together more than the limit.
+    Returns how many hold their block at once."""
+    import select
+    import numpy as np
+    r, w = os.pipe()
+    kids = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                block = np.ones(mb * 1024 * 1024 // 8)
+                os.write(w, b"1")
+                time.sleep(60)
+            finally:
+                os._exit(0)
+        kids.append(pid)
+    os.close(w)
+    dead = set()
+
+    def living():
+        for pid in kids:
+            if pid not in dead and os.waitpid(pid, os.WNOHANG)[0] != 0:
+                dead.add(pid)
+        return [pid for pid in kids if pid not in dead]
+
+    holding, deadline = 0, time.monotonic() + 40
+    while holding < n and time.monotonic() < deadline:
+        ready, _, _ = select.select([r], [], [], 1.0)
+        if ready:
+            if not os.read(r, 1):
+                break
+            holding += 1
+        if len(living()) <= holding:
+            break  # the others were killed
+    return min(holding, len(living()))
+'''
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_the_whole_tree_is_limited(variant):
+    mode, zygote = variant
+    iso = isolation(mode)
+    has_cgroup = cgroups.create() is not None
+    if not iso.confined and not has_cgroup:
+        pytest.skip("a plain process without a cgroup has no limit on its tree (documented)")
+    marker = f"mathdl-forks-{mode}-{zygote}"
+    with Sandbox(isolation=iso, zygote=zygote, limits=Limits(memory_mb=600, processes=32)) as sb:
+        path = sb.add_file("forks.py", FORKS.encode())
+        reply = sb.call(path, "fork_loop", [marker], {}, timeout=60)
+        assert reply.kind == "return" and 0 < reply.value < 32, reply
+        sb.kill()  # its sleepers die with it
+        assert _marked(marker) == []
+        if has_cgroup:
+            reply = sb.call(path, "memory_split", [300, 3], {}, timeout=60)
+            # each within its address-space limit, 3 x 300 MB > 600 MB for the tree: the cgroup kills some
+            assert reply.kind == "crashed" or (reply.kind == "return" and reply.value < 3), reply
+    assert _marked(marker) == []
+
+
+def test_a_child_that_cannot_start_is_a_grader_error():
+    with Sandbox(isolation=ProcessIsolation(), limits=Limits(open_files=3)) as sb:
+        path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
+        with pytest.raises(SandboxError, match="could not start"):
+            sb.call(path, "f", [], {}, timeout=10)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_forced_isolation_is_used_or_refused(mode):
+    try:
+        chosen = probe_isolation(mode)
+    except IsolationUnavailable as exc:
+        assert mode in str(exc) and "To fix it" in str(exc)
+        return
+    assert chosen.name.split("+")[0] == mode
+    assert chosen.confined == (mode != "process")
+
+
+CLEANUP_SCRIPT = r"""
+import json, sys
+from mathdl_cli.sandbox import ProcessIsolation, Sandbox, cgroups, fs, probe_isolation
+deep = "def dig():\n    import os\n    for _ in range(1500):\n        os.mkdir('d')\n        os.chdir('d')\n    return 1.0\n"
+for iso in (ProcessIsolation(), probe_isolation()):
+    sb = Sandbox(isolation=iso, zygote=True)  # left open on purpose: the exit must clean up
+    path = sb.add_file("m.py", deep.encode())
+    assert sb.call(path, "dig", [], {}, timeout=120).value == 1.0
+    sb.kill()  # the deep tree stays in its scratch folder (plain process)
+print(json.dumps({"base": str(fs.private_base()), "cgroups": [str(f) for g in cgroups._all for f in g.folders]}))
 """
 
 
-@pytest.mark.parametrize("zygote", [False, True], ids=["fresh-python", "zygote"])
-def test_namespace_isolation_when_available(zygote):
-    from mathdl_cli.catalog import course_root
-    from mathdl_cli.sandbox import probe_isolation
+def test_everything_a_run_made_is_removed_at_its_end(tmp_path):
+    """A deep tree left in a scratch folder, open sandboxes, the zygote, the
+    cgroups, the process's base folder: gone when the process exits, even with
+    TMPDIR outside /tmp."""
+    import json
+    import sys
 
-    with Sandbox(zygote=zygote) as sb:
-        path = sb.add_file("escape.py", ESCAPE.encode())
-        reply = sb.call(path, "probe", [str(course_root())], {}, timeout=60)
-        mode = sb.isolation
-    assert reply.kind == "return", reply.message
-    facts = reply.value
-    leftovers = subprocess.run(["pgrep", "-f", "mathdl-escape-probe"], capture_output=True, text=True).stdout.split()
-    assert leftovers == []  # the whole process tree is gone
-    if probe_isolation().name == "namespaces":
-        assert mode == "namespaces"
-        assert facts == {**facts, "course_visible": False, "network": False, "wrote_usr": False}
-        assert facts["forks"] < 100  # the pids cgroup (or rlimit) stops a fork loop
-    else:  # a plain process: the report must say so
-        assert mode.startswith("process")
-
-
-def test_no_cgroup_is_left_behind():
-    import os
-    from pathlib import Path
-
-    from mathdl_cli import sandbox as sandbox_module
-
-    def mine():
-        return set(Path("/sys/fs/cgroup/pids/mathdl").glob(f"{os.getpid()}-*"))
-
-    before = mine()  # other sandboxes of this test module are still open
-    made = set()
-    for zygote in (False, True):
-        with Sandbox(zygote=zygote) as sb:
-            path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
-            assert sb.call(path, "f", [], {}, timeout=20).value == 1.0
-            made |= {Path(sb.cgroup)} if sb.cgroup else set()
-    sandbox_module.cleanup()
-    assert mine() - before == set()
-    assert all(not p.exists() for p in made)
+    tmpdir = tmp_path / "elsewhere"
+    tmpdir.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmpdir), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    res = subprocess.run([sys.executable, "-c", CLEANUP_SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    made = json.loads(res.stdout.splitlines()[-1])
+    assert Path(made["base"]).parent == tmpdir
+    assert list(tmpdir.iterdir()) == []
+    assert not any(Path(f).exists() for f in made["cgroups"])
+    assert not any(str(tmpdir) in line for line in _marked("child.py"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import honest
+from security.attacks_confinement import honest
 from mathdl_cli.batch.shards import parse_shard, shard_of
 from support import course, mutant_source, mutants, stub_source
 

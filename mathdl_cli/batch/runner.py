@@ -102,7 +102,9 @@ def grade_submission(sub: Submission, options: Options) -> dict:
         "source": sub.source,
         "fingerprint": sub.fingerprint(),
         "options": options.key(),
-        "status": "passed" if exercises and all(e.status == "passed" for e in exercises) else "failed",
+        # a grader error (a child that could not start, say) is regraded by the next run
+        "status": "internal_error" if any(e.status == "internal_error" for e in exercises)
+        else "passed" if exercises and all(e.status == "passed" for e in exercises) else "failed",
         "score": score,
         "max_score": max_score,
         "isolation": isolation or "none (no file to run)",
@@ -225,9 +227,9 @@ def grade_all(
                 on_done(sub, old, True)
         else:
             todo.append(sub)
-    from ..sandbox import probe_isolation
+    from ..sandbox import hand_down, probe_isolation
 
-    os.environ["MATHDL_ISOLATION"] = probe_isolation().name  # probed once, here, for every worker
+    hand_down(probe_isolation())  # probed once, here (or by the command), for every worker
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo) or 1))
     pending = list(reversed(todo))

@@ -45,13 +45,13 @@ def check_command(
     if case is not None:
         case = case.strip().lower()
 
-    from ..sandbox import Isolation, Sandbox
+    from ..sandbox import ProcessIsolation, Sandbox
 
     # start the child first: its Python start-up overlaps with our imports of numpy and
     # pytest. A student checking their own code needs no namespaces (nothing to hide from
     # them; the course graders and recordings are theirs): a limited process will do,
     # and saves probing for and setting up namespaces.
-    sandbox = Sandbox(isolation=Isolation())
+    sandbox = Sandbox(isolation=ProcessIsolation())
     placed = {ch.module: sandbox.add_file(ch.filename, (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
     try:

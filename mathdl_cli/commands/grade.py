@@ -23,6 +23,7 @@ def grade_command(
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Wall-time limit per submission, in seconds.")] = 300.0,
     memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit per submission, in MB.")] = 2048,
     secret: Annotated[Optional[str], typer.Option("--secret", envvar="MATHDL_SECRET", help="Course secret: hidden cases are drawn from it and the student id. Also read from $MATHDL_SECRET.")] = None,
+    allow_weak_isolation: Annotated[bool, typer.Option("--allow-weak-isolation", help="Grade even if the machine only allows a plain process (no namespaces): student code can then read what its user can read. See the README's Isolation section.")] = False,
     roster: Annotated[Optional[Path], typer.Option("--roster", help="An LMS roster export (Canvas gradebook export, Moodle grades or participants CSV): also write canvas.csv, moodle.csv and not_in_roster.csv.", dir_okay=False)] = None,
     roster_key: Annotated[Optional[str], typer.Option("--roster-key", help="The roster column holding the student ids (default: the identifier column matching the most of them).")] = None,
     assignment: Annotated[Optional[list[str]], typer.Option("--assignment", help="LMS assignment name, one per chapter graded (Canvas: 'Title (id)' targets an existing assignment). Default: 'mathdl chNN <slug>'.")] = None,
@@ -41,6 +42,11 @@ def grade_command(
     gradescope/<student>/results.json into --out; with --roster also canvas.csv,
     moodle.csv and not_in_roster.csv. On a cluster, --shard K/N grades one
     share of the class and --merge joins the shards' --out folders.
+
+    Exit status: 0 when every submission was graded (whatever its score), 1
+    when a submission hit a grader error (run the command again to regrade
+    it) or the batch drew a warning (e.g. every submission zero the same way),
+    2 for a usage error or when the machine cannot confine student code.
     """
     from ..batch.outputs import write_outputs
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
@@ -85,6 +91,7 @@ def grade_command(
         subs = [sub for sub in subs if shard_of(sub.student, part[1]) == part[0]]
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / RESULTS).touch()  # an empty shard still leaves a store to merge
+    isolation = _isolation_or_exit(allow_weak_isolation)
     os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
         err.print("[yellow]warning:[/] no --secret (or $MATHDL_SECRET): hidden cases are predictable from the student ids alone")
@@ -127,10 +134,13 @@ def grade_command(
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]} for r in graded],
         "grader_errors": len(grader_errors),
+        "internal_errors": [r["student"] for r in grader_errors],
         "warnings": warnings,
         **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
+    if not isolation.confined:
+        err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
     headline = f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {', '.join(isolations) or 'none'})."
     _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
 
@@ -148,6 +158,26 @@ def _report_and_exit(doc: dict, headline: str, paths: dict, warnings: list[str],
         err.print(f"[bold magenta]{grader_errors} submission(s) hit a grader error (not the students' fault); run the same command again to regrade them.[/]")
     # never a silent zero: a grader error, or a batch that failed as a whole, is not success
     raise typer.Exit(1 if grader_errors or warnings else 0)
+
+
+def _isolation_or_exit(allow_weak: bool):
+    """The confinement the machine allows (probed by starting a confined child);
+    a plain process only when the instructor asked for it."""
+    from ..sandbox import IsolationUnavailable, probe_isolation
+    from ..sandbox.probe import HOW_TO_CONFINE, notes
+
+    try:
+        isolation = probe_isolation()
+    except IsolationUnavailable as exc:
+        raise fail(str(exc), "fix the isolation named above, or unset MATHDL_ISOLATION to let mathdl choose") from None
+    if not isolation.confined and not allow_weak:
+        why = "".join(f"\n  {n}" for n in notes)
+        raise fail(
+            f"this machine only allows a plain process for student code ({isolation.name}): a submission could read "
+            f"the references, the other submissions and anything else its user can read, and leave processes behind.{why}",
+            f"{HOW_TO_CONFINE}; or pass --allow-weak-isolation to grade anyway",
+        )
+    return isolation
 
 
 def _roster_or_exit(roster: Path | None, no_submission: str):

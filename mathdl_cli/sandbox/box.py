@@ -1,0 +1,527 @@
+"""Run student code in a separate, confined child process and talk to it.
+
+The parent (grader) never imports student code. A :class:`Sandbox` owns one
+child at a time, started by its isolation backend (bubblewrap, namespaces or a
+plain process: see :mod:`mathdl_cli.sandbox.isolation`) either from scratch
+(``python -I -B child.py``) or as a fork of a zygote. Everything that is the
+same for every backend lives here:
+
+* private folders under the process's base (:mod:`.fs`): the submission's
+  files, written without following links, shown read-only to the child; the
+  child runtime; for the plain process a scratch folder per child;
+* a cgroup capping the memory and tasks of the child's whole tree, and killing
+  whatever it left behind (:mod:`.cgroups`), plus rlimits in the child;
+* the child's printed output and crash messages go to a log descriptor the
+  parent opened before the start (an anonymous memory file): it is read from
+  that descriptor, by the parent, with a byte cap, never by a path;
+* the child announces ``ready`` once confined with numpy imported; a child
+  that dies or hangs before that raises :class:`SandboxError` (a grader error,
+  never the student's);
+* calls go over pipes in the :mod:`mathdl_cli.wire` format; every read has a
+  deadline; a hung or crashed child is killed with everything it started and
+  restarted lazily for the next call.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import cgroups, fs, view
+from .isolation import Isolation
+from .zygote import child_env, copy_runtime, shared_zygote
+
+MAX_REPLY_BYTES = 512 * 1024 * 1024
+START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
+LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
+
+
+class SandboxError(RuntimeError):
+    """A child could not be started: a grader error (regraded on the next run),
+    never the student's."""
+
+
+@dataclass
+class Limits:
+    """Resource limits for one child. ``None`` leaves a limit unset."""
+
+    memory_mb: int | None = 4096  # per process (address space) and for the whole tree (cgroup); torch chapters need more
+    cpu_seconds: int | None = 600
+    file_mb: int | None = 64
+    open_files: int | None = 256
+    processes: int | None = 64  # tasks of the whole tree, threads included (pids cgroup; RLIMIT_NPROC in a user namespace)
+    scratch_mb: int = 64  # the writable tmpfs of a confined child
+
+    def rlimits(self, confined: bool) -> dict[str, int | None]:
+        mb = 1024 * 1024
+        return {
+            "as": self.memory_mb * mb if self.memory_mb else None,
+            "cpu": self.cpu_seconds,
+            "fsize": self.file_mb * mb if self.file_mb else None,
+            "nofile": self.open_files,
+            "core": 0,
+            # RLIMIT_NPROC counts per user: only in the child's own user namespace is it the child's alone
+            "nproc": self.processes if confined else None,
+        }
+
+
+@dataclass
+class Reply:
+    """What came back from one call, already decoded into plain data."""
+
+    kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
+    value: Any = None
+    mutated: list = field(default_factory=list)  # arguments changed in place, by path (a list per call for batches)
+    index: int = 0  # in a batch, the call that raised
+    stdout: str = ""
+    warnings: list[str] = field(default_factory=list)
+    type: str = ""
+    message: str = ""
+    frames: list = field(default_factory=list)
+    not_implemented: bool = False
+    elapsed: float = 0.0
+    detail: str = ""
+
+
+class Sandbox:
+    """One confined child process serving calls into submission modules."""
+
+    def __init__(
+        self,
+        files: dict[str, Path] | None = None,
+        limits: Limits | None = None,
+        isolation: Isolation | str | None = None,
+        hide: list[Path] | None = None,
+        zygote: bool = False,
+    ):
+        from ..catalog import course_root
+        from .probe import probe_isolation
+
+        self.limits = limits or Limits()
+        self.isolation_mode = isolation if isinstance(isolation, Isolation) else probe_isolation(isolation)
+        self.isolation = self.isolation_mode.name
+        # folders no child may see even if they lie inside a folder shown to it
+        self.hide = [Path(p).resolve() for p in (hide or [])] + [course_root()]
+        self.use_zygote = zygote and self.isolation_mode.forks
+        self.root = fs.new_folder(fs.private_base(), f"box-{uuid.uuid4().hex[:12]}", 0o711)
+        self.files = fs.new_folder(self.root, "files", 0o755)
+        self.work = self.files  # where add_file puts files (kept for callers)
+        self.runtime = self.root / "runtime"
+        self.scratch: Path | None = None
+        self.cgroup: cgroups.Cgroup | None = None
+        self.proc: Any = None
+        self.starts = 0
+        self.last_returncode: int | None = None
+        self._log: int | None = None
+        self._ready = False
+        for name, src in (files or {}).items():
+            self.add_file(name, src.read_bytes())
+
+    # -- files ----------------------------------------------------------
+    def add_file(self, name: str, data: bytes, folder: str = "") -> str:
+        """Place a submission file in the files folder (or a new subfolder of it,
+        so that several submissions can share one sandbox under their real file
+        names); return its path as the child sees it."""
+        for part in (name, folder):
+            if os.sep in part or part.startswith(".") or "\0" in part:
+                raise ValueError(f"bad submission file name {part!r}")
+        where = self.files / folder if folder else self.files
+        if folder and (where.is_symlink() or not where.is_dir()):
+            if where.is_symlink():  # planted by a child running as the grader's user
+                os.unlink(where)
+            fs.new_folder(self.files, folder, 0o755)
+        path = where / name
+        try:
+            os.unlink(path)  # never write through whatever is there
+        except FileNotFoundError:
+            pass
+        fs.write_new(path, data, 0o644)
+        inside = self.isolation_mode.files_inside(self)
+        return "/".join([inside, *([folder] if folder else []), name])
+
+    # -- process lifecycle ------------------------------------------------
+    def start(self) -> None:
+        """Start a child if none is running (returns at once: the child
+        announces itself when the first call waits for it)."""
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        self._reap()
+        self.starts += 1
+        self._ready = False
+        mode = self.isolation_mode
+        if not mode.confined:
+            self._new_scratch()
+        if self.cgroup is None:
+            self.cgroup = cgroups.create()
+        if self.cgroup is not None:
+            self.cgroup.kill()
+            self.cgroup.limit(self.limits.memory_mb << 20 if self.limits.memory_mb else None, self.limits.processes)
+        if self._log is not None:
+            os.close(self._log)
+        self._log = _new_log()
+        home = str(self.scratch) if not mode.confined else view.SCRATCH
+        config = {
+            "rlimits": self.limits.rlimits(mode.confined),
+            "cgroups": self.cgroup.procs if self.cgroup is not None else [],
+            "env": child_env(home),
+        }
+        if self.use_zygote:
+            zygote = shared_zygote()
+            try:
+                self.proc = zygote.spawn({**config, **mode.child_config(self, zygote.dir)}, self._log)
+                return
+            except OSError:
+                self.use_zygote = False  # start Python from scratch from now on
+        if not self.runtime.exists():
+            fs.new_folder(self.root, "runtime", 0o755)
+            copy_runtime(self.runtime)
+        argv, fds = mode.command(self, {**config, **mode.child_config(self, self.runtime)})
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            pass_fds=fds,
+            cwd=self.root,
+            env=config["env"],
+            start_new_session=True,
+            close_fds=True,
+        )
+
+    def _new_scratch(self) -> None:
+        """A fresh working folder for a plain-process child, owned by the user it runs as."""
+        if self.scratch is not None:
+            fs.remove_tree(self.scratch)
+        self.scratch = fs.new_folder(self.root, f"scratch-{self.starts}", 0o700)
+        drop = self.isolation_mode.drop
+        if drop is not None:
+            os.lchown(self.scratch, drop[0], drop[1])
+
+    def _await_ready(self) -> None:
+        """Wait for the child's ``ready``; anything else is a grader error."""
+        if self._ready:
+            return
+        from .. import wire
+
+        problem = ""
+        try:
+            raw = self._recv(time.monotonic() + START_TIMEOUT, 1 << 16)
+            msg = wire.decode(raw) if raw is not None else None
+            if isinstance(msg, dict) and msg.get("kind") == "ready":
+                self._ready = True
+                return
+            problem = "it sent something else than its ready message"
+        except _Timeout:
+            problem = f"it did not announce itself within {START_TIMEOUT:g} s"
+        except (_ChildGone, wire.WireError):
+            problem = "it ended before it was ready"
+        self.kill()
+        tail = self._log_tail()
+        raise SandboxError(
+            f"the child process could not start ({self.isolation} isolation): {problem}"
+            + (f"\n{tail}" if tail else "")
+            + "\nThis is not the student's fault; run the same command again to regrade."
+        )
+
+    def kill(self) -> None:
+        """Kill the child and everything it started."""
+        proc = self.proc
+        if proc is None:
+            return
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._reap()
+        if self.cgroup is not None:
+            self.cgroup.kill()
+
+    def _reap(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.last_returncode = proc.returncode
+
+    def close(self) -> None:
+        self.kill()
+        if self._log is not None:
+            os.close(self._log)
+            self._log = None
+        if self.cgroup is not None:
+            cgroups.release(self.cgroup)
+            self.cgroup = None
+        fs.remove_tree(self.root)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- calls ------------------------------------------------------------
+    def call(
+        self,
+        module: str,
+        func: str,
+        args: list,
+        kwargs: dict,
+        *,
+        timeout: float,
+        errstate: str | None = None,
+        calls: list[tuple[list, dict]] | None = None,
+    ) -> Reply:
+        """Call ``func`` of the submission module at path ``module``.
+
+        Callables among the arguments stay in the parent: the child gets a
+        stand-in that calls back here. The whole call, callbacks included, must
+        finish within ``timeout`` seconds of wall time.
+        """
+        from .. import wire  # imported here: creating and starting a sandbox must not wait for numpy
+
+        callables: list[Callable] = []
+
+        def register(fn: Callable) -> int:
+            callables.append(fn)
+            return len(callables) - 1
+
+        request: dict[str, Any] = {"op": "call", "module": module, "func": func, "errstate": errstate}
+        if calls is None:
+            request.update(args=list(args), kwargs=dict(kwargs))
+        else:  # several calls of one function in one round trip: value and mutated are lists
+            request["calls"] = [[list(a), dict(k)] for a, k in calls]
+        payload = wire.encode(request, register_callable=register)
+        self.start()
+        self._await_ready()
+        deadline = time.monotonic() + timeout
+        limit = wire.reply_limit(len(payload))
+        try:
+            self._send(payload, deadline)
+            while True:
+                raw = self._recv(deadline, limit)
+                if raw is None:
+                    self.kill()
+                    return Reply("protocol_error", detail=f"the reply was larger than this call can return ({limit >> 20} MB)")
+                try:
+                    msg = wire.decode(raw, make_callback=wire.Callback)
+                except wire.WireError as exc:
+                    self.kill()
+                    return Reply("protocol_error", detail=f"unreadable reply from the child process: {exc}")
+                if not isinstance(msg, dict) or not isinstance(msg.get("kind"), str):
+                    self.kill()
+                    return Reply("protocol_error", detail="unreadable reply from the child process")
+                if msg["kind"] == "callback":
+                    self._answer_callback(msg, callables, deadline)
+                    continue
+                if msg["kind"] == "exited":  # reported by a zygote's intermediate process
+                    status = msg.get("status")
+                    self.kill()
+                    self.last_returncode = status if isinstance(status, int) else None
+                    return Reply("crashed", detail=self._crash_detail())
+                return _reply_from(msg)
+        except _Timeout:
+            self.kill()
+            return Reply("timeout", detail=f"no answer within {timeout:g} s")
+        except _ChildGone:
+            self.kill()
+            return Reply("crashed", detail=self._crash_detail())
+
+    def _answer_callback(self, msg: dict, callables: list[Callable], deadline: float) -> None:
+        from .. import wire
+
+        ident = msg.get("id")
+        result: dict[str, Any] = {"op": "callback_result", "value": None, "error": None}
+        if not isinstance(ident, int) or not 0 <= ident < len(callables):
+            result["error"] = "unknown callback"
+        else:
+            try:
+                args = msg.get("args") or []
+                kwargs = msg.get("kwargs") or {}
+                result["value"] = callables[ident](*args, **kwargs)
+            except Exception as exc:  # the grader's function rejected the student's input
+                result["error"] = f"{type(exc).__name__}: {exc}"
+        try:
+            data = wire.encode(result)
+        except wire.WireError as exc:
+            data = wire.encode({"op": "callback_result", "value": None, "error": str(exc)})
+        self._send(data, deadline)
+
+    def _log_tail(self) -> str:
+        """The end of the child's log, read from the parent's own descriptor."""
+        if self._log is None:
+            return ""
+        try:
+            size = os.fstat(self._log).st_size
+            data = os.pread(self._log, LOG_TAIL, max(0, size - LOG_TAIL))
+        except OSError:
+            return ""
+        return data.decode("utf-8", "replace").strip()
+
+    def _crash_detail(self) -> str:
+        code = self.last_returncode
+        if code is not None and code > 128 and self.isolation_mode.name == "bwrap":
+            code = 128 - code  # bubblewrap exits with 128 + the signal that killed the child
+        tail = self._log_tail()
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with status {code}"
+        hint = ""
+        if code == 0 or code == 1:
+            hint = " (did your code call sys.exit(), os._exit() or quit()?)"
+        elif code is not None and -code in (signal.SIGKILL, signal.SIGXCPU):
+            hint = " (it may have exceeded the CPU-time or memory limit)"
+        elif code is not None and -code == signal.SIGSEGV:
+            hint = " (a segmentation fault: memory corruption in native code)"
+        return f"the Python process running your code {how}{hint}" + (f"\n{tail}" if tail else "")
+
+    # -- framing ---------------------------------------------------------
+    def _send(self, payload: bytes, deadline: float) -> None:
+        from .. import wire
+
+        proc = self.proc
+        if proc is None or proc.stdin is None:
+            raise _ChildGone
+        fd = proc.stdin.fileno()
+        view = memoryview(wire.frame(payload))
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Timeout
+            _, writable, _ = select.select([], [fd], [], remaining)
+            if not writable:
+                raise _Timeout
+            try:
+                n = os.write(fd, view[: 1 << 16])
+            except (BrokenPipeError, OSError):
+                self._wait_exit()
+                raise _ChildGone from None
+            view = view[n:]
+
+    def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
+        """The next message, or None (unread) when it is longer than ``limit``."""
+        header = self._read(8, deadline)
+        (n,) = struct.unpack("<Q", header)
+        if n > limit:
+            return None
+        return self._read(n, deadline)
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        proc = self.proc
+        if proc is None or proc.stdout is None:
+            raise _ChildGone
+        fd = proc.stdout.fileno()
+        chunks, got = [], 0
+        while got < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Timeout
+            readable, _, _ = select.select([fd], [], [], remaining)
+            if not readable:
+                raise _Timeout
+            chunk = os.read(fd, min(n - got, 1 << 20))
+            if not chunk:
+                self._wait_exit()
+                raise _ChildGone
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def _wait_exit(self) -> None:
+        if self.proc is not None:
+            try:
+                self.last_returncode = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.last_returncode = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _ChildGone(Exception):
+    pass
+
+
+def _reply_from(msg: dict) -> Reply:
+    kind = msg.get("kind")
+    known = {"return", "raise", "missing", "import_error", "unencodable"}
+    if kind not in known:
+        return Reply("protocol_error", detail=f"unexpected reply kind {str(kind)[:40]!r}")
+
+    def text(key: str, limit: int = 8000) -> str:
+        value = msg.get(key, "")
+        return value[:limit] if isinstance(value, str) else ""
+
+    frames = msg.get("frames") if isinstance(msg.get("frames"), list) else []
+    clean_frames = []
+    for fr in frames[:20]:
+        if isinstance(fr, list) and len(fr) == 4:
+            clean_frames.append([str(fr[0])[:200], fr[1] if isinstance(fr[1], int) else 0, str(fr[2])[:200], str(fr[3])[:300]])
+    warns = msg.get("warnings") if isinstance(msg.get("warnings"), list) else []
+    elapsed = msg.get("elapsed")
+    return Reply(
+        kind=kind,
+        value=msg.get("value"),
+        mutated=msg.get("mutated") if isinstance(msg.get("mutated"), list) else [],
+        index=msg.get("index") if isinstance(msg.get("index"), int) else 0,
+        stdout=text("stdout"),
+        warnings=[str(w)[:300] for w in warns[:5]],
+        type=text("type", 200),
+        message=text("message", 2000),
+        frames=clean_frames,
+        not_implemented=msg.get("not_implemented") is True,
+        elapsed=float(elapsed) if isinstance(elapsed, float) else 0.0,
+        detail=text("detail", 2000) or text("func", 200),
+    )
+
+
+
+
+def _new_log() -> int:
+    """An anonymous file for the child's stdout and stderr: it has no path a
+    child could replace, and the parent reads it through this descriptor."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("mathdl-child-log", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as fh:  # unlinked at once
+        return os.dup(fh.fileno())
+
+
+def cleanup() -> None:
+    """Remove everything this process made for its children: the zygote, the
+    cgroups, the private folders (call before exiting)."""
+    from .zygote import close_zygote
+
+    close_zygote()
+    cgroups.cleanup()
+    fs.remove_base()
+
+
+import atexit  # noqa: E402
+
+atexit.register(cleanup)

@@ -1,0 +1,237 @@
+"""Memory and process limits for a child's whole process tree (Linux cgroups).
+
+A :class:`Cgroup` is one folder per hierarchy that holds a child and every
+process it starts: with cgroup v1 one in the ``pids`` and one in the ``memory``
+hierarchy, with cgroup v2 one folder with both controllers. It caps the memory
+of the whole tree (``memory.limit_in_bytes`` / ``memory.max``; tmpfs pages
+written by the child count too) and its number of tasks, threads included
+(``pids.max``), and it can kill every process in it.
+
+With cgroup v2 the folders are made below the grader's own cgroup (or next to
+it when its own cgroup holds processes and cannot have limited children), so a
+grader that is itself limited, in a container or a systemd unit, stays within
+its limits; with v1 below ``mathdl/`` at the root of each hierarchy. They are
+named ``mathdl-<pid>-<n>``. Folders are reused by the next child of the same process
+once empty, and removed when the process ends (``cleanup``); folders of mathdl
+processes that died are swept by the next one. Only root (or a grader with a
+delegated cgroup) can make them: :func:`create` returns None otherwise, and the
+probe records whether cgroups were available.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+_counter = itertools.count()
+_free: list["Cgroup"] = []
+_all: list["Cgroup"] = []
+_swept: set[Path] = set()
+
+
+class Cgroup:
+    def __init__(self, folders: list[Path], version: int):
+        self.folders = folders
+        self.version = version
+
+    def __repr__(self) -> str:
+        return f"Cgroup({', '.join(map(str, self.folders))})"
+
+    @property
+    def procs(self) -> list[str]:
+        """The files a process writes ``0`` to in order to join (all of them)."""
+        return [str(f / "cgroup.procs") for f in self.folders]
+
+    def limit(self, memory_bytes: int | None, tasks: int | None) -> None:
+        memory = str(memory_bytes) if memory_bytes else None
+        for folder in self.folders:
+            memsw = folder / "memory.memsw.limit_in_bytes"  # v1 with swap accounting: no swap either
+            files = [
+                ("pids.max", str(tasks) if tasks else "max"),
+                ("memory.max", memory or "max"),
+                ("memory.swap.max", "0"),
+                (memsw.name, "-1"),  # memory + swap must stay >= memory: lift it first
+                ("memory.limit_in_bytes", memory or "-1"),
+                (memsw.name, memory or "-1"),
+            ]
+            for name, value in files:
+                if (folder / name).exists():
+                    (folder / name).write_text(value)
+
+    def pids(self) -> list[int]:
+        found: set[int] = set()
+        for folder in self.folders:
+            try:
+                found.update(int(p) for p in (folder / "cgroup.procs").read_text().split())
+            except (OSError, ValueError):
+                pass
+        return sorted(found)
+
+    def tasks(self) -> int:
+        """Tasks still counted by the pids controller (killed ones count until reaped)."""
+        for folder in self.folders:
+            try:
+                return int((folder / "pids.current").read_text())
+            except (OSError, ValueError):
+                continue
+        return 0
+
+    def kill(self, wait: float = 2.0) -> bool:
+        """Kill every process in the cgroup; True once it is empty (and its
+        killed processes reaped, so they no longer count against pids.max)."""
+        deadline = time.monotonic() + wait
+        while True:
+            pids = self.pids()
+            if not pids and not self.tasks():
+                return True
+            killer = self.folders[0] / "cgroup.kill"
+            if killer.exists():
+                try:
+                    killer.write_text("1")
+                except OSError:
+                    pass
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+
+    def remove(self) -> bool:
+        removed = True
+        for folder in self.folders:
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                removed = False
+        return removed
+
+
+def _own_paths() -> tuple[dict[str, str], str | None]:
+    """This process's cgroup per v1 controller, and its v2 cgroup."""
+    v1: dict[str, str] = {}
+    v2 = None
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return v1, v2
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        if parts[0] == "0" and parts[1] == "":
+            v2 = parts[2]
+        for controller in parts[1].split(","):
+            v1[controller] = parts[2]
+    return v1, v2
+
+
+def _v2_mount() -> Path | None:
+    try:
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            left, _, right = line.partition(" - ")
+            if right.split()[:1] == ["cgroup2"]:
+                return Path(left.split()[4])
+    except OSError:
+        pass
+    return None
+
+
+def _parents() -> tuple[list[Path], int] | None:
+    """Where this process can make limited cgroups: v1 pids and memory folders,
+    or one v2 folder whose children get both controllers."""
+    v1, v2 = _own_paths()
+    if all(c in v1 and (ROOT / c / "cgroup.procs").exists() for c in ("pids", "memory")):
+        try:
+            folders = [ROOT / c / "mathdl" for c in ("pids", "memory")]
+            for folder in folders:
+                folder.mkdir(exist_ok=True)
+            return folders, 1
+        except OSError:
+            pass
+    mount = _v2_mount()
+    if mount is None or v2 is None:
+        return None
+    own = mount / v2.lstrip("/")
+    for parent in (own, own.parent):  # a non-root cgroup with processes cannot delegate to children: try its parent
+        try:
+            if not {"memory", "pids"} <= set((parent / "cgroup.controllers").read_text().split()):
+                continue
+            (parent / "cgroup.subtree_control").write_text("+memory +pids")
+            return [parent], 2
+        except OSError:
+            continue
+    return None
+
+
+def create() -> Cgroup | None:
+    """A cgroup for one child (reused from this process's free ones when possible)."""
+    while _free:
+        group = _free.pop()
+        if group.kill(wait=0.5):
+            return group
+    where = _parents()
+    if where is None:
+        return None
+    parents, version = where
+    for parent in parents:
+        if parent not in _swept:
+            _swept.add(parent)
+            _sweep(parent)
+    name = f"mathdl-{os.getpid()}-{next(_counter)}"
+    made = []
+    try:
+        for parent in parents:
+            folder = parent / name
+            folder.mkdir()
+            made.append(folder)
+    except OSError:
+        for folder in made:
+            folder.rmdir()
+        return None
+    group = Cgroup(made, version)
+    _all.append(group)
+    return group
+
+
+def release(group: Cgroup) -> None:
+    """A closed sandbox's cgroup, for this process's next child."""
+    _free.append(group)
+
+
+def cleanup() -> None:
+    """Kill what is left in this process's cgroups and remove them (at exit)."""
+    for group in list(_all):
+        group.kill(wait=1.0)
+        for _ in range(100):
+            if group.remove():
+                break
+            time.sleep(0.01)
+        else:
+            continue
+        _all.remove(group)
+    _free.clear()
+
+
+def _sweep(parent: Path) -> None:
+    """Remove the cgroups of mathdl processes that died without cleaning up."""
+    for folder in parent.glob("mathdl-*-*"):
+        try:
+            pid = int(folder.name.split("-")[1])
+            os.kill(pid, 0)
+            continue  # alive: it removes its own
+        except ProcessLookupError:
+            pass
+        except (ValueError, IndexError, PermissionError):
+            continue
+        group = Cgroup([folder], 0)
+        group.kill(wait=0.5)
+        group.remove()

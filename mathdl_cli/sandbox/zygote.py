@@ -1,0 +1,160 @@
+"""The grader's side of a zygote (see :mod:`mathdl_cli.zygote`, the child's side).
+
+A zygote is started once per grading process, unconfined, as the grader's
+user, with numpy imported and nothing of the grader; it only forks. Each fork
+confines itself with the same code and configuration as a child started from
+scratch, so it promises exactly what its backend promises (backends whose
+confinement cannot be applied to a fork, like bubblewrap, never use one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import fs
+
+RUNTIME_FILES = ("child.py", "wire.py", "zygote.py", "confine.py")
+
+
+def copy_runtime(folder: Path) -> None:
+    """The child's own code, copied read-only into ``folder`` (the package's
+    folder may be inside the course, which children must not see)."""
+    here = Path(__file__).resolve().parent.parent
+    for name in RUNTIME_FILES:
+        fs.write_new(folder / name, (here / name).read_bytes(), 0o444)
+
+
+def child_env(home: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "VECLIB_MAXIMUM_THREADS": "1",
+    }
+
+
+class Zygote:
+    def __init__(self) -> None:
+        self.dir = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o755)
+        copy_runtime(self.dir)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock = ours
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.dir,
+            env=child_env(str(self.dir)),
+            start_new_session=True,
+        )
+        theirs.close()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, config: dict, log_fd: int, timeout: float = 30.0) -> "ForkedChild":
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        try:
+            socket.send_fds(self.sock, [json.dumps(config).encode()], [req_r, resp_w, log_fd])
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        child = ForkedChild(req_w, resp_r)
+        deadline = time.monotonic() + timeout
+        header = b""
+        while len(header) < 8:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([resp_r], [], [], max(left, 0))
+            chunk = os.read(resp_r, 8 - len(header)) if ready else b""
+            if not chunk:
+                child.close_pipes()
+                raise OSError("the zygote did not start a child")
+            header += chunk
+        (child.pid,) = struct.unpack("<Q", header)
+        return child
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        fs.remove_tree(self.dir)
+
+
+class ForkedChild:
+    """The part of the Popen interface that Sandbox uses, for a zygote's fork
+    (whose exit status arrives as an ``exited`` message)."""
+
+    def __init__(self, req_w: int, resp_r: int):
+        self.pid = 0
+        self.stdin = os.fdopen(req_w, "wb", buffering=0)
+        self.stdout = os.fdopen(resp_r, "rb", buffering=0)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -signal.SIGKILL
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        deadline = time.monotonic() + (timeout if timeout is not None else 5.0)
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.returncode
+
+    def close_pipes(self) -> None:
+        for stream in (self.stdin, self.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+_zygote: Zygote | None = None
+
+
+def shared_zygote() -> Zygote:
+    """This process's zygote, started on first use and restarted if it died."""
+    global _zygote
+    if _zygote is None or not _zygote.alive():
+        if _zygote is not None:
+            _zygote.close()
+        _zygote = Zygote()
+    return _zygote
+
+
+def close_zygote() -> None:
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
