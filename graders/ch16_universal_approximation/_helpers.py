@@ -110,11 +110,30 @@ def features(x: np.ndarray, w: np.ndarray, b: np.ndarray, act: str) -> np.ndarra
 
 
 def spread_features(rng: np.random.Generator, N: int, lo: float = -1.0, hi: float = 1.0, scale: float = 3.0):
-    """(w, b) with |w_i| ~ scale and the kink -b_i/w_i spread evenly (jittered) over
-    [lo, hi], so that Φ is well conditioned and the fit is unique to ~1e-9."""
+    """(w, b) with |w_i| ~ scale and the kinks -b_i/w_i spread evenly (jittered) over
+    the middle 80% of [lo, hi] (a kink near the edge of the data makes its feature
+    nearly linear there), so that Φ is well conditioned."""
     w = scale * rng.uniform(0.7, 1.3, N) * rng.choice([-1.0, 1.0], N)
-    kinks = lo + (hi - lo) * (np.arange(N) + rng.uniform(0.2, 0.8, N)) / N
+    kinks = lo + (hi - lo) * (0.1 + 0.8 * (np.arange(N) + rng.uniform(0.2, 0.8, N)) / N)
     return w, -w * kinks
+
+
+def spread_points(rng: np.random.Generator, M: int, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
+    """M sorted points, one in each of M equal cells of [lo, hi] (jittered)."""
+    return lo + (hi - lo) * (np.arange(M) + rng.uniform(0.1, 0.9, M)) / M
+
+
+def value_case(rng: np.random.Generator, trial: int):
+    """(x, w, b, act) of a hidden value check: M = 1 and 2 with N ≤ 3, else M ≥ 3N so
+    every kink is resolved by the data; tanh with N ≤ 4 (smooth features are nearly
+    dependent beyond). cond(Φ) stays below 1e3 (tests/oracles/test_ch16_*), so every
+    correct least-squares solver agrees to ~1e-9."""
+    N = [int(rng.integers(1, 4)), 1, int(rng.integers(2, 7)), int(rng.integers(2, 5))][trial]
+    M = [1, 2, int(rng.integers(3 * N, 61)), int(rng.integers(3 * N, 61))][trial]
+    act = ["relu", "tanh"][int(rng.integers(2))] if trial < 3 else "tanh"
+    N = min(N, 4) if act == "tanh" else N
+    w, b = spread_features(rng, N, scale=2.0)
+    return spread_points(rng, M), w, b, act
 
 
 # The statistical check: nested random features approximating a smooth target.

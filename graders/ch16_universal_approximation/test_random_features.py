@@ -12,7 +12,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import RF_NS, features, loglog_slope, raises_value_error, rf_errors, rf_problem, spread_features
+from ._helpers import RF_NS, features, loglog_slope, raises_value_error, rf_errors, rf_problem, spread_features, spread_points, value_case
 
 
 def _theory_check(student, rng, tol):
@@ -23,19 +23,21 @@ def _theory_check(student, rng, tol):
     errs = rf_errors([expect.like(p, y) for p in preds], y)
     th = tol.theory
     # Nested features span nested subspaces, so the least-squares error cannot increase
-    # (exact up to rounding: slack 1e-9 relative).
+    # (exact up to rounding: slack 1e-9 relative). Constant errors (no fit at all) pass
+    # this but fail the slope below.
     expect.that(
-        bool(np.all(errs[1:] <= errs[:-1] * (1 + th["mono_rel"]) + 1e-12)) and errs[0] < 0.5 * np.sqrt(np.mean(y**2)),
+        bool(np.all(errs[1:] <= errs[:-1] * (1 + th["mono_rel"]) + 1e-12)),
         "with nested features (the first N of the same 160) the training error of the fit must not increase with N",
         quantity="root-mean-square error of your fits on the 500 training points",
         detail=f"errors {np.round(errs, 6).tolist()} for N = {list(RF_NS)} (the target's RMS is {np.sqrt(np.mean(y**2)):.3g})",
     )
     slope = loglog_slope(RF_NS, errs)
     # Statistical (w, b and x come from the check's seed): the Monte Carlo rate N^{-1/2}
-    # is the theorem's worst case; ReLU features on this smooth target do much better
-    # (slopes -1.1 to -2.7 over 4000 reference seeds, mean -1.9, sd 0.24, so -0.5 is
-    # 5.8 sd away: false-failure probability < 1e-8 by the normal tail, 0 failures
-    # observed; bench/calibrate_ch16_random_features.py, tests/oracles/test_ch16_*).
+    # is the theorem's worst case; ReLU features on this smooth target do much better:
+    # over 4000 reference seeds the slope has mean -1.83, sd 0.23 and maximum -1.0, so
+    # the threshold -0.5 is 5.9 sd above the mean (false-failure probability ≈ 2e-9 by
+    # the normal tail, < 1e-6 allowing for a heavier tail; no seed within 0.5 of it).
+    # bench/calibrate_ch16_random_features.py runs the sweep, tests/oracles/ a short one.
     expect.that(
         slope <= th["slope_max"],
         f"the approximation error must decay at least like N^{{-1/2}} (fitted log–log slope ≤ {th['slope_max']})",
@@ -45,8 +47,8 @@ def _theory_check(student, rng, tol):
 
 
 def test_fit_small(student, ref, rng):
-    """ReLU, M = 8 points, N = 5 features"""
-    x = np.sort(rng.uniform(-1, 1, 8))
+    """ReLU, M = 15 points, N = 5 features"""
+    x = spread_points(rng, 15)
     w, b = spread_features(rng, 5)
     y = np.sin(2 * x)
     expect.close(student.random_features_fit(x, y, w, b, "relu"), ref.random_features_fit(x, y, w, b, "relu"))
@@ -97,7 +99,7 @@ def test_min_norm_interpolation(student, rng, tol):
 
 def test_dead_feature(student, ref, rng):
     """a feature that is 0 at every data point gets c_i = 0"""
-    x = np.sort(rng.uniform(-1, 0.5, 10))
+    x = spread_points(rng, 12, -1.0, 0.5)
     w, b = spread_features(rng, 4, -1.0, 0.5)
     w, b = np.append(w, 2.0), np.append(b, -1.6)  # ReLU(2x - 1.6) = 0 for x ≤ 0.8
     y = np.exp(x)
@@ -113,7 +115,7 @@ def test_dead_feature(student, ref, rng):
 
 def test_tanh(student, ref, rng):
     """act = "tanh": fit (M = 9, N = 4) and predict at new points"""
-    x = rng.uniform(-1, 1, 9)
+    x = spread_points(rng, 9)
     w, b = spread_features(rng, 4, scale=2.0)
     y = x**2
     expect.close(student.random_features_fit(x, y, w, b, "tanh"), ref.random_features_fit(x, y, w, b, "tanh"))
@@ -138,11 +140,8 @@ def test_approximation_rate(student, rng, tol):
 @pytest.mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """M = 1, 2 and random; N = 1 and random; both activations; fit and predict"""
-    M = [1, 2, int(rng.integers(3, 60)), int(rng.integers(3, 60))][trial]
-    N = [int(rng.integers(1, 6)), 1, int(rng.integers(2, 9)), int(rng.integers(2, 9))][trial]
-    act = ["relu", "tanh"][int(rng.integers(2))] if trial < 3 else "tanh"
-    x = np.sort(rng.uniform(-1, 1, M))
-    w, b = spread_features(rng, N, scale=2.0)
+    x, w, b, act = value_case(rng, trial)
+    M, N = len(x), len(w)
     y = rng.standard_normal(M)
     expect.close(student.random_features_fit(x, y, w, b, act), ref.random_features_fit(x, y, w, b, act))
     xn, c = rng.uniform(-1.5, 1.5, 7), rng.standard_normal(N)
