@@ -11,8 +11,12 @@ from mathdl_cli.grading.errors import StudentError
 
 
 def loglog_slope(x, y) -> float:
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(np.asarray(x, dtype=np.float64)), np.log(np.asarray(y, dtype=np.float64)), 1)[0])
+    """Least-squares slope of log y against log x; nan unless every y is finite and > 0
+    (so a degenerate result fails the comparison instead of breaking the fit)."""
+    y = np.asarray(y, dtype=np.float64)
+    if not np.all(np.isfinite(y) & (y > 0)):
+        return float("nan")
+    return float(np.polyfit(np.log(np.asarray(x, dtype=np.float64)), np.log(y), 1)[0])
 
 
 def raises_value_error(call, what: str) -> None:
