@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.errors import GraderError
 
 
 def orthogonal(rng: np.random.Generator, n: int, k: int | None = None) -> np.ndarray:
@@ -53,14 +54,45 @@ def ls_closed_form(X: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr: float, 
 
 def low_rank_problem(rng: np.random.Generator, M: int, d: int, eigs, noise: float):
     """X (M, d) whose nonzero eigenvalues of XᵀX/M are `eigs` (rank r = len(eigs) < d),
-    y = X θ_true + noise (so Λ* > 0), and the null-space projector."""
+    with eigenvectors V (d, r) in the same order, and y = X θ_true + noise (so Λ* > 0).
+    Returns (X, y, V); the null-space projector is I - V Vᵀ."""
     eigs = np.asarray(eigs, dtype=np.float64)
     r = len(eigs)
     U, V = orthogonal(rng, M, r), orthogonal(rng, d, r)
     X = (U * np.sqrt(M * eigs)) @ V.T
     y = X @ rng.standard_normal(d) + noise * rng.standard_normal(M)
-    P_null = np.eye(d) - V @ V.T
-    return X, y, P_null
+    return X, y, V
+
+
+def pl_start(rng: np.random.Generator, X, y, V) -> np.ndarray:
+    """θ_0 = X⁺y + V z + (a null-space part), with |z_i| in [0.5, 2] and the slowest
+    coordinate |z_r| in [1, 2]: every eigen-direction is present, the slowest clearly."""
+    r, d = V.shape[1], V.shape[0]
+    z = rng.choice([-1.0, 1.0], r) * rng.uniform(0.5, 2.0, r)
+    z[-1] = np.sign(z[-1]) * rng.uniform(1.0, 2.0)
+    null = (np.eye(d) - V @ V.T) @ rng.standard_normal(d)
+    return np.linalg.pinv(X) @ y + V @ z + null
+
+
+def rate_window(X, y, V, eigs, theta0, lr) -> tuple[int, int]:
+    """(start, stop) of the late-rate window of GD on least squares, from the exact gap
+    Λ(θ_k) - Λ* = Σ_i ½ λ_i z_i² (1 - ηλ_i)^{2k} (z = Vᵀ(θ_0 - X⁺y), eigs in V's order):
+    it starts once the slowest direction carries all but 1e-6 of the gap (the fitted
+    rate is then exact to ~1e-6), and stops while the gap is ≥ 1e-9 (Λ(θ_0) + ‖y‖²/(2M)),
+    far above the rounding of any way of computing Λ (~1e-16 of that scale)."""
+    M = X.shape[0]
+    eigs = np.asarray(eigs, dtype=np.float64)
+    z = V.T @ (theta0 - np.linalg.pinv(X) @ y)
+    g, q = 0.5 * eigs * z**2, (1 - lr * eigs) ** 2
+    parts = g * q ** np.arange(5000)[:, None]
+    gap = parts.sum(axis=1)
+    slow = int(np.argmax(q))
+    start = int(np.argmax(parts[:, slow] >= (1 - 1e-6) * gap))
+    floor = 1e-9 * (0.5 * np.sum((X @ theta0 - y) ** 2) / M + y @ y / (2 * M))
+    stop = int(np.flatnonzero(gap >= floor)[-1])
+    if stop - start < 10:
+        raise GraderError(f"the PL check's rate window is too short ({start}..{stop}); the problem generator needs a larger gap")
+    return start, stop
 
 
 def fstar_of(X: np.ndarray, y: np.ndarray) -> float:

@@ -46,11 +46,12 @@ def _theory_check(student, rng, tol, p):
     slope = loglog_slope(k[window], fvals[1:][window])
     want = -(p + 1) / 2
     # For e_j² = j^{-p} and h_j = j⁻², Λ_k ≈ ½ ∫ h e^{-2kh} dν(h) with dν ∝ h^{(p-3)/2} dh,
-    # so Λ_k ∝ k^{-(p+1)/2} for 1 ≪ k ≪ n²; on [10², 10⁴] the fitted slopes are within
-    # 0.03 of that (tests/oracles/test_ch17_gd_convergence.py); ±0.05 is the margin.
+    # so Λ_k ∝ k^{-(p+1)/2} for 1 ≪ k ≪ n²; on [10², 10⁴] with n = 1000 the fitted slopes
+    # are within 0.02 of that for p = 0.5, 1, 2 (but 0.044 for p = 0, whose weight sits at
+    # the truncated end of the spectrum: not used) (tests/oracles/test_ch17_*); ±0.05.
     expect.that(
         abs(slope - want) <= tol.theory["slope_tol"],
-        f"for (θ_0 - θ*)_j² = j^{{-{p}}} the values decay like k^{{{want:g}}} (log–log slope {want:g} ± {tol.theory['slope_tol']})",
+        f"for (θ_0 - θ*)_j² = j^{{-{p:g}}} the values decay like k^{{{want:g}}} (log–log slope {want:g} ± {tol.theory['slope_tol']})",
         quantity="log–log slope of Λ(θ_k) over k ∈ [100, 10⁴]",
         detail=f"your slope {slope:.4f}" + (" (the O(1/k) rate)" if p == 1 else ""),
     )
@@ -113,7 +114,7 @@ def test_hidden_random(student, ref, rng, trial):
 
 
 @pytest.mark.hidden
-@pytest.mark.parametrize("p", [0, 2])
+@pytest.mark.parametrize("p", [0.5, 2])
 def test_hidden_sublinear_rate(student, rng, tol, p):
-    """[theory] (θ_0 - θ*)_j² = j^{-p}: slope -(p+1)/2, ratios ≤ 1"""
+    """[theory] (θ_0 - θ*)_j² = j^{-p} (p = 0.5 or 2): slope -(p+1)/2, ratios ≤ 1"""
     _theory_check(student, rng, tol, p)

@@ -17,8 +17,9 @@ from ._helpers import orthogonal
 def logistic_hessian(X, y, theta, lam):
     """(1/M) Xᵀ diag(σ(z)(1-σ(z))) X + λI, z_m = y_m x_mᵀθ"""
     z = y * (X @ theta)
-    s = 0.5 * (1 + np.tanh(z / 2))
-    return (X.T * (s * (1 - s))) @ X / X.shape[0] + lam * np.eye(X.shape[1])
+    with np.errstate(over="ignore"):
+        curvature = 0.25 / np.cosh(z / 2) ** 2  # σ(z)(1 - σ(z)) without cancellation
+    return (X.T * curvature) @ X / X.shape[0] + lam * np.eye(X.shape[1])
 
 
 def _constants(got):
