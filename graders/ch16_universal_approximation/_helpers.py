@@ -116,8 +116,9 @@ def features(x: np.ndarray, w: np.ndarray, b: np.ndarray, act: str) -> np.ndarra
 def spread_features(rng: np.random.Generator, N: int, lo: float = -1.0, hi: float = 1.0, scale: float = 3.0):
     """(w, b) with |w_i| ~ scale and the kinks -b_i/w_i spread evenly (jittered) over
     the middle 80% of [lo, hi] (a kink near the edge of the data makes its feature
-    nearly linear there), so that Φ is well conditioned."""
-    w = scale * rng.uniform(0.7, 1.3, N) * rng.choice([-1.0, 1.0], N)
+    nearly linear there), so that Φ is well conditioned. The signs of w alternate along
+    the kinks, so no point of [lo, hi] has every feature dead (N ≥ 2)."""
+    w = scale * rng.uniform(0.7, 1.3, N) * rng.choice([-1.0, 1.0]) * (-1.0) ** np.arange(N)
     kinks = lo + (hi - lo) * (0.1 + 0.8 * (np.arange(N) + rng.uniform(0.2, 0.8, N)) / N)
     return w, -w * kinks
 

@@ -80,7 +80,7 @@ def test_normal_equations(student, rng, tol):
 
 def test_min_norm_interpolation(student, rng, tol):
     """M = 6 < N = 15: Φc = y exactly, and c has no component in the null space of Φ"""
-    x = np.sort(rng.uniform(-1, 1, 6))
+    x = spread_points(rng, 6)
     w, b = spread_features(rng, 15)
     y = rng.standard_normal(6)
     c = expect.like(student.random_features_fit(x, y, w, b, "relu"), np.zeros(15))

@@ -259,6 +259,7 @@ def test_grader_cases_are_well_conditioned():
         x = H.spread_points(rng, 12, -1.0, 0.5)
         w, b = H.spread_features(rng, 4, -1.0, 0.5)
         cases.append((x, np.append(w, 2.0), np.append(b, -1.6), "relu"))
+        cases.append((H.spread_points(rng, 6), *H.spread_features(rng, 15), "relu"))  # the min-norm check (N > M)
         cases += [H.value_case(rng, trial) for trial in range(4)]
         worst = max(worst, max(cond(*case) for case in cases))
     assert worst < 1e3, worst
