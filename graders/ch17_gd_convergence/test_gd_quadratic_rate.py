@@ -28,6 +28,7 @@ def _theory_check(student, rng, tol, lam, lr, K):
     starts = [star + Q @ rng.uniform(1, 2, len(lam)), star + 1.5 * Q[:, slow]]
     trajs = student.gd_quadratic.many([(A, b, s, lr, K) for s in starts])
     generic, along = (np.asarray(expect.like(t, np.zeros((K + 1, len(lam))))) for t in trajs)
+    expect.close(generic[0], starts[0], names="row 0 of the trajectory (θ_0)")
     err = np.linalg.norm(generic - star, axis=1)
     bound = q ** np.arange(K + 1) * err[0]
     k = int(np.argmax(err / bound))

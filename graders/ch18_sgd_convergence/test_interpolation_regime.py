@@ -39,6 +39,7 @@ def _linear_check(student, rng, tol, M, d, B, lr):
     theta0 = star + rng.standard_normal(d)
     idx = rng.integers(0, M, (K, B))
     traj = np.asarray(expect.like(student.sgd_least_squares(X, X @ star, theta0, lr, idx), np.zeros((K + 1, d))))
+    expect.close(traj[0], theta0, names="row 0 (θ_0)")  # so that ‖θ_0 - θ*‖ > 0 below is the real start
     err = np.linalg.norm(traj - star, axis=1)
     # E‖θ_K - θ*‖² ≤ ρ^K ‖θ_0 - θ*‖² ≤ 1e-29 ‖θ_0 - θ*‖², so by Markov's inequality the check
     # fails a correct implementation with probability ≤ 1e-29/1e-20 = 1e-9.
