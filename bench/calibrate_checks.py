@@ -44,6 +44,27 @@ SWEEPS = [
 ]
 
 
+def floor_ratios(seeds) -> None:
+    """The spread of measured/exact noise floors behind the ±20% / ±35% bands of
+    ch18.interpolation_regime (the reference on the check's own problems)."""
+    import numpy as np
+    from support import grader_helpers
+
+    h, ref = grader_helpers("ch18"), reference("ch18")
+    ratios = {lr: [] for lr in h.FLOOR["lrs"]}
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        X, y = h.floor_problem(rng)
+        theta0 = rng.standard_normal(h.FLOOR["d"])
+        for lr in h.FLOOR["lrs"]:
+            exact, theta_hat = h.stationary_floor(X, y, lr, h.FLOOR["B"])
+            traj = ref.sgd_least_squares(X, y, theta0, lr, rng.integers(0, h.FLOOR["M"], (h.FLOOR["K"], h.FLOOR["B"])))
+            ratios[lr].append(h.time_average_floor(traj, theta_hat) / exact)
+    for lr, band in zip(h.FLOOR["lrs"], (0.2, 0.35)):
+        r = np.array(ratios[lr])
+        print(f"noise floor at η = {lr}: measured/exact mean {r.mean():.3f}, sd {r.std():.3f}, range [{r.min():.3f}, {r.max():.3f}]; band ±{band} = {band / r.std():.1f} sd")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("chapters", nargs="*", help="ch16, ch17, ch18 (default: all)")
@@ -66,6 +87,8 @@ def main() -> None:
         for seed, message in failed[:5]:
             print(f"    seed {seed}: {message}")
         total += len(failed)
+    if (not args.chapters or "ch18" in args.chapters) and args.only in (None, "interpolation_regime"):
+        floor_ratios(range(args.seeds))
     print(f"false failures: {total}")
     raise SystemExit(1 if total else 0)
 
