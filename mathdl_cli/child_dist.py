@@ -58,11 +58,14 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
     collective = float(spec.get("collective_timeout", 5.0))
     budget = float(spec.get("deadline", 30.0))
     t0 = time.perf_counter()
+    deadline = time.monotonic() + budget  # from the request, as the parent's own deadline
     try:
         import mmap
         import socket
 
         import torch.distributed  # noqa: F401  (imported once here; the forks inherit it)
+
+        _preload()
 
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
@@ -89,7 +92,7 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
             ranks.append((pid, rfd))
     finally:
         listener.close()
-    results = _collect(ranks, budget, server.wire)
+    results = _collect(ranks, deadline, server.wire)
     for pid, _ in ranks:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -108,13 +111,23 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
 # -- the coordinator ----------------------------------------------------------------
 
 
-def _collect(ranks: list[tuple[int, int]], budget: float, wire) -> list:
+def _preload() -> None:
+    """Import, once in the child, what torch imports lazily on first use of
+    torch.optim or DistributedDataParallel (torch._dynamo: hundreds of modules).
+    Otherwise every rank would import it at the same time, P times the work
+    inside the ranks' deadline."""
+    try:
+        import torch._dynamo  # noqa: F401
+    except Exception:  # noqa: BLE001 - an optional speed-up only
+        pass
+
+
+def _collect(ranks: list[tuple[int, int]], deadline: float, wire) -> list:
     """Each rank's decoded message, ("died", status) or None (still running at the end)."""
     results: list = [None] * len(ranks)
     buffers = {fd: bytearray() for _, fd in ranks}
     index = {fd: r for r, (_, fd) in enumerate(ranks)}
     pending = set(buffers)
-    deadline = time.monotonic() + budget
     failed_at = None
     while pending:
         now = time.monotonic()
