@@ -65,7 +65,7 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
 
         import torch.distributed  # noqa: F401  (imported once here; the forks inherit it)
 
-        _preload()
+        _preload(func)
 
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
@@ -111,15 +111,30 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
 # -- the coordinator ----------------------------------------------------------------
 
 
-def _preload() -> None:
+LAZY_HEAVY = r"\boptim\b|DistributedDataParallel|\bcompile\(|_dynamo"
+
+
+def _preload(func) -> None:
     """Import, once in the child, what torch imports lazily on first use of
-    torch.optim or DistributedDataParallel (torch._dynamo: hundreds of modules).
-    Otherwise every rank would import it at the same time, P times the work
-    inside the ranks' deadline."""
+    torch.optim, DistributedDataParallel or torch.compile (torch._dynamo: hundreds
+    of modules, seconds). Otherwise every rank would import it at the same time,
+    P times the work inside the ranks' deadline. Only when the submission
+    mentions one of them: for everyone else it would be seconds for nothing
+    (a miss only costs time, never correctness)."""
+    if "torch._dynamo" in sys.modules:
+        return
     try:
-        import torch._dynamo  # noqa: F401
-    except Exception:  # noqa: BLE001 - an optional speed-up only
-        pass
+        with open(func.__code__.co_filename, encoding="utf-8", errors="replace") as fh:
+            source = fh.read()
+    except (AttributeError, OSError):
+        return
+    import re
+
+    if re.search(LAZY_HEAVY, source):
+        try:
+            import torch._dynamo  # noqa: F401
+        except Exception:  # noqa: BLE001 - an optional speed-up only
+            pass
 
 
 def _collect(ranks: list[tuple[int, int]], deadline: float, wire) -> list:

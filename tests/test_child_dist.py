@@ -206,3 +206,17 @@ def test_rank_harness_is_part_of_the_runtime():
     source = (Path(sandbox.__file__).parent / "child_dist.py").read_text()
     assert "import mathdl" not in source and "from mathdl" not in source  # the child has no mathdl package
     assert os.path.exists(Path(sandbox.__file__).parent / "child_dist.py")
+
+
+def test_heavy_lazy_imports_are_detected_in_the_source():
+    """torch.optim, DDP and torch.compile import torch._dynamo on first use: the child
+    imports it once before forking when the submission mentions them (else every rank
+    would, at the same time); prose such as "optimal" does not trigger it."""
+    import re
+
+    from mathdl_cli.child_dist import LAZY_HEAVY
+
+    for text in ("opt = torch.optim.SGD(params)", "from torch import optim", "DistributedDataParallel(model)", "torch.compile(f)"):
+        assert re.search(LAZY_HEAVY, text), text
+    for text in ("bandwidth optimal ring", "optimiser", "p -= lr * p.grad"):
+        assert not re.search(LAZY_HEAVY, text), text
