@@ -10,6 +10,15 @@ import torch.distributed as dist
 # -- ch23.ring_allreduce_sim ------------------------------------------------------------
 
 
+def _chunks(v, P):
+    return [c.copy() for c in np.array_split(np.asarray(v, dtype=np.float64), P)]
+
+
+def _chunk_sent(s, i, P):
+    """The chunk worker i sends at step s: (i - s) in the reduce-scatter, then (i + 1 - t)."""
+    return (i - s) % P if s < P - 1 else (i + 1 - (s - P + 1)) % P
+
+
 def _ring_step(bufs, sends, add):
     """Apply one step's sends simultaneously: every payload is read before any is applied."""
     payloads = [(dst, c, bufs[src][c].copy()) for _, src, dst, c in sends]
@@ -19,15 +28,11 @@ def _ring_step(bufs, sends, add):
 
 def ring_allreduce(vectors, average=True):
     P = len(vectors)
-    bufs = [[c.copy() for c in np.array_split(np.asarray(v, dtype=np.float64), P)] for v in vectors]
+    bufs = [_chunks(v, P) for v in vectors]
     log = []
     for s in range(2 * (P - 1)):
-        reduce = s < P - 1
-        sends = []
-        for i in range(P):
-            c = (i - s) % P if reduce else (i + 1 - (s - P + 1)) % P
-            sends.append((s, i, (i + 1) % P, c))
-        _ring_step(bufs, sends, add=reduce)
+        sends = [(s, i, (i + 1) % P, _chunk_sent(s, i, P)) for i in range(P)]
+        _ring_step(bufs, sends, add=s < P - 1)
         log += sends
     results = [np.concatenate(b) for b in bufs]
     if average:
@@ -83,18 +88,26 @@ def max_stable_lr(lam, tau):
 # -- ch23.parameter_server ----------------------------------------------------------------
 
 
+def _server(theta, W, lr, n_updates):
+    g = torch.empty_like(theta)
+    for k in range(n_updates):
+        w = 1 + k % W  # round robin: the order never depends on timing
+        dist.recv(g, src=w)
+        theta -= lr * g
+        dist.send(theta, dst=w)
+    return theta
+
+
+def _worker(theta, rank, W, grad_fn, n_updates):
+    for _ in range(rank - 1, n_updates, W):  # this worker's updates k ≡ rank - 1 (mod W)
+        dist.send(grad_fn(theta), dst=0)
+        dist.recv(theta, src=0)  # in place: the next gradient is computed at the θ just received
+    return theta
+
+
 def run_parameter_server(rank, world_size, theta0, grad_fn, lr, n_updates):
     W = world_size - 1
     theta = theta0.clone()
     if rank == 0:
-        g = torch.empty_like(theta)
-        for k in range(n_updates):
-            w = 1 + k % W
-            dist.recv(g, src=w)
-            theta -= lr * g
-            dist.send(theta, dst=w)
-        return theta
-    for _ in range(rank - 1, n_updates, W):
-        dist.send(grad_fn(theta), dst=0)
-        dist.recv(theta, src=0)
-    return theta
+        return _server(theta, W, lr, n_updates)
+    return _worker(theta, rank, W, grad_fn, n_updates)
