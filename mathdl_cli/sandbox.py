@@ -33,7 +33,9 @@ INSIDE_ROOT = "/mnt"  # where the sandbox folder appears inside a mount namespac
 MAX_PROCESSES = 64
 
 # Runs as root of fresh mount, network and PID namespaces (made by unshare),
-# before Python starts: the sandbox folder is bound at /mnt, the listed folders
+# before Python starts: the loopback interface is brought up (the only network
+# there is: chapter 23 joins gloo process groups over 127.0.0.1), the sandbox
+# folder is bound at /mnt, the listed folders
 # (course, outputs, other submissions) are covered by empty read-only tmpfs,
 # /tmp and /dev/shm are fresh, everything else is remounted read-only, the
 # process joins its pids cgroup when there is one, and all capabilities are
@@ -43,6 +45,7 @@ set -e
 root="$1"; shift
 cg="$1"; shift
 [ -n "$cg" ] && echo $$ > "$cg/cgroup.procs"
+ip link set lo up 2>/dev/null || true
 mount --make-rprivate /
 mount --bind "$root" /mnt
 while [ "$1" != "--" ]; do

@@ -6,6 +6,7 @@ and the operation; no rank outlives the call."""
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -188,14 +189,20 @@ def test_functions_cannot_be_sent_to_ranks(box):
 
 
 def test_strongest_isolation_runs_ranks_or_says_why():
-    """Under the isolation grading uses, gloo over loopback either works or is
-    reported as a problem of the sandbox (rank_setup), never blamed on the student."""
-    with Sandbox(isolation=probe_isolation()) as sandbox:
+    """Under the isolation grading uses, gloo over loopback works: the namespace
+    sandbox brings its own loopback interface up (with `ip`). Where it cannot,
+    the failure is reported as a problem of the sandbox (rank_setup), never
+    blamed on the student."""
+    isolation = probe_isolation()
+    with Sandbox(isolation=isolation) as sandbox:
         path = sandbox.add_file("ranks_module.py", MODULE.encode())
         calls = [([r, 2, np.ones(2)], {}) for r in range(2)]
         reply = sandbox.call(path, "allsum", [], {}, timeout=30, calls=calls, ranks={"world_size": 2, "collective_timeout": 3, "deadline": 20})
-        assert reply.kind in ("return", "rank_setup"), reply
-        if reply.kind == "rank_setup":
+        if isolation.name == "process" or shutil.which("ip"):
+            assert reply.kind == "return", reply
+            assert [(np.asarray(v[0]).tolist(), v[1], v[2]) for v in reply.value] == [([2.0, 2.0], r, 2) for r in range(2)]
+        else:
+            assert reply.kind == "rank_setup", reply
             assert "loopback" in reply.message or "127.0.0.1" in reply.message
 
 
