@@ -5,7 +5,7 @@ Batch grading starts a zygote once per grading worker: ``python -I -B child.py
 nothing of the grader, then waits on a Unix socket. For each submission the
 grader sends the child's configuration and two pipe ends; the zygote forks, and
 the fork confines itself exactly like a child started from scratch: its own
-session, and with namespaces a fresh mount, network and PID namespace (the
+session, and with namespaces a fresh mount, network (loopback up) and PID namespace (the
 sandbox folder at /mnt, the course, outputs and other submissions covered, a
 read-only file system, a new /proc), no capabilities, then the resource limits.
 An intermediate process reports the child's host pid first and its exit status
@@ -63,6 +63,23 @@ def _unshare(as_root: bool) -> None:
             fh.write(f"0 {gid} 1")
 
 
+def _loopback_up() -> None:
+    """Bring up the new network namespace's loopback interface (down when a
+    namespace is made; chapter 23's ranks join gloo over 127.0.0.1). Needs
+    CAP_NET_ADMIN in the namespace, so before the capabilities are dropped; if it
+    fails, the rank harness reports a sandbox problem, never the student's."""
+    import fcntl
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            ifreq = struct.pack("16sH22x", b"lo", 0)  # struct ifreq: name, then ifr_flags in the union
+            (flags,) = struct.unpack_from("16xH", fcntl.ioctl(s, siocgifflags, ifreq))
+            fcntl.ioctl(s, siocsifflags, struct.pack("16sH22x", b"lo", flags | iff_up))
+    except OSError:
+        pass
+
+
 def _confine_mounts(root: str, hide: list[str]) -> None:
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount(root, "/mnt", None, MS_BIND)
@@ -106,6 +123,7 @@ def _spawned(config: dict, run_child) -> None:
     ns = config.get("namespaces")
     if ns:
         _unshare(bool(ns.get("as_root")))
+        _loopback_up()
     pid = os.fork()
     if pid:  # the intermediate: report the child's pid, then its exit status
         os.close(0)
@@ -131,6 +149,9 @@ def _spawned(config: dict, run_child) -> None:
 def serve_zygote(sockfd: int, run_child) -> None:
     import numpy  # noqa: F401  (the point of the zygote: numpy is imported once)
     import wire  # noqa: F401
+
+    # imported here: a confined fork gets a fresh /tmp, where the runtime folder was
+    import child_dist  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
     sock = socket.socket(fileno=sockfd)

@@ -188,17 +188,21 @@ def test_functions_cannot_be_sent_to_ranks(box):
         sandbox.call(path, "allsum", [], {}, timeout=5, calls=[([0, 1, len], {})], ranks={"world_size": 1})
 
 
-def test_strongest_isolation_runs_ranks_or_says_why():
-    """Under the isolation grading uses, gloo over loopback works: the namespace
-    sandbox brings its own loopback interface up (with `ip`). Where it cannot,
-    the failure is reported as a problem of the sandbox (rank_setup), never
-    blamed on the student."""
+@pytest.mark.parametrize("zygote", (False, True), ids=("fresh", "zygote"))
+def test_strongest_isolation_runs_ranks_or_says_why(zygote):
+    """Under the isolation grading uses, gloo over loopback works, in a child
+    started from scratch and in one forked by a zygote (batch grading, validate):
+    the namespace sandbox brings its own loopback interface up (the prelude with
+    `ip`, the zygote with an ioctl), and a zygote's child has the rank harness
+    although its runtime folder is hidden. Where loopback cannot come up, the
+    failure is reported as a problem of the sandbox (rank_setup), never blamed
+    on the student."""
     isolation = probe_isolation()
-    with Sandbox(isolation=isolation) as sandbox:
+    with Sandbox(isolation=isolation, zygote=zygote) as sandbox:
         path = sandbox.add_file("ranks_module.py", MODULE.encode())
         calls = [([r, 2, np.ones(2)], {}) for r in range(2)]
         reply = sandbox.call(path, "allsum", [], {}, timeout=30, calls=calls, ranks={"world_size": 2, "collective_timeout": 3, "deadline": 20})
-        if isolation.name == "process" or shutil.which("ip"):
+        if isolation.name == "process" or zygote or shutil.which("ip"):
             assert reply.kind == "return", reply
             assert [(np.asarray(v[0]).tolist(), v[1], v[2]) for v in reply.value] == [([2.0, 2.0], r, 2) for r in range(2)]
         else:
