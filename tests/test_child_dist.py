@@ -6,7 +6,6 @@ and the operation; no rank outlives the call."""
 from __future__ import annotations
 
 import os
-import shutil
 import textwrap
 from pathlib import Path
 
