@@ -110,7 +110,7 @@ def scaling_slopes(variances: list[float]) -> np.ndarray:
 
 # -- ch20.lln_convergence --------------------------------------------------------------------
 
-LLN_WIDTHS = (25, 100, 400)
+LLN_WIDTHS = (10, 50, 400)
 LLN_R = 20
 N_TEST = 16
 LLN_GAMMAS = (1.0, 0.5)  # the law of large numbers, and the kernel regime where it fails
