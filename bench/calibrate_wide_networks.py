@@ -5,7 +5,9 @@ functions, the same inputs as the check for seed s: numpy.random.default_rng(s))
 on the reference over many seeds, with the public and the hidden parameters, and
 prints the distribution of the statistic, the threshold, the number of false
 failures (must be 0) and the margin in standard deviations (the basis of the
-false-failure probabilities quoted in the graders). With --power, known-wrong
+false-failure probabilities quoted in the graders). Positive, skewed statistics
+(deviations, eigenvalues, ratios) are shown on a log scale, where they are close
+to normal and the margin means something. With --power, known-wrong
 implementations (the chapters' mutants) are run on a few seeds and must fail.
 
     python bench/calibrate_wide_networks.py                 # 200 seeds per statistic (about 30 min on one core)
@@ -63,7 +65,8 @@ def mc_kernel(seed, hidden, module=R19):
 
 def relu_pd(seed, hidden, module=R19):
     """ch19.ntk_gram_pd: λ_min for 8 random unit vectors in d = 3 (public check: > 1e-4)."""
-    return {"λ_min": (module.min_eig_limit_kernel(H19.unit_rows(np.random.default_rng(seed), 8, 3), "relu"), 1e-4, np.inf)}
+    lam = module.min_eig_limit_kernel(H19.unit_rows(np.random.default_rng(seed), 8, 3), "relu")
+    return {"log λ_min": (float(np.log(lam)) if lam > 0 else -np.inf, float(np.log(1e-4)), np.inf)}
 
 
 def lazy(seed, hidden, module=R19):
@@ -75,8 +78,8 @@ def lazy(seed, hidden, module=R19):
     return {
         "movement slope": (st["slope"], lz["slope"] - lz["tol"], lz["slope"] + lz["tol"]),
         "log deviation ratio": (float(np.log(st["ratio"])), -np.inf, float(np.log(lz["ratio"]))),
-        "deviation at N=1e4": (st["dev"][-1], 0.0, G19.DEV_WIDEST),
-        "deviation from the ODE": (flow, 0.0, lz["flow"]),
+        "log deviation at N=1e4": (float(np.log(st["dev"][-1])), -np.inf, float(np.log(G19.DEV_WIDEST))),
+        "log deviation from ODE": (float(np.log(flow)), -np.inf, float(np.log(lz["flow"]))),
     }
 
 
