@@ -7,7 +7,7 @@ Theory (lazy training), over N = 10², 10³, 10⁴ with antisymmetric Gaussian
 initialisations from the grader's seed: the mean movement of the hidden weights
 has log-log slope -0.5 ± 0.1; the deviation from gradient descent on the
 linearised network shrinks by a factor < 0.5 from N = 10² to 10⁴; at N = 10⁴ it
-is below 1% and the outputs are within 2% of the kernel ODE at t = ηK. The
+is below 2% and the outputs are within 2% of the kernel ODE at t = ηK. The
 kernels come from the reference's empirical_ntk and ntk_predict (on the
 grader's inputs)."""
 
@@ -18,12 +18,15 @@ from mathdl_cli.grading import expect
 
 from ._helpers import WIDTHS, gaussian_net, lazy_case, lazy_statistics, flow_deviation, sweep_calls, two_layer, unit_rows
 
-# Thresholds of the lazy-training check, from bench/calibrate_wide_networks.py (reference, 400 seeds,
-# public and hidden parameters): log(ratio) has mean -2.87 and s.d. 0.41 (max -2.09), so ratio < 0.5
-# (log -0.69) sits 5.3 s.d. above the mean: FFP ≈ 6e-8 under a normal fit of log(ratio). The deviation at
-# N = 10⁴ is 0.0003-0.0024 (threshold 0.01) and from the ODE 0.001-0.0036 (threshold 0.02: the Euler error
-# of GD at η ≈ 0.02 is about 0.0015). The movement slope has mean -0.497 and s.d. 0.0097: ±0.1 is 10 s.d.
-DEV_WIDEST = 0.01
+# Thresholds of the lazy-training check, from bench/calibrate_wide_networks.py (reference, 200 seeds with
+# the public and 200 with the hidden parameters, no failure). log(ratio) has mean -2.94 and s.d. 0.45
+# (max -1.33), so ratio < 0.5 (log -0.69) sits 5.0 s.d. above the mean: FFP ≈ 3e-7 under a normal fit of
+# log(ratio). log(deviation at N = 10⁴) has mean -7.05 and s.d. 0.56 (max 0.0057): the threshold 0.02
+# (log -3.91) is 5.6 s.d. away, FFP ≈ 1e-8 (0.01 was 4.4 s.d., FFP ≈ 5e-6); every scaling bug tried
+# leaves a deviation of order 1. log(deviation from the ODE) has mean -6.28, s.d. 0.31 (threshold 0.02:
+# 7.6 s.d.; the Euler error of GD at η ≈ 0.02 is about 0.0015). The movement slope has mean -0.497 and
+# s.d. 0.0094: ±0.1 is 10 s.d.
+DEV_WIDEST = 0.02
 
 
 def _template(c0, W0, n):
