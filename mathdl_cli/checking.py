@@ -4,9 +4,13 @@ runs, shared by ``mathdl watch``, ``mathdl submit`` and the notebook API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .catalog import Chapter, Course, Exercise
 from .results import Report
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
 
 
 @dataclass
@@ -44,23 +48,36 @@ def check_sources(
     case: str | None = None,
     seed: int = 0,
     target: str = "",
+    sandbox: "Sandbox | None" = None,
 ) -> Report:
     """Run the public checks (student mode) on module sources in a fresh child.
 
     The child is a plain limited process, as for ``mathdl check``: a student
     checking their own code has nothing to hide from. A fresh child per call
-    means no import state leaks from one run to the next.
+    means no import state leaks from one run to the next. ``sandbox`` may be a
+    fresh one started ahead of time (see :func:`student_sandbox`): the child
+    imports the modules on its first call, so files can be added after its
+    start. It is closed here.
     """
     from .grading.session import run_checks
-    from .sandbox import Isolation, Sandbox
 
-    sandbox = Sandbox(isolation=Isolation())
+    sandbox = sandbox or student_sandbox(start=False)
     placed = {ch.module: sandbox.add_file(ch.filename, data) for ch, data in modules.items()}
     sandbox.start()
     try:
         return run_checks(course, dict(modules), mode="student", exercises=exercises, case=case, seed=seed, target=target, sandbox=sandbox, placed=placed, fast=True)
     finally:
         sandbox.close()
+
+
+def student_sandbox(start: bool = True) -> "Sandbox":
+    """A sandbox for a student's own code: a plain process with limits."""
+    from .sandbox import Isolation, Sandbox
+
+    sandbox = Sandbox(isolation=Isolation())
+    if start:
+        sandbox.start()
+    return sandbox
 
 
 def import_failures(report: Report) -> dict[str, str]:
