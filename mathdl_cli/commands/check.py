@@ -19,6 +19,7 @@ def check_command(
     json_output: JsonOption = False,
     case: Annotated[Optional[str], typer.Option("--case", help="Only this case of the exercise (the number shown in a failure).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the checks' random inputs. Checks whose expected values are recorded only for the default seed 0 are then skipped.")] = 0,
+    plot: Annotated[bool, typer.Option("--plot", help="Also draw your curves beside the expected ones into plots/ of the workbook (exercises that have a plot).")] = False,
     notebook: Annotated[Optional[Path], typer.Option("--notebook", help="Grade the chapter's functions defined in this .ipynb's code cells (diagnostics name the cell).", dir_okay=False)] = None,
 ) -> None:
     """Grade your implementation and explain exactly what is wrong.
@@ -93,13 +94,26 @@ def check_command(
         save_progress(dir, report)
     else:
         report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
+    plotted = []
+    if plot:
+        from .plot import draw_plots
+
+        wanted = selected or [ex for ch in chapters for ex in ch.exercises]
+        plotted = draw_plots(course, chapters, wanted, dir, {ch: built.source.encode() for ch in chapters} if built else None)
     if json_output:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        doc = report.to_json()
+        if plot:
+            doc["plots"] = [p.to_json() for p in plotted]
+        print(json.dumps(doc, ensure_ascii=False))
     else:
         from ..render import report as render_report
 
         names = notebook.name if notebook else ", ".join(ch.filename for ch in chapters)
         render_report(out, report, title=f"mathdl check · {names}")
+        if plot:
+            from .plot import print_plots
+
+            print_plots(plotted)
     raise typer.Exit(0 if report.ok else 1)
 
 
