@@ -7,15 +7,15 @@ from mathdl_cli.plots import Drawn, PlotError, as_array, figure
 
 
 def _expected(val, patience):
-    best, best_t, waited = val[0], 0, 0
-    for t in range(1, len(val)):
-        if val[t] < best:
-            best, best_t, waited = val[t], t, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return best_t, t
-    return best_t, len(val) - 1
+    """(best epoch, stop epoch) from running minima: an epoch improves when it is
+    strictly below every earlier loss; training stops `patience` epochs after
+    the last improvement (or at the last epoch)."""
+    t = np.arange(len(val))
+    improved = np.r_[True, val[1:] < np.minimum.accumulate(val)[:-1]]
+    last = np.maximum.accumulate(np.where(improved, t, 0))
+    late = np.flatnonzero(t - last >= patience)
+    stop = int(late[0]) if late.size else len(val) - 1
+    return int(last[stop]), stop
 
 
 def early_stopping(student, rng):

@@ -10,7 +10,7 @@ import typer
 
 from ..console import err, escape, fail, out
 from ..inert import clean
-from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit
+from ._common import DirOption, JsonOption, course_or_exit, workbook_chapters
 
 
 def submit_command(
@@ -27,17 +27,10 @@ def submit_command(
     the zip was written, 2 when it was not.
     """
     from ..submit import SubmitError, pack
-    from ..workbook import modules_in, save_progress
+    from ..workbook import save_progress
 
     course = course_or_exit()
-    if chapter is not None:
-        chapters = [chapter_or_exit(course, chapter)]
-        if not (dir / chapters[0].filename).is_file():
-            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", f"mathdl new {chapters[0].short}" + ("" if dir == Path(".") else f" --dir {dir}"))
-    else:
-        chapters = modules_in(course, dir)
-        if not chapters:
-            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", "pass --dir to point at your workbook")
+    chapters = workbook_chapters(course, chapter, dir)
     try:
         packed = pack(course, dir, chapters, out_file, force=force)
     except SubmitError as exc:

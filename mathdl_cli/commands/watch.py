@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import fail, out
-from ._common import DirOption, chapter_or_exit, course_or_exit
+from ..console import out
+from ._common import DirOption, course_or_exit, workbook_chapters
 
 
 def watch_command(
@@ -22,17 +22,10 @@ def watch_command(
     its full diagnostic, and the command for its next hint.
     """
     from ..watch import watch
-    from ..workbook import modules_in, save_progress
+    from ..workbook import save_progress
 
     course = course_or_exit()
-    if chapter is not None:
-        chapters = [chapter_or_exit(course, chapter)]
-        if not (dir / chapters[0].filename).is_file():
-            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", f"mathdl new {chapters[0].short}" + ("" if dir == Path(".") else f" --dir {dir}"))
-    else:
-        chapters = modules_in(course, dir)
-        if not chapters:
-            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+    chapters = workbook_chapters(course, chapter, dir)
 
     def record(outcome) -> None:
         if outcome.report is not None:
