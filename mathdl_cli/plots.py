@@ -76,13 +76,13 @@ def pyplot():
 
 def figure(title: str, xlabel: str, ylabel: str, *, xscale: str = "linear", yscale: str = "linear"):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100, layout="constrained")
     ax.set_title(title, fontsize=11)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_xscale(xscale)
     ax.set_yscale(yscale)
-    ax.grid(True, which="both", alpha=0.3)
+    ax.grid(True, alpha=0.3)
     return fig, ax
 
 
@@ -191,7 +191,7 @@ def render(course: Course, sources: dict[Chapter, bytes], exercises: list[Exerci
             out_dir.mkdir(parents=True, exist_ok=True)
             path = out_dir / f"{ex.id}.png"
             tmp = path.with_name(path.name + ".tmp.png")
-            drawn.fig.savefig(tmp, format="png", bbox_inches="tight")
+            drawn.fig.savefig(tmp, format="png")
             pyplot().close(drawn.fig)
             tmp.replace(path)
             results.append(Plotted(ex.id, path, drawn.legend, yours=drawn.yours))

@@ -60,7 +60,6 @@ def poly_design(student, rng):
     best = int(np.nanargmin(np.where(np.isfinite(test), test, np.nan))) if np.isfinite(test).any() else -1
     fig, ax = figure(f"ch02 overfitting: polynomial fits to M = {M} points", "degree p", "mean squared error", yscale="log")
     legend = [f"your test MSE (lowest at p = {best})", "your training MSE", f"expected test MSE (lowest at p = {int(np.argmin(want_te))})", "expected training MSE"]
-    fig.text(0.01, 0.01, "training error falls with the degree; test error falls, then rises (overfitting)", fontsize=7, color="grey")
     ax.plot(degrees, want_te, "-", color="C3", alpha=0.3, lw=6, label=legend[2])
     ax.plot(degrees, positive(np.array(want_tr)), "-", color="C0", alpha=0.3, lw=6, label=legend[3])
     ax.plot(degrees, positive(test), "o-", color="C3", ms=4, label=legend[0])
