@@ -110,7 +110,7 @@ def relabel(report: Report, chapter: Chapter, built: Built, origin: str = "", re
     """Point every ``<module>.py, line N`` of the report at its cell and line;
     ``rerun`` is appended to the commands that rerun a case (``--notebook F``)."""
     name = re.escape(chapter.filename)
-    pattern = re.compile(rf"(?:\"?{name}\"?, line |(?<=\()(?:{name}, )?line )(\d+)")
+    pattern = re.compile(rf"\"?{name}\"?, line (\d+)")
     prefix = f"{origin} " if origin else ""
 
     def cell_of(match: re.Match) -> str:
@@ -205,7 +205,9 @@ class Checked:
 
         from . import render
 
-        console = Console(record=True, width=100, force_terminal=False, color_system=None, file=open("/dev/null", "w"))
+        import io
+
+        console = Console(record=True, width=100, force_terminal=False, color_system=None, file=io.StringIO())
         render.report(console, self.report)
         return console.export_text()
 
@@ -250,7 +252,12 @@ def check(chapter: str, exercise: str | None = None, *, dir: str | Path | None =
         target = str(folder.resolve())
     report = check_sources(course, {ch: source.encode()}, exercises=selected, case=case, seed=seed, target=target)
     if built is not None:
-        relabel(report, ch, built, origin)
+        relabel(report, ch, built, origin, f"--notebook {notebook}" if notebook is not None else "")
+        if notebook is None:  # in the kernel, the rerun is a call of this function
+            for ex in report.exercises:
+                for c in ex.checks:
+                    if c.rerun:
+                        c.rerun = f'mathdl.check("{ch.short}", "{ex.id.split(".", 1)[1]}", case="{c.case}")'
     elif case is None:
         from .workbook import save_progress
 

@@ -55,6 +55,8 @@ def test_notebook_checks_its_own_functions_through_the_api_in_a_real_kernel(tmp_
     message = next(c["message"] for c in buggy["checks"] if c["status"] == "error")
     # the kernel's own cells: the bug is in the fifth cell run (In [5]), its line 3
     assert "IndexError" in message and "In [5], line 3" in message, message
+    rerun = next(c["rerun"] for c in buggy["checks"] if c["status"] == "error")
+    assert rerun.startswith('mathdl.check("ch2", "mse_objective_and_grad", case=')
     # the notebook shows the report rich: HTML and Markdown
     shown = next(o for o in last.outputs if o.output_type == "execute_result")
     assert "mathdl check" in shown["data"]["text/html"] and "ch02.least_squares" in shown["data"]["text/html"]
