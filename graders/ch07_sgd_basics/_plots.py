@@ -1,9 +1,46 @@
-"""Plots for chapter 7 (see mathdl_cli/plots.py): SGD's noise floor on a
-quadratic, the mean square over many chains against the closed form."""
+"""Plots for chapter 7 (see mathdl_cli/plots.py): SGD with a decreasing step on
+a log-log axis (the fitted rate beside the same recursion computed here), and
+SGD's noise floor on a quadratic, the mean square over many chains against the
+closed form."""
 
 import numpy as np
 
-from mathdl_cli.plots import Drawn, PlotError, as_array, figure, fitted_factor
+from mathdl_cli.plots import Drawn, PlotError, as_array, figure, fitted_factor, fitted_slope, positive
+
+from ._helpers import QuadraticGrad, Schedule
+
+
+def sgd(student, rng):
+    # Λ(θ) = (1/M) Σ_m ½ (θ - c_m)ᵀ A (θ - c_m), every sample in every step, α_k = a/(k + k0):
+    # along the slowest eigenvector the error is Π_j (1 - aλ/(j + k0)) ≈ C k^(-aλ), so
+    # ‖θ_k - θ*‖² falls like k^(-2aλ_min) on a log-log plot
+    M, K, a, k0 = 20, 200, 1.0, 3.0
+    lam = np.array([2.0, float(rng.uniform(0.6, 0.8))])
+    Q, _ = np.linalg.qr(rng.standard_normal((2, 2)))
+    A = (Q * lam) @ Q.T
+    centres = rng.standard_normal((M, 2))
+    theta_star = centres.mean(axis=0)
+    batches = [np.arange(M, dtype=np.int64) for _ in range(K)]
+    theta0 = theta_star + 3 * rng.standard_normal(2)
+    schedule = Schedule("harmonic", a, k0)
+    traj = as_array(student.sgd(QuadraticGrad(A, centres), theta0, batches, schedule), "sgd")
+    if traj.shape != (K + 1, 2):
+        raise PlotError(f"sgd returned shape {traj.shape}, expected {(K + 1, 2)}")
+    want = [theta0]
+    for k in range(K):
+        want.append(want[-1] - schedule(k) * (A @ (want[-1] - theta_star)))
+    k = np.arange(1, K + 2)
+    yours = np.sum((traj - theta_star) ** 2, axis=1)
+    expected = np.sum((np.array(want) - theta_star) ** 2, axis=1)
+    slope = -2 * a * lam.min()
+    tail = slice(K // 4, None)  # the rate is asymptotic: fit the last three quarters
+    fig, ax = figure(f"ch07.sgd: full-batch steps α_k = {a:g}/(k + {k0:g}) on a quadratic", "step k + 1", "‖θ_k − θ*‖²", xscale="log", yscale="log")
+    legend = [f"yours (fitted slope {fitted_slope(k[tail], yours[tail]):.2f})", f"expected (slope {fitted_slope(k[tail], expected[tail]):.2f})", f"theory: slope −2aλ_min = {slope:.2f}"]
+    ax.plot(k, expected, "-", color="C1", lw=6, alpha=0.35, label=legend[1])
+    ax.plot(k, expected[-1] * (k / k[-1]) ** slope, ":", color="grey", label=legend[2])
+    ax.plot(k, positive(yours), "-", color="C0", lw=1.5, label=legend[0])
+    ax.legend(fontsize=8)
+    return Drawn(fig, {"error": yours}, legend)
 
 
 def sgd_noise_floor(student, rng):
@@ -31,4 +68,4 @@ def sgd_noise_floor(student, rng):
     return Drawn(fig, {"mean_square": yours}, legend)
 
 
-PLOTS = {"sgd_noise_floor": sgd_noise_floor}
+PLOTS = {"sgd": sgd, "sgd_noise_floor": sgd_noise_floor}
