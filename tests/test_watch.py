@@ -42,8 +42,6 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while not re.search(pattern, self.text[start:]):
             left = deadline - time.monotonic()
-            if left <= 0:
-                os.system(f"ps -o pid,stat,wchan:20,args -s {self.proc.pid}")
             assert left > 0, f"{pattern!r} never appeared (exit {self.proc.poll()}); the screen showed:\n{self.text[start:][-3000:]}"
             ready, _, _ = select.select([self.master], [], [], min(left, 0.5))
             if ready:
