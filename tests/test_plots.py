@@ -83,17 +83,3 @@ def test_check_plot_and_plot_command_write_pngs_into_the_workbook(tmp_path):
     res = mathdl("plot", "gd_least_squares", "--dir", tmp_path)
     assert res.returncode == 1 and "not implemented" in res.stderr
 
-
-def test_matplotlib_is_not_imported_by_a_check_without_plots(tmp_path):
-    ch = course.chapter("ch2")
-    (tmp_path / ch.filename).write_text(reference_source(course, ch))
-    probe = (
-        "import sys\n"
-        "from mathdl_cli.cli import app\n"
-        "try:\n    app(['check', 'ch2'])\n"
-        "except SystemExit as e:\n    code = e.code\n"
-        "print('MPL' if 'matplotlib' in sys.modules else 'NO-MPL', code)\n"
-    )
-    res = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert res.stdout.strip().splitlines()[-1] == "NO-MPL 0", res.stdout + res.stderr
-    assert not (tmp_path / "plots").exists()
