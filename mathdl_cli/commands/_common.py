@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -37,3 +37,18 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None) 
     except LookupFailed as exc:
         where = f"mathdl list (chapter {chapter.number})" if chapter else "mathdl list"
         raise fail(str(exc), f"run `{where}` to see the exercise ids") from None
+
+
+def workbook_chapters(course: Course, chapter: Optional[str], folder: Path) -> list[Chapter]:
+    """The chapter named (its module must exist), else every chapter module in the workbook."""
+    from ..workbook import modules_in
+
+    if chapter is not None:
+        ch = chapter_or_exit(course, chapter)
+        if not (folder / ch.filename).is_file():
+            raise fail(f"there is no {ch.filename} in {folder.resolve()}", f"mathdl new {ch.short}" + ("" if folder == Path(".") else f" --dir {folder}"))
+        return [ch]
+    chapters = modules_in(course, folder)
+    if not chapters:
+        raise fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+    return chapters
