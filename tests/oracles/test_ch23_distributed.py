@@ -15,7 +15,7 @@ import scipy.optimize
 import scipy.signal
 import torch
 
-from mathdl_cli.sandbox import Isolation, Sandbox
+from mathdl_cli.sandbox import ProcessIsolation, Sandbox
 from support import chapter, course, grader_helpers, reference
 from mathdl_cli.solutions import reference_source
 
@@ -47,7 +47,7 @@ def torch_ddp_one_step(rank, world_size, weight, bias, x_shard, y_shard, lr):
 @pytest.fixture(scope="module")
 def ranks():
     """run(func, per_rank_args) on a gloo process group, with the reference loaded."""
-    sandbox = Sandbox(isolation=Isolation())
+    sandbox = Sandbox(isolation=ProcessIsolation())
     path = sandbox.add_file("ch23_distributed.py", (reference_source(course, chapter("ch23")) + EXTRA).encode())
 
     def run(func, per_rank):
