@@ -16,11 +16,11 @@ def _template(d):
     return (0.0, np.zeros((d, d)), np.zeros(d))
 
 
-def _check(student, ref, W, b, X0, Y, T, n):
+def _check(student, ref, W, b, X0, Y, T, n, grad_tol=None):
     got = expect.like(student.neural_ode_adjoint_grad(W, b, X0, Y, T, n), _template(W.shape[0]))
     want = ref.neural_ode_adjoint_grad(W, b, X0, Y, T, n)
     expect.close(got[0], want[0], "loss", names="L")
-    expect.close(got[1:], want[1:], names=["dL/dW", "dL/db"])
+    expect.close(got[1:], want[1:], grad_tol, names=["dL/dW", "dL/db"])
 
 
 def test_small(student, ref, rng):
@@ -72,5 +72,5 @@ def test_hidden_random(student, ref, rng, trial):
 
 @pytest.mark.hidden
 def test_hidden_one_step(student, ref, rng):
-    """n = 1 (a single RK4 step each way) and a short horizon"""
-    _check(student, ref, *adjoint_case(rng, 3, 2), 0.1, 1)
+    """n = 1 (a single RK4 step each way), T = 0.05: L exactly, the gradients to the O(h⁴) the spec allows"""
+    _check(student, ref, *adjoint_case(rng, 3, 2), 0.05, 1, "one_step")

@@ -1,14 +1,6 @@
 """Semi-implicit update: the new position uses the new velocity, q_{n+1} = q_n + δ v_{n+1}."""
 
 
-def exit_time(x0, policy, delta, q_plus, n_max):
-    q, v = x0[:, 0].astype(np.float64), x0[:, 1].astype(np.float64)
-    T = np.full(x0.shape[0], np.inf)
-    for n in range(1, n_max + 1):
-        lam = np.asarray(policy(np.stack([q, v], axis=1)), dtype=np.float64)
-        v = v + delta * lam
-        q = q + delta * v
-        T[np.isinf(T) & (q > q_plus)] = n * delta
-        if not np.isinf(T).any():
-            break
-    return T
+def _move(q, v, lam, delta):
+    v = v + delta * lam
+    return q + delta * v, v

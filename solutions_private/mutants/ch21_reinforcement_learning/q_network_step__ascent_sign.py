@@ -2,12 +2,7 @@
 
 
 def q_learning_step(C, W, x, a, cost, x_next, actions, beta, lr, featurize):
-    A = actions.shape[0]
-    feats = np.asarray(featurize(np.vstack([x[None, :], np.repeat(x_next[None, :], A, axis=0)]),
-                                 np.concatenate([actions[a : a + 1], actions])), dtype=np.float64)
-    xi, xi_next = feats[0], feats[1:]
-    y = cost + beta * q_net(C, W, xi_next).min()
-    N = C.shape[0]
-    h = np.tanh(W @ xi)
-    delta = y - h @ C / np.sqrt(N)
-    return C - lr * delta * h / np.sqrt(N), W - lr * delta * np.outer(C * (1.0 - h**2), xi) / np.sqrt(N)
+    xi, xi_next = _features(featurize, x, a, x_next, actions)
+    delta = _target_value(C, W, cost, beta, xi_next) - q_net(C, W, xi[None, :])[0]
+    gC, gW = _grad_q(C, W, xi)
+    return C - lr * delta * gC, W - lr * delta * gW

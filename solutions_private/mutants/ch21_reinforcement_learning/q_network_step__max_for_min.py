@@ -1,13 +1,5 @@
 """The target with max over the next actions instead of min (rewards instead of costs)."""
 
 
-def q_learning_step(C, W, x, a, cost, x_next, actions, beta, lr, featurize):
-    A = actions.shape[0]
-    feats = np.asarray(featurize(np.vstack([x[None, :], np.repeat(x_next[None, :], A, axis=0)]),
-                                 np.concatenate([actions[a : a + 1], actions])), dtype=np.float64)
-    xi, xi_next = feats[0], feats[1:]
-    y = cost + beta * q_net(C, W, xi_next).max()
-    N = C.shape[0]
-    h = np.tanh(W @ xi)
-    delta = y - h @ C / np.sqrt(N)
-    return C + lr * delta * h / np.sqrt(N), W + lr * delta * np.outer(C * (1.0 - h**2), xi) / np.sqrt(N)
+def _target_value(C, W, cost, beta, xi_next):
+    return cost + beta * q_net(C, W, xi_next).max()

@@ -1,12 +1,5 @@
 """Visit count off by one: n counts the current visit too, so the first step has α = 2^-ω instead of 1."""
 
 
-def q_learning(S, A, traj, beta, omega=0.7, Q0=None):
-    xs, acts, costs, x_next = traj
-    Q = np.zeros((S, A)) if Q0 is None else np.array(Q0, dtype=np.float64)
-    visits = np.zeros((S, A), dtype=np.int64)
-    for x, a, c, z in zip(xs.tolist(), acts.tolist(), costs.tolist(), x_next.tolist()):
-        visits[x, a] += 1
-        alpha = 1.0 / (1.0 + visits[x, a]) ** omega
-        Q[x, a] += alpha * (c + beta * Q[z].min() - Q[x, a])
-    return Q
+def _step_size(visits_before, k, omega):
+    return (2.0 + visits_before) ** -omega

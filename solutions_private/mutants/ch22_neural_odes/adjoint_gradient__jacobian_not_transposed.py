@@ -1,21 +1,10 @@
 """∂f/∂x not transposed in the adjoint equation: ȧ = -(∂f/∂x) a = -diag(s) W a."""
 
 
-def neural_ode_adjoint_grad(W, b, X0, Y, T, n):
-    Nb, h = X0.shape[0], T / n
-    state = (np.array(X0, dtype=np.float64),)
-    for _ in range(n):
-        state = _rk4_step(lambda s: (np.tanh(s[0] @ W.T + b),), state, h)
-    XT = state[0]
-    L = 0.5 * float(np.sum((XT - Y) ** 2)) / Nb
-
-    def augmented(s):
-        F = np.tanh(s[0] @ W.T + b)
+def _adjoint_rhs(W, b):
+    def rhs(state):
+        F = np.tanh(state[0] @ W.T + b)
         S = 1.0 - F**2
-        SA = S * s[1]
-        return (F, -(S * (s[1] @ W.T)), -(SA.T @ s[0]), -SA.sum(axis=0))
+        return (F, -(S * (state[1] @ W.T)), -((S * state[1]).T @ state[0]), -(S * state[1]).sum(axis=0))
 
-    state = (XT, (XT - Y) / Nb, np.zeros_like(W), np.zeros_like(b))
-    for _ in range(n):
-        state = _rk4_step(augmented, state, -h)
-    return L, state[2], state[3]
+    return rhs
