@@ -21,48 +21,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import course, grader_helpers, mutant_source, mutants, reference  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "oracles"))
 
-from mathdl_cli.solutions import load_module  # noqa: E402
+import test_ch22_neural_odes as O  # noqa: E402
 
-R = reference("ch22")
-H = grader_helpers("ch22")
-
-
-def _mutant(name):
-    (m,) = [m for m in mutants(course, course.chapter("ch22")) if m.name == name]
-    return load_module(f"mutant_{name}", mutant_source(course, m))
-
-
-def orders(mod, seed):
-    f, x0, t0, T = H.order_case(np.random.default_rng(seed))
-    truth = R.rk4(f, x0, t0, T, 2000)[-1]
-    out = []
-    for name, ns in (("euler", H.EULER_NS), ("rk4", H.RK4_NS)):
-        errs = [np.linalg.norm(getattr(mod, name)(f, x0, t0, T, n)[-1] - truth) for n in ns]
-        out.append(H.fitted_order(errs, (T - t0) / np.array(ns, dtype=np.float64)))
-    return out
-
-
-def resnet_ratios(mod, seed):
-    rng = np.random.default_rng(seed)
-    theta = H.smooth_theta(rng, 3)
-    x0 = rng.standard_normal((5, 3))
-    truth = R.rk4(H.theta_field(theta, (5, 3)), x0, 0.0, 1.0, 2000)[-1]
-    e = [np.linalg.norm(mod.resnet_forward(x0, [theta(l / L) for l in range(L)], 1 / L)[-1] - truth) for L in (16, 32, 64)]
-    return e[0] / e[1], e[1] / e[2]
-
-
-def liouville(mod, seed):
-    rng = np.random.default_rng(seed)
-    field = H.liouville_field(rng, 4, 3)
-    J, ell = mod.flow_jacobian(field, rng.standard_normal((4, 3)), 1.0, 40)
-    gap = float(np.abs(np.linalg.slogdet(J)[1] - ell).max())
-    field = H.liouville_field(rng, 3, 2)
-    x0 = rng.standard_normal((3, 2))
-    truth = R.flow_jacobian(field, x0, 1.0, 400)[1]
-    errs = [np.linalg.norm(mod.flow_jacobian(field, x0, 1.0, n)[1] - truth) for n in H.TRACE_NS]
-    return gap, H.fitted_order(errs, 1 / np.array(H.TRACE_NS, dtype=np.float64))
+R, _mutant = O.R, O._mutant
+orders, resnet_ratios, liouville = O.cal_orders, O.cal_resnet_ratios, O.cal_liouville
 
 
 def main() -> None:

@@ -220,6 +220,66 @@ def test_liouville_identity_and_trace_order_reference():
     assert abs(H.fitted_order(errs, 1 / np.array(H.TRACE_NS)) - 1) < 0.3
 
 
+# -- calibration of the theory checks (the full sweeps: bench/ch22_calibration.py) ----------------
+
+
+def cal_orders(mod, seed):
+    """The ode_solvers grader's fitted orders (Euler, RK4) on the problem drawn from seed."""
+    f, x0, t0, T = H.order_case(np.random.default_rng(seed))
+    truth = R.rk4(f, x0, t0, T, 2000)[-1]
+    out = []
+    for name, ns in (("euler", H.EULER_NS), ("rk4", H.RK4_NS)):
+        errs = [np.linalg.norm(getattr(mod, name)(f, x0, t0, T, n)[-1] - truth) for n in ns]
+        out.append(H.fitted_order(errs, (T - t0) / np.array(ns, dtype=np.float64)))
+    return out
+
+
+def cal_resnet_ratios(mod, seed):
+    """The resnet_euler grader's error ratios for L = 16 → 32 and 32 → 64."""
+    rng = np.random.default_rng(seed)
+    theta = H.smooth_theta(rng, 3)
+    x0 = rng.standard_normal((5, 3))
+    truth = R.rk4(H.theta_field(theta, (5, 3)), x0, 0.0, 1.0, 2000)[-1]
+    e = [np.linalg.norm(mod.resnet_forward(x0, [theta(l / L) for l in range(L)], 1 / L)[-1] - truth) for L in (16, 32, 64)]
+    return e[0] / e[1], e[1] / e[2]
+
+
+def cal_liouville(mod, seed):
+    """The liouville grader's max |log|det J| - ∫ tr| at n = 40 and the fitted order of the trace integral."""
+    rng = np.random.default_rng(seed)
+    field = H.liouville_field(rng, 4, 3)
+    J, ell = mod.flow_jacobian(field, rng.standard_normal((4, 3)), 1.0, 40)
+    gap = float(np.abs(np.linalg.slogdet(J)[1] - ell).max())
+    field = H.liouville_field(rng, 3, 2)
+    x0 = rng.standard_normal((3, 2))
+    truth = R.flow_jacobian(field, x0, 1.0, 400)[1]
+    errs = [np.linalg.norm(mod.flow_jacobian(field, x0, 1.0, n)[1] - truth) for n in H.TRACE_NS]
+    return gap, H.fitted_order(errs, 1 / np.array(H.TRACE_NS, dtype=np.float64))
+
+
+def test_theory_windows_calibration_short():
+    """8 seeds of each theory check on the reference (bench/ch22_calibration.py runs 1000):
+    the orders within ±0.1 of 1 and 4 (window ±0.15), the ResNet ratios in [1.85, 2.15]
+    (window [1.8, 2.2]), the Liouville gap below 1e-6 (threshold 2e-6) and the trace
+    order within ±0.2 of 4 (window ±0.3)."""
+    seeds = range(100, 108)
+    o = np.array([cal_orders(R, s) for s in seeds])
+    assert np.abs(o - [1, 4]).max() < 0.1, o
+    r = np.array([cal_resnet_ratios(R, s) for s in seeds])
+    assert 1.85 < r.min() and r.max() < 2.15, r
+    lv = np.array([cal_liouville(R, s) for s in seeds])
+    assert lv[:, 0].max() < 1e-6 and np.abs(lv[:, 1] - 4).max() < 0.2, lv
+
+
+def test_theory_windows_have_power():
+    """The windows reject the mutants they target: RK4 with equal weights or stages at t
+    (order ≈ 2 and ≈ 1), and the trace by a left Riemann sum (order ≈ 1, identity gap ≫ 2e-6)."""
+    for name in ("rk4_equal_weights", "rk4_stages_at_t"):
+        assert all(abs(cal_orders(_mutant(name), s)[1] - 4) > 0.15 for s in range(2)), name
+    left = _mutant("left_riemann_trace")
+    assert all(g > 2e-6 and abs(p - 4) > 0.3 for g, p in (cal_liouville(left, s) for s in range(2)))
+
+
 # -- Deep Galerkin -------------------------------------------------------------------------------
 
 
