@@ -10,7 +10,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import EULER_NS, RK4_NS, Field, fitted_order, order_case, rk4_polynomial, stage_times, tanh_field
+from ._helpers import EULER_NS, RK4_NS, TRUTH_N, Field, fitted_order, order_case, rk4_polynomial, stage_times, tanh_field
 
 RK4_STAGES = (0.0, 0.5, 0.5, 1.0)
 
@@ -67,7 +67,7 @@ def test_backwards_in_time(student, ref, rng):
 
 def _orders(student, ref, rng, tol):
     f, x0, t0, T = order_case(rng)
-    truth = ref.rk4(f, x0, t0, T, 2000)[-1]  # error of this reference solution ≈ 1e-15
+    truth = ref.rk4(f, x0, t0, T, TRUTH_N)[-1]
     for name, ns, p in (("euler", EULER_NS, 1.0), ("rk4", RK4_NS, 4.0)):
         solve = getattr(student, name)
         errs = [np.linalg.norm(expect.like(solve(f, x0, t0, T, n), np.zeros((n + 1,) + x0.shape))[-1] - truth) for n in ns]

@@ -10,7 +10,7 @@ import pytest
 
 from mathdl_cli.grading import expect
 
-from ._helpers import piecewise_field, smooth_theta, theta_field
+from ._helpers import TRUTH_N, piecewise_field, smooth_theta, theta_field
 
 
 def _blocks(rng, L, d, scale=1.0):
@@ -53,7 +53,7 @@ def _converges(student, ref, rng, tol):
     d, m, T = 3, 5, 1.0
     theta = smooth_theta(rng, d)
     x0 = rng.standard_normal((m, d))
-    truth = ref.rk4(theta_field(theta, (m, d)), x0, 0.0, T, 2000)[-1]
+    truth = ref.rk4(theta_field(theta, (m, d)), x0, 0.0, T, TRUTH_N)[-1]
     errs = []
     for L in (16, 32, 64):
         h = T / L
