@@ -2,8 +2,8 @@
 calls back (each counts its calls, records the times it is evaluated at and
 checks the shapes it is given), random test problems, and closed forms.
 
-No torch here: the DGM checks compare numbers in numpy; only the student's
-process (and the reference) import torch. The windows of the theory checks
+No torch here: the DGM checks compare with closed forms in numpy (dgm_closed_form),
+so only the student's process imports torch. The windows of the theory checks
 (fitted orders, ratios, the Liouville identity) are calibrated by
 bench/ch22_calibration.py over 1000 random problems."""
 
@@ -171,27 +171,53 @@ def dgm_theta(rng: np.random.Generator, N: int, a: float = 1.0, eps: float = 0.0
     }
 
 
-def bump_closed_form(theta, t_int, x_int):
-    """For a = 1, C = 0, eps = ε: the interior residual is r = ε g with g = x(π - x) + 2t
-    (the boundary and initial terms vanish), so J = ε² mean g², ∂J/∂eps = 2ε mean g²,
-    ∂J/∂a = 0 (to rounding), ∂J/∂W = ∂J/∂b = 0 (they multiply C = 0), and
-    ∂J/∂C_n = (2/√N) mean[r · (∂_t - ∂_xx) tanh(z_n)] with z_n = W_n0 t + W_n1 x + b_n:
-    (∂_t - ∂_xx) tanh z = W_n0 s + 2 W_n1² tanh(z) s, s = 1 - tanh² z."""
-    eps = float(theta["eps"])
-    t, x = t_int[:, 0], x_int[:, 0]
-    g = x * (math.pi - x) + 2 * t
-    r = eps * g
-    W, b = theta["W"], theta["b"]
-    N = W.shape[0]
-    z = np.outer(t, W[:, 0]) + np.outer(x, W[:, 1]) + b  # (n, N)
-    th = np.tanh(z)
+def _trial(theta, t, x):
+    """u and its parameter gradients at points (t, x) (1-D arrays), for the provided
+    heat_trial u = a e^{-t} sin x + eps t x(π - x) + (1/√N) Σ_n C_n tanh(z_n),
+    z_n = W_n0 t + W_n1 x + b_n."""
+    C, W, b = (np.asarray(theta[k], dtype=np.float64) for k in ("C", "W", "b"))
+    rootN = math.sqrt(C.shape[0])
+    th = np.tanh(np.outer(t, W[:, 0]) + np.outer(x, W[:, 1]) + b)  # (n, N)
     s = 1.0 - th**2
-    L = W[:, 0] * s + 2.0 * W[:, 1] ** 2 * th * s
-    grads = {
-        "a": np.array(0.0),
-        "eps": np.array(2.0 * eps * np.mean(g * g)),
-        "C": 2.0 / math.sqrt(N) * np.mean(r[:, None] * L, axis=0),
-        "W": np.zeros_like(W),
-        "b": np.zeros_like(b),
-    }
-    return float(np.mean(r * r)), grads
+    u = float(theta["a"]) * np.exp(-t) * np.sin(x) + float(theta["eps"]) * t * x * (math.pi - x) + th @ C / rootN
+    du = {"a": np.exp(-t) * np.sin(x), "eps": t * x * (math.pi - x), "C": th / rootN,
+          "W": (C * s / rootN)[:, :, None] * np.stack([t, x], axis=1)[:, None, :], "b": C * s / rootN}
+    return u, du
+
+
+def _residual(theta, t, x):
+    """r = u_t - u_xx and its parameter gradients. The a-terms cancel (e^{-t} sin x solves
+    the heat equation), eps t x(π - x) leaves eps g with g = x(π - x) + 2t, and each neuron
+    leaves (C_n/√N) ℓ(z_n) with ℓ = W_n0 s + 2 W_n1² tanh(z) s, s = 1 - tanh² z; the z-derivative
+    of ℓ is ℓ' = W_n0 s' + 2 W_n1² (s² + tanh(z) s'), s' = -2 tanh(z) s."""
+    C, W, b = (np.asarray(theta[k], dtype=np.float64) for k in ("C", "W", "b"))
+    rootN = math.sqrt(C.shape[0])
+    th = np.tanh(np.outer(t, W[:, 0]) + np.outer(x, W[:, 1]) + b)
+    s = 1.0 - th**2
+    ds = -2.0 * th * s
+    w0, w1 = W[:, 0], W[:, 1]
+    ell = w0 * s + 2.0 * w1**2 * th * s
+    dell = w0 * ds + 2.0 * w1**2 * (s * s + th * ds)  # ∂ℓ/∂z
+    g = x * (math.pi - x) + 2.0 * t
+    r = float(theta["eps"]) * g + ell @ C / rootN
+    cz = C * dell / rootN  # ∂r/∂z_n
+    dW = np.stack([C * s / rootN + cz * t[:, None], C * 4.0 * w1 * th * s / rootN + cz * x[:, None]], axis=2)
+    dr = {"a": np.zeros_like(t), "eps": g, "C": ell / rootN, "W": dW, "b": cz}
+    return r, dr
+
+
+def dgm_closed_form(theta, t_int, x_int, t_bdy, x0):
+    """J(θ) = mean r² + mean[u(t, 0)² + u(t, π)²] + mean (u(0, x) - sin x)² and ∇_θ J for the
+    provided trial family, in numpy from the formulas of _trial and _residual (no autograd):
+    each term is a mean of squares e², whose gradient is 2 mean(e ∇e)."""
+    tb = np.asarray(t_bdy, dtype=np.float64)[:, 0]
+    xz = np.asarray(x0, dtype=np.float64)[:, 0]
+    terms = [_residual(theta, np.asarray(t_int, dtype=np.float64)[:, 0], np.asarray(x_int, dtype=np.float64)[:, 0]),
+             _trial(theta, tb, np.zeros_like(tb)), _trial(theta, tb, np.full_like(tb, math.pi))]
+    u0, du0 = _trial(theta, np.zeros_like(xz), xz)
+    terms.append((u0 - np.sin(xz), du0))
+    weights = (1.0 / terms[0][0].size, 1.0 / tb.size, 1.0 / tb.size, 1.0 / xz.size)
+    J = sum(w * float(e @ e) for w, (e, _) in zip(weights, terms))
+    grads = {k: sum(2.0 * w * np.tensordot(e, de[k], axes=(0, 0)) for w, (e, de) in zip(weights, terms))
+             for k in ("a", "eps", "C", "W", "b")}
+    return J, {k: np.asarray(v, dtype=np.float64) for k, v in grads.items()}

@@ -305,15 +305,33 @@ def test_heat_trial_exact_solution_and_torch_second_derivative():
 
 
 def test_bump_closed_form_vs_reference():
+    """a = 1, C = 0: J = ε² mean(x(π - x) + 2t)² in closed form, for the reference and the graders' formula."""
     rng = np.random.default_rng(1)
     for eps in (0.3, -1.2):
         theta = H.dgm_theta(rng, 5, a=1.0, eps=eps, C_scale=0.0)
         samples = H.dgm_samples(rng, 40, 6, 8)
-        J, grads = R.dgm_objective(theta, *samples)
-        Jc, gc = H.bump_closed_form(theta, samples[0], samples[1])
-        assert np.isclose(J, Jc, rtol=1e-12)
-        for k in gc:
-            np.testing.assert_allclose(grads[k], gc[k], rtol=1e-10, atol=1e-14)
+        t, x = samples[0][:, 0], samples[1][:, 0]
+        J_bump = eps**2 * np.mean((x * (np.pi - x) + 2 * t) ** 2)
+        for J, grads in (R.dgm_objective(theta, *samples), H.dgm_closed_form(theta, *samples)):
+            assert np.isclose(J, J_bump, rtol=1e-12)
+            assert np.isclose(grads["eps"], 2 * J_bump / eps, rtol=1e-12)
+            assert np.abs(grads["W"]).max() == 0 and np.abs(grads["b"]).max() == 0  # they multiply C = 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dgm_closed_form_vs_torch_reference(seed):
+    """The graders' numpy J and ∇_θ J (hand-derived derivatives of the trial family) against
+    torch autograd through the reference; N = 1 and single samples included."""
+    rng = np.random.default_rng(seed)
+    N = [1, 2, 4, 7, 3, 5][seed]
+    theta = H.dgm_theta(rng, N, a=float(rng.uniform(-2, 2)), eps=float(rng.uniform(-1, 1)), C_scale=float(rng.uniform(0.1, 3)))
+    samples = H.dgm_samples(rng, *([1, 1, 1] if seed == 0 else [int(v) for v in rng.integers(2, 40, 3)]))
+    J, grads = R.dgm_objective(theta, *samples)
+    Jc, gc = H.dgm_closed_form(theta, *samples)
+    assert J > 1e-6 and np.isclose(Jc, J, rtol=1e-12)
+    for k in grads:
+        assert gc[k].shape == np.shape(grads[k])
+        np.testing.assert_allclose(gc[k], grads[k], rtol=1e-11, atol=1e-14)
 
 
 def test_dgm_objective_vs_finite_differences_and_interior_closed_form():
