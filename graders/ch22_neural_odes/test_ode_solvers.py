@@ -75,7 +75,7 @@ def _orders(student, ref, rng, tol):
         expect.that(min(errs) > 0, f"{name} must approximate the solution, not reproduce it exactly", quantity=f"{name} errors")
         slope = fitted_order(errs, hs)
         expect.that(
-            abs(slope - p) <= tol.order["tol"],  # reference over 1000 random fields: |slope - p| ≤ 0.08 (bench/ch22_calibration.py)
+            abs(slope - p) <= tol.order["tol"],  # reference over 1000 random fields: |slope - 1| ≤ 0.032, |slope - 4| ≤ 0.122 (bench/ch22_calibration.py)
             f"{name} must converge with order {p:g}: fitted slope of log(error) against log(h) within {p:g} ± {tol.order['tol']:g}",
             quantity=f"order of {name}",
             detail="n = " + ", ".join(map(str, ns)) + "; errors at T: " + ", ".join(f"{e:.3g}" for e in errs) + f"; fitted order {slope:.3f}",
