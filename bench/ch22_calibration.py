@@ -5,7 +5,7 @@ variants (which must fall outside them):
   * ode_solvers: fitted orders of Euler (n = 10..80) and RK4 (n = 5..40), window ±0.15;
   * resnet_euler: ratios of distances to x(T) for L = 16, 32, 64, window [1.8, 2.2];
   * liouville: max |log|det J| - ∫ tr| at n = 40 (threshold 2e-6), and the fitted
-    order of the trace integral on n = 5, 10, 20 (window 4 ± 0.3).
+    order of the trace integral on n = 5, 10, 20 (window 4 ± 1).
 
     python bench/ch22_calibration.py [--problems 1000]
 """
@@ -51,8 +51,8 @@ def main() -> None:
     t0 = time.perf_counter()
     lv = np.array([liouville(R, s) for s in range(n)])
     print(f"Liouville, {n} problems: identity gap max {lv[:, 0].max():.2e} (threshold 2e-6), trace orders in "
-          f"[{lv[:, 1].min():.3f}, {lv[:, 1].max():.3f}] (window 4 ± 0.3); failures: "
-          f"{int(np.sum((lv[:, 0] > 2e-6) | (abs(lv[:, 1] - 4) > 0.3)))}   [{time.perf_counter() - t0:.0f} s]")
+          f"[{lv[:, 1].min():.3f}, {lv[:, 1].max():.3f}] (window 4 ± 1); failures: "
+          f"{int(np.sum((lv[:, 0] > 2e-6) | (abs(lv[:, 1] - 4) > 1.0)))}   [{time.perf_counter() - t0:.0f} s]")
     for name in ("left_riemann_trace", "euler_jacobian"):
         m = np.array([liouville(_mutant(name), 60_000 + s) for s in range(10)])
         print(f"  mutant {name}: identity gap min {m[:, 0].min():.2e}, trace orders {m[:, 1].min():.2f}..{m[:, 1].max():.2f}")

@@ -48,7 +48,7 @@ def _identity(student, rng, tol, m=4, d=3):
     sign, logdet = np.linalg.slogdet(J)
     gap = np.abs(logdet - ell)
     expect.that(
-        bool(np.all(sign != 0) and gap.max() <= tol.identity["atol"]),  # RK4 errors O(h⁴); reference over 1000 fields ≤ 6e-7
+        bool(np.all(sign != 0) and gap.max() <= tol.identity["atol"]),  # RK4 errors O(h⁴); reference over 1000 fields ≤ 2.1e-7
         f"Liouville: log|det J(T)| = ∫_0^T tr ∂f/∂x dt, to {tol.identity['atol']:g} at n = 40",
         quantity="log|det J(T)| vs ∫ tr ∂f/∂x dt",
         detail=f"largest |log|det J| - ∫ tr| = {gap.max():.3g} (point {int(np.argmax(gap))}: log|det J| = {logdet[int(np.argmax(gap))]:.8g}, ∫ tr = {ell[int(np.argmax(gap))]:.8g})",
@@ -71,7 +71,7 @@ def _trace_order(student, ref, rng, tol):
     expect.that(min(errs) > 0, "the trace integral must be approximated, not exact here", quantity="∫ tr ∂f/∂x dt")
     slope = fitted_order(errs, 1.0 / np.array(TRACE_NS, dtype=np.float64))
     expect.that(
-        abs(slope - 4) <= tol.order["tol"],  # reference over 1000 fields within 4 ± 0.15 (bench/ch22_calibration.py)
+        abs(slope - 4) <= tol.order["tol"],  # reference over 1000 fields in [3.22, 4.40]; left Riemann ≈ 1 (bench/ch22_calibration.py)
         "the trace integral, integrated inside the RK4 system, converges with order 4",
         quantity="order of ∫ tr ∂f/∂x dt",
         detail="n = " + ", ".join(map(str, TRACE_NS)) + "; errors " + ", ".join(f"{e:.3g}" for e in errs) + f"; fitted order {slope:.3f}"
@@ -80,7 +80,7 @@ def _trace_order(student, ref, rng, tol):
 
 
 def test_trace_order(student, ref, rng, tol):
-    """the trace integral converges with order 4 ± 0.3 (n = 5, 10, 20, errors against n = 400 of the reference)"""
+    """the trace integral converges with order 4 ± 1 (n = 5, 10, 20, errors against n = 400 of the reference)"""
     _trace_order(student, ref, rng, tol)
 
 

@@ -261,14 +261,14 @@ def test_theory_windows_calibration_short():
     """8 seeds of each theory check on the reference (bench/ch22_calibration.py runs 1000):
     the orders within ±0.1 of 1 and 4 (window ±0.15), the ResNet ratios in [1.85, 2.15]
     (window [1.8, 2.2]), the Liouville gap below 1e-6 (threshold 2e-6) and the trace
-    order within ±0.2 of 4 (window ±0.3)."""
+    order within ±0.5 of 4 (window ±1)."""
     seeds = range(100, 108)
     o = np.array([cal_orders(R, s) for s in seeds])
     assert np.abs(o - [1, 4]).max() < 0.1, o
     r = np.array([cal_resnet_ratios(R, s) for s in seeds])
     assert 1.85 < r.min() and r.max() < 2.15, r
     lv = np.array([cal_liouville(R, s) for s in seeds])
-    assert lv[:, 0].max() < 1e-6 and np.abs(lv[:, 1] - 4).max() < 0.2, lv
+    assert lv[:, 0].max() < 1e-6 and np.abs(lv[:, 1] - 4).max() < 0.5, lv
 
 
 def test_theory_windows_have_power():
@@ -277,7 +277,7 @@ def test_theory_windows_have_power():
     for name in ("rk4_equal_weights", "rk4_stages_at_t"):
         assert all(abs(cal_orders(_mutant(name), s)[1] - 4) > 0.15 for s in range(2)), name
     left = _mutant("left_riemann_trace")
-    assert all(g > 2e-6 and abs(p - 4) > 0.3 for g, p in (cal_liouville(left, s) for s in range(2)))
+    assert all(g > 2e-6 and abs(p - 4) > 1.0 for g, p in (cal_liouville(left, s) for s in range(2)))
 
 
 # -- Deep Galerkin -------------------------------------------------------------------------------
