@@ -2,7 +2,9 @@
 curve differs, and the CLI writes and lists them."""
 
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +25,32 @@ def test_some_exercises_have_plots():
     assert ("ch2", "gd_least_squares") in PLOTTED and ("ch2", "poly_design") in PLOTTED
 
 
+# The rate plots of Part 2: on the reference (fixed public seed), the numbers its legend
+# shows must be the theorem's. (legend entry, the word the number follows, low, high).
+THEORY = {
+    ("ch16", "relu_interpolant"): [(0, "slope", 1.95, 2.05), (1, "slope", 1.95, 2.05)],
+    ("ch16", "random_features"): [(0, "slope", -math.inf, -0.5)],
+    ("ch17", "gd_quadratic_rate"): [(0, "factor", 0.66, 0.82), (3, "contraction_factor =", 0.66, 0.82)],
+    ("ch17", "convex_sublinear"): [(0, "slope", -1.05, -0.95), (0, "bound", 0.0, 1.0), (1, "slope", -1.05, -0.95)],
+    ("ch18", "robbins_monro_rate"): [(0, "slope", -1.15, -0.85), (2, "slope", -0.65, -0.35)],
+    ("ch18", "polyak_averaging"): [(0, "slope", -1.15, -0.85), (0, "σ² =", 0.8, 1.25), (3, "slope", -0.8, -0.45)],
+    ("ch19", "wide_network_tracks_kernel"): [(0, "slope", -0.6, -0.4), (1, "slope", -1.2, -0.3)],
+    ("ch20", "output_scaling"): [(0, "slope", -0.15, 0.15), (2, "slope", -0.65, -0.35), (4, "slope", -1.15, -0.85)],
+    ("ch20", "lln_convergence"): [(0, "slope", -0.7, -0.3), (2, "slope", -0.2, 0.2)],
+    ("ch22", "ode_solvers"): [(0, "slope", 0.9, 1.1), (0, "empirical_order", 0.9, 1.1), (2, "slope", 3.8, 4.2), (2, "empirical_order", 3.8, 4.2)],
+}
+
+
+def test_part2_rate_exercises_have_plots():
+    assert set(THEORY) <= set(PLOTTED)
+
+
+def legend_number(text: str, after: str) -> float:
+    found = re.search(re.escape(after) + r"[^0-9-]*(-?\d+\.\d+)", text)
+    assert found, f"no number after {after!r} in {text!r}"
+    return float(found.group(1))
+
+
 def assert_png(path: Path):
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
@@ -41,6 +69,8 @@ def test_plot_renders_and_a_buggy_variant_differs(tmp_path, chapter, short):
     assert ref.error == "" and ref.path == tmp_path / "ref" / f"{ex.id}.png"
     assert_png(ref.path)
     assert ref.legend and all(ref.yours[k].size and np.all(np.isfinite(ref.yours[k])) for k in ref.yours)
+    for entry, after, low, high in THEORY.get((chapter, short), []):
+        assert low <= legend_number(ref.legend[entry], after) <= high, (ref.legend[entry], after, low, high)
     differs = []
     for m in (m for m in mutants(course, ch) if m.exercise == short):
         (bad,) = render(course, {ch: mutant_source(course, m).encode()}, [ex], tmp_path / m.name)
