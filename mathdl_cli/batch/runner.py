@@ -24,6 +24,8 @@ from ..catalog import Chapter, Course, load_course
 from .submissions import Submission, load_files, missing_module
 
 RESULTS = "results.jsonl"
+# what a pool's forkserver imports once, so that each worker starts with it
+PRELOAD = ["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"]
 
 
 @dataclass
@@ -316,5 +318,5 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"])
+    ctx.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
