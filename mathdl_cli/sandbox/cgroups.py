@@ -81,12 +81,16 @@ class Cgroup:
         return 0
 
     def kill(self, wait: float = 2.0) -> bool:
-        """Kill every process in the cgroup; True once it is empty (and its
-        killed processes reaped, so they no longer count against pids.max)."""
+        """Kill every process in the cgroup; True once none is left in it.
+
+        A killed process can stay counted by ``pids.current`` for a second or more
+        after it left ``cgroup.procs`` (the kernel tearing down the namespaces of
+        a bubblewrap child): it runs no code and has freed its memory, so it is
+        not waited for (it holds one of ``pids.max``'s tasks until then)."""
         deadline = time.monotonic() + wait
         while True:
             pids = self.pids()
-            if not pids and not self.tasks():
+            if not pids:
                 return True
             killer = self.folders[0] / "cgroup.kill"
             if killer.exists():

@@ -127,7 +127,20 @@ class ForkedChild:
             pass
 
     def wait(self, timeout: float | None = None) -> int | None:
-        deadline = time.monotonic() + (timeout if timeout is not None else 5.0)
+        """Wait for the fork to end (it is the zygote's child, not ours: no waitpid),
+        on a pidfd where the kernel has them, else by polling."""
+        limit = timeout if timeout is not None else 5.0
+        if self.poll() is None and hasattr(os, "pidfd_open"):
+            try:
+                fd = os.pidfd_open(self.pid)
+            except OSError:  # already gone, or no pidfds on this kernel
+                fd = -1
+            if fd >= 0:
+                try:
+                    select.select([fd], [], [], limit)  # readable once the process has exited
+                finally:
+                    os.close(fd)
+        deadline = time.monotonic() + limit
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
         return self.returncode
