@@ -160,10 +160,14 @@ class Sandbox:
         mode = self.isolation_mode
         if not mode.confined:
             self._new_scratch()
+        if self.cgroup is not None:
+            self.cgroup.kill()
+            if self.cgroup.tasks():  # killed tasks the kernel still counts: start in a fresh cgroup
+                cgroups.release(self.cgroup)
+                self.cgroup = None
         if self.cgroup is None:
             self.cgroup = cgroups.create()
         if self.cgroup is not None:
-            self.cgroup.kill()
             self.cgroup.limit(self.limits.memory_mb << 20 if self.limits.memory_mb else None, self.limits.processes)
         if self._log is not None:
             os.close(self._log)

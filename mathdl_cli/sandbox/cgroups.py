@@ -86,7 +86,7 @@ class Cgroup:
         A killed process can stay counted by ``pids.current`` for a second or more
         after it left ``cgroup.procs`` (the kernel tearing down the namespaces of
         a bubblewrap child): it runs no code and has freed its memory, so it is
-        not waited for (it holds one of ``pids.max``'s tasks until then)."""
+        not waited for: a cgroup still counting one is not reused (:func:`create`)."""
         deadline = time.monotonic() + wait
         while True:
             pids = self.pids()
@@ -178,9 +178,9 @@ def _parents() -> tuple[list[Path], int] | None:
 
 def create() -> Cgroup | None:
     """A cgroup for one child (reused from this process's free ones when possible)."""
-    while _free:
-        group = _free.pop()
-        if group.kill(wait=0.5):
+    for group in list(_free):
+        if not group.tasks() and group.kill(wait=0.5):  # nothing left, nothing still counted against pids.max
+            _free.remove(group)
             return group
     where = _parents()
     if where is None:
