@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Chapter, Course
+from .catalog import Chapter, Course, preload_for
 
 from .grading import fastpath
 from .grading.session import pytest_args, run_checks
@@ -110,7 +110,7 @@ def _failures(report: Report) -> dict[str, list[str]]:
 def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_progress=None) -> list[ExerciseVerdict]:
     verdicts = {ex.id: ExerciseVerdict(ex.id) for ex in chapter.exercises}
     ref = reference_source(course, chapter).encode()
-    with Sandbox(zygote=True) as sandbox:
+    with Sandbox(zygote=True, preload=preload_for([chapter])) as sandbox:
         for seed in seeds:
             hidden = lambda ex, s=seed: stable_seed("validate", s, ex.id)  # noqa: E731
             report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox, fast=True)

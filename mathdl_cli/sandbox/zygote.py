@@ -48,13 +48,14 @@ def child_env(home: str) -> dict[str, str]:
 
 
 class Zygote:
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+        self.preload = preload
         self.dir = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o755)
         copy_runtime(self.dir)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno())],
+            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno()), ",".join(preload)],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -153,21 +154,20 @@ class ForkedChild:
                 pass
 
 
-_zygote: Zygote | None = None
+_zygotes: dict[tuple[str, ...], Zygote] = {}
 
 
-def shared_zygote() -> Zygote:
-    """This process's zygote, started on first use and restarted if it died."""
-    global _zygote
-    if _zygote is None or not _zygote.alive():
-        if _zygote is not None:
-            _zygote.close()
-        _zygote = Zygote()
-    return _zygote
+def shared_zygote(preload: tuple[str, ...] = ()) -> Zygote:
+    """This process's zygote that has imported ``preload`` (besides numpy), started
+    on first use and restarted if it died."""
+    zygote = _zygotes.get(preload)
+    if zygote is None or not zygote.alive():
+        if zygote is not None:
+            zygote.close()
+        zygote = _zygotes[preload] = Zygote(preload)
+    return zygote
 
 
 def close_zygote() -> None:
-    global _zygote
-    if _zygote is not None:
-        _zygote.close()
-        _zygote = None
+    while _zygotes:
+        _zygotes.popitem()[1].close()
