@@ -16,7 +16,7 @@ def fd_check(student, theta, X, y, lam, rel):
     """The student's gradient against finite differences of the student's Λ."""
     loss, grad = expect.like(student.logistic_objective_grad(theta, X, y, lam), (0.0, np.zeros_like(theta)))
     expect.close(loss, float(objective(theta, X, y, lam)), names="Λ(θ) (should be mean(softplus(z) - y z) + (λ/2)‖w‖²)")
-    fd = fd_gradient(lambda t: student.logistic_objective_grad(t, X, y, lam)[0], theta)
+    fd = fd_gradient(lambda ts: [r[0] for r in student.logistic_objective_grad.many([(t, X, y, lam) for t in ts])], theta)
     expect.gradient(grad, fd, rel=rel, quantity="∇Λ(θ) against finite differences of your Λ")
 
 

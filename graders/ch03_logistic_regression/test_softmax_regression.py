@@ -30,7 +30,10 @@ def fd_check(student, W, b, X, y, rel):
     K, d = W.shape
     loss, dW, db = expect.like(student.softmax_ce_and_grad(W, b, X, y), template(K, d))
     expect.close(loss, softmax_objective(W, b, X, y), names="Λ (should be -(1/M) Σ_m log P_{m, y_m})")
-    fd = fd_gradient(lambda t: student.softmax_ce_and_grad(t[: K * d].reshape(K, d), t[K * d :], X, y)[0], np.concatenate([W.ravel(), b]))
+    fd = fd_gradient(
+        lambda ts: [r[0] for r in student.softmax_ce_and_grad.many([(t[: K * d].reshape(K, d), t[K * d :], X, y) for t in ts])],
+        np.concatenate([W.ravel(), b]),
+    )
     expect.gradient(dW, fd[: K * d].reshape(K, d), rel=rel, quantity="∂Λ/∂W against finite differences of your Λ")
     expect.gradient(db, fd[K * d :], rel=rel, quantity="∂Λ/∂b against finite differences of your Λ")
 
