@@ -216,6 +216,13 @@ class Course:
 # loading and validation
 
 
+def preload_for(chapters) -> tuple[str, ...]:
+    """What children grading these chapters import before their first call: torch
+    when a chapter's metadata says it needs it (``needs_torch``), else nothing
+    beyond numpy (a zygote that has imported torch then serves them)."""
+    return ("torch",) if any(ch.needs_torch for ch in chapters) else ()
+
+
 def course_root() -> Path:
     """Where exercises/ and graders/ live: $MATHDL_COURSE, the wheel, or the checkout."""
     env = os.environ.get("MATHDL_COURSE")

@@ -163,6 +163,9 @@ def _become_reaper() -> None:
             os._exit(128 - code if code < 0 else code)
 
 
+PRELOADABLE = ("torch",)  # modules a chapter's metadata may ask children to import before their first call
+
+
 def become_child(config: dict, link, forked: bool) -> None:
     """Steps 1-3 of the start-up; returns in the confined child."""
     for procs in config.get("cgroups", []):
@@ -209,6 +212,10 @@ def run_child(config: dict, link, forked: bool = False) -> None:
         import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
         import wire
 
+        for name in config.get("preload", []):  # torch for the chapters that need it, before ready
+            if name in PRELOADABLE:
+                __import__(name)
+
         _Warnings.install()
         server = Server(rfd, wfd, wire, config)
         server.send({"kind": "ready"})
@@ -229,7 +236,7 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--zygote":
         from zygote import serve_zygote
 
-        serve_zygote(int(sys.argv[2]), run_child)
+        serve_zygote(int(sys.argv[2]), run_child, tuple(m for m in sys.argv[3:4] for m in m.split(",") if m))
         return
     run_child(json.loads(sys.argv[1]), FreshStart())
 

@@ -11,6 +11,7 @@ by that bug. Nothing here is ever shipped to students.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import types
 from dataclasses import dataclass
@@ -66,10 +67,37 @@ def reference_source(course: Course, chapter: Chapter) -> str:
     that file of exercises/: chapter 5's reference is the helper later chapters
     give students, kept in one place."""
     path = reference_path(course, chapter)
+    key = (str(path), chapter.module)
+    cached = _sources.get(key)
+    if cached is not None and cached[0] == _stamps(cached[0]):  # read once per process, again only if a file changed
+        return cached[1]
     if not path.exists():
         raise MissingSolutions(f"no reference module {path}")
-    source = INCLUDE.sub(lambda m: (course.exercises_dir / m.group(1)).read_text(), path.read_text())
-    return join_sources("\n".join(chapter.imports), chapter.provided, source)
+    included: list[Path] = []
+
+    def include(m: re.Match) -> str:
+        included.append(course.exercises_dir / m.group(1))
+        return included[-1].read_text()
+
+    source = INCLUDE.sub(include, path.read_text())
+    joined = join_sources("\n".join(chapter.imports), chapter.provided, source)
+    _sources[key] = (_stamps(tuple((str(p), None) for p in (path, *included))), joined)
+    return joined
+
+
+_sources: dict[tuple[str, str], tuple[tuple, str]] = {}
+
+
+def _stamps(files: tuple) -> tuple:
+    """(path, modification time and size) of each file: a cheap test that none changed."""
+    out = []
+    for name, _ in files:
+        try:
+            st = os.stat(name)
+            out.append((name, (st.st_mtime_ns, st.st_size)))
+        except OSError:
+            out.append((name, None))
+    return tuple(out)
 
 
 def mutants(course: Course, chapter: Chapter) -> list[Mutant]:

@@ -11,10 +11,13 @@ For each exercise of each chapter:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .catalog import Chapter, Course
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Chapter, Course, preload_for
 
 from .grading import fastpath
 from .grading.session import pytest_args, run_checks
@@ -107,7 +110,7 @@ def _failures(report: Report) -> dict[str, list[str]]:
 def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_progress=None) -> list[ExerciseVerdict]:
     verdicts = {ex.id: ExerciseVerdict(ex.id) for ex in chapter.exercises}
     ref = reference_source(course, chapter).encode()
-    with Sandbox(zygote=True) as sandbox:
+    with Sandbox(zygote=True, preload=preload_for([chapter])) as sandbox:
         for seed in seeds:
             hidden = lambda ex, s=seed: stable_seed("validate", s, ex.id)  # noqa: E731
             report = run_checks(course, {chapter: ref}, mode="instructor", seed=seed, hidden_seed=hidden, sandbox=sandbox, fast=True)
@@ -143,12 +146,53 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
     return list(verdicts.values())
 
 
-def validate(course: Course, chapters: list[Chapter], seeds: list[int] | None = None, on_progress=None) -> ValidationReport:
+def validate(
+    course: Course, chapters: list[Chapter], seeds: list[int] | None = None, on_progress=None, workers: int = 0
+) -> ValidationReport:
+    """Validate ``chapters``: with several, in ``workers`` processes (default: one
+    per core); the report lists the chapters in the order given either way."""
     seeds = seeds or [0]
-    verdicts = []
-    for chapter in chapters:
-        verdicts += validate_chapter(course, chapter, seeds, on_progress)
-    return ValidationReport(verdicts, seeds)
+    workers = min(workers or os.cpu_count() or 1, len(chapters))
+    if workers <= 1:
+        return ValidationReport([v for ch in chapters for v in validate_chapter(course, ch, seeds, on_progress)], seeds)
+    # chapters are independent, and pytest runs in-process: one chapter per worker
+    # process at a time, the ones with most mutants first (the slowest, roughly)
+    from .sandbox import hand_down, probe_isolation
+
+    hand_down(probe_isolation())  # probed once, here, for every worker
+    by_chapter: dict[str, list[ExerciseVerdict]] = {}
+    order = sorted(chapters, key=lambda ch: -len(mutants(course, ch)))
+    with _pool(workers) as pool:
+        running = {pool.submit(_validate_in_worker, str(course.root), ch.module, seeds): ch for ch in order}
+        for fut in as_completed(running):
+            ch = running[fut]
+            by_chapter[ch.module] = fut.result()
+            if on_progress:
+                for _ in range(1 + len(mutants(course, ch))):  # the units validate_chapter reports
+                    on_progress()
+    return ValidationReport([v for ch in chapters for v in by_chapter[ch.module]], seeds)
+
+
+def _validate_in_worker(root: str, module: str, seeds: list[int]) -> list[ExerciseVerdict]:
+    from .catalog import load_course
+
+    course = load_course(Path(root))
+    try:
+        return validate_chapter(course, course.chapter(module), seeds)
+    finally:
+        from .sandbox import cleanup
+
+        cleanup()  # pool workers skip atexit: remove this worker's zygote, cgroups and folders
+
+
+def _pool(workers: int):
+    import multiprocessing
+
+    from .batch.runner import PRELOAD
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
 def record(course: Course, chapter: Chapter) -> Report:

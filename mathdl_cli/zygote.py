@@ -40,9 +40,14 @@ class ForkedStart:
         os._exit(0)
 
 
-def serve_zygote(sockfd: int, run_child) -> None:
+def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
+    import importlib
+
     import numpy  # noqa: F401  (the point of the zygote: numpy is imported once)
     import wire  # noqa: F401
+
+    for name in preload:  # e.g. torch for chapters that need it: each fork then costs a fork, not an import
+        importlib.import_module(name)
 
     if sys.platform.startswith("linux"):
         import confine  # noqa: F401  (imported before any fork drops privileges)

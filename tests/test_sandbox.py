@@ -192,6 +192,56 @@ def test_import_error_is_reported_per_module():
         assert sb.call(good, "f", [], {}, timeout=10).value == 1.0
 
 
+TORCH_STUDENT = b"""
+import sys
+PRELOADED = "torch" in sys.modules  # before this module's own import of torch
+import torch
+
+def dg_residual(x):
+    # a small torch computation: u(x) = sin(x), residual of u'' + u = 0 by autograd
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    u = torch.sin(t)
+    (du,) = torch.autograd.grad(u.sum(), t, create_graph=True)
+    (d2u,) = torch.autograd.grad(du.sum(), t)
+    return {"preloaded": PRELOADED, "residual": (d2u + u).detach().numpy(), "du": du.detach().numpy()}
+"""
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_a_torch_chapter_child_has_torch_imported_before_the_students_code(variant):
+    """Chapters whose metadata says needs_torch are graded by children that import
+    torch before their first call: a zygote's forks inherit it (a fork, not an import)."""
+    mode, zygote = variant
+    iso = isolation(mode)
+    x = np.linspace(-2.0, 2.0, 7)
+    with Sandbox(isolation=iso, zygote=zygote, preload=("torch",)) as sb:
+        path = sb.add_file("torch_student.py", TORCH_STUDENT)
+        for _ in range(2):  # the second child: a new fork of the same zygote, or a new start
+            reply = sb.call(path, "dg_residual", [x], {}, timeout=120)
+            assert reply.kind == "return", reply
+            assert reply.value["preloaded"] is True
+            np.testing.assert_allclose(reply.value["du"], np.cos(x), atol=1e-12)
+            np.testing.assert_allclose(reply.value["residual"], 0.0, atol=1e-12)
+            sb.kill()
+        if zygote:
+            from mathdl_cli.sandbox.zygote import _zygotes
+
+            assert ("torch",) in _zygotes and _zygotes[("torch",)].alive()
+    with Sandbox(isolation=iso, zygote=zygote) as sb:  # a numpy chapter's child never imports torch
+        path = sb.add_file("plain.py", b"import sys\ndef has_torch():\n    return 'torch' in sys.modules\n")
+        assert sb.call(path, "has_torch", [], {}, timeout=60).value is False
+
+
+def test_needs_torch_in_the_metadata_selects_the_torch_children():
+    from mathdl_cli.catalog import load_course, preload_for
+
+    course = load_course()
+    numpy_chapters = [ch for ch in course.chapters if not ch.needs_torch]
+    assert numpy_chapters and preload_for(numpy_chapters) == ()
+    torch_chapter = __import__("dataclasses").replace(numpy_chapters[0], needs_torch=True)
+    assert preload_for([numpy_chapters[0], torch_chapter]) == ("torch",)
+
+
 # -- what a confined child can see and do ------------------------------------------
 PROBE = r'''
 import ctypes, os, socket, subprocess

@@ -30,12 +30,16 @@ def _fd(student, ref, dOut, Z, gamma, beta, eps, directions):
     out, _ = pair(student.batchnorm_forward_train(Z, gamma, beta, eps), F)
     expect.close(out, ref.batchnorm_forward_train(Z, gamma, beta, eps)[0], names="BN output of your batchnorm_forward_train (the finite differences differentiate it)")
 
-    def L(Zp, gp, bp):
-        out, _ = pair(student.batchnorm_forward_train(Zp, gp, bp, eps), F)
+    def L(result):
+        out, _ = pair(result, F)
         return float(np.sum(expect.like(out, Z, names="BN output") * dOut))
 
     h = 1e-5
-    return np.array([(L(Z + h * vz, gamma + h * vg, beta + h * vb) - L(Z - h * vz, gamma - h * vg, beta - h * vb)) / (2 * h) for vz, vg, vb in directions])
+    points = []  # both signs of every direction, evaluated in one round trip to your code
+    for vz, vg, vb in directions:
+        points += [(Z + h * vz, gamma + h * vg, beta + h * vb, eps), (Z - h * vz, gamma - h * vg, beta - h * vb, eps)]
+    values = [L(r) for r in student.batchnorm_forward_train.many(points)]
+    return np.array([(values[2 * i] - values[2 * i + 1]) / (2 * h) for i in range(len(directions))])
 
 
 def _gradcheck(student, ref, rng, Z, gamma, beta, eps, rel, coordinate=False):

@@ -24,6 +24,9 @@ from ..catalog import Chapter, Course, load_course
 from .submissions import Submission, load_files, missing_module
 
 RESULTS = "results.jsonl"
+IN_PROCESS = 2  # batches this small are graded in this process, without a worker pool
+# what a pool's forkserver imports once, so that each worker starts with it
+PRELOAD = ["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"]
 
 
 @dataclass
@@ -210,8 +213,10 @@ def grade_all(
     options: Options,
     out: Path,
     on_done: Callable[[Submission, dict, bool], None] | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> BatchSummary:
-    """Grade every submission not already graded with the same files and options."""
+    """Grade every submission not already graded with the same files and options.
+    ``prepare`` (the command's isolation check) runs only if something is left to grade."""
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     _repair_tail(out)
@@ -227,14 +232,25 @@ def grade_all(
                 on_done(sub, old, True)
         else:
             todo.append(sub)
-    from ..sandbox import hand_down, probe_isolation
+    graded = 0
+    if todo:  # a resume with nothing left to grade starts no child: nothing to probe
+        from ..sandbox import hand_down, probe_isolation
 
-    hand_down(probe_isolation())  # probed once, here (or by the command), for every worker
+        if prepare is not None:
+            prepare()
+        hand_down(probe_isolation())  # probed once, here (or by prepare), for every worker
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo) or 1))
+    if len(todo) <= IN_PROCESS:  # a pool's start costs more than grading these here
+        for sub in todo:
+            record = _worker(sub, options)
+            append_result(out, record)
+            graded += 1
+            if on_done:
+                on_done(sub, record, False)
+        todo = []
     pending = list(reversed(todo))
     attempts: dict[str, int] = {}
-    graded = 0
     while pending:
         with _pool(workers) as pool:
             running: dict[Future, Submission] = {}
@@ -316,5 +332,5 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"])
+    ctx.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)

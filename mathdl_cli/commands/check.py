@@ -60,13 +60,15 @@ def check_command(
     if case is not None:
         case = case.strip().lower()
 
+    from ..catalog import preload_for
     from ..sandbox import ProcessIsolation, Sandbox
 
     # start the child first: its Python start-up overlaps with our imports of numpy and
     # pytest. A student checking their own code needs no namespaces (nothing to hide from
     # them; the course graders and recordings are theirs): a limited process will do,
     # and saves probing for and setting up namespaces.
-    sandbox = Sandbox(isolation=ProcessIsolation())
+    # A torch chapter's child imports torch at once, also overlapped (preload).
+    sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload_for(chapters))
     placed = {ch.module: sandbox.add_file(ch.filename, built.source.encode() if built else (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
     try:

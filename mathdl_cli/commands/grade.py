@@ -91,7 +91,6 @@ def grade_command(
         subs = [sub for sub in subs if shard_of(sub.student, part[1]) == part[0]]
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / RESULTS).touch()  # an empty shard still leaves a store to merge
-    isolation = _isolation_or_exit(allow_weak_isolation)
     os.environ.pop("MATHDL_SECRET", None)  # workers get it as an argument; keep it out of every environment
     if not secret:
         err.print("[yellow]warning:[/] no --secret (or $MATHDL_SECRET): hidden cases are predictable from the student ids alone")
@@ -111,8 +110,10 @@ def grade_command(
         if progress is not None:
             progress.advance(task)
 
+    probed = []
     try:
-        summary = grade_all(subs, course, options, out_dir, on_done=on_done)
+        # the isolation is probed only when something is left to grade (not on a finished resume)
+        summary = grade_all(subs, course, options, out_dir, on_done=on_done, prepare=lambda: probed.append(_isolation_or_exit(allow_weak_isolation)))
     finally:
         if progress is not None:
             progress.stop()
@@ -139,8 +140,9 @@ def grade_command(
         **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
-    if not isolation.confined:
-        err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
+    for isolation in probed:
+        if not isolation.confined:
+            err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
     headline = f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {', '.join(isolations) or 'none'})."
     _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
 

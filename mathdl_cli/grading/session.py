@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..catalog import Chapter, Course, Exercise, load_course
+from ..catalog import Chapter, Course, Exercise, load_course, preload_for
 from ..results import CheckResult, ExerciseResult, Report
 from ..sandbox import Limits, Sandbox
 from .state import GradingState
@@ -84,7 +84,7 @@ def run_checks(
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
-    sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote)
+    sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
     try:
         paths = dict(placed or {})
         for chapter, source in modules.items():

@@ -102,6 +102,7 @@ class Sandbox:
         isolation: Isolation | str | None = None,
         hide: list[Path] | None = None,
         zygote: bool = False,
+        preload: tuple[str, ...] = (),
     ):
         from ..catalog import course_root
         from .probe import probe_isolation
@@ -112,6 +113,7 @@ class Sandbox:
         # folders no child may see even if they lie inside a folder shown to it
         self.hide = [Path(p).resolve() for p in (hide or [])] + [course_root()]
         self.use_zygote = zygote and self.isolation_mode.forks
+        self.preload = tuple(preload)  # imported by the child before its first call (a zygote's: once)
         self.root = fs.new_folder(fs.private_base(), f"box-{uuid.uuid4().hex[:12]}", 0o711)
         self.files = fs.new_folder(self.root, "files", 0o755)
         self.work = self.files  # where add_file puts files (kept for callers)
@@ -160,10 +162,14 @@ class Sandbox:
         mode = self.isolation_mode
         if not mode.confined:
             self._new_scratch()
+        if self.cgroup is not None:
+            self.cgroup.kill()
+            if self.cgroup.tasks():  # killed tasks the kernel still counts: start in a fresh cgroup
+                cgroups.release(self.cgroup)
+                self.cgroup = None
         if self.cgroup is None:
             self.cgroup = cgroups.create()
         if self.cgroup is not None:
-            self.cgroup.kill()
             self.cgroup.limit(self.limits.memory_mb << 20 if self.limits.memory_mb else None, self.limits.processes)
         if self._log is not None:
             os.close(self._log)
@@ -173,9 +179,10 @@ class Sandbox:
             "rlimits": self.limits.rlimits(mode.confined),
             "cgroups": self.cgroup.procs if self.cgroup is not None else [],
             "env": child_env(home),
+            "preload": list(self.preload),
         }
         if self.use_zygote:
-            zygote = shared_zygote()
+            zygote = shared_zygote(self.preload)
             try:
                 self.proc = zygote.spawn({**config, **mode.child_config(self, zygote.dir)}, self._log)
                 return

@@ -81,12 +81,16 @@ class Cgroup:
         return 0
 
     def kill(self, wait: float = 2.0) -> bool:
-        """Kill every process in the cgroup; True once it is empty (and its
-        killed processes reaped, so they no longer count against pids.max)."""
+        """Kill every process in the cgroup; True once none is left in it.
+
+        A killed process can stay counted by ``pids.current`` for a second or more
+        after it left ``cgroup.procs`` (the kernel tearing down the namespaces of
+        a bubblewrap child): it runs no code and has freed its memory, so it is
+        not waited for: a cgroup still counting one is not reused (:func:`create`)."""
         deadline = time.monotonic() + wait
         while True:
             pids = self.pids()
-            if not pids and not self.tasks():
+            if not pids:
                 return True
             killer = self.folders[0] / "cgroup.kill"
             if killer.exists():
@@ -174,9 +178,9 @@ def _parents() -> tuple[list[Path], int] | None:
 
 def create() -> Cgroup | None:
     """A cgroup for one child (reused from this process's free ones when possible)."""
-    while _free:
-        group = _free.pop()
-        if group.kill(wait=0.5):
+    for group in list(_free):
+        if not group.tasks() and group.kill(wait=0.5):  # nothing left, nothing still counted against pids.max
+            _free.remove(group)
             return group
     where = _parents()
     if where is None:

@@ -48,13 +48,14 @@ def child_env(home: str) -> dict[str, str]:
 
 
 class Zygote:
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+        self.preload = preload
         self.dir = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o755)
         copy_runtime(self.dir)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno())],
+            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno()), ",".join(preload)],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -127,7 +128,20 @@ class ForkedChild:
             pass
 
     def wait(self, timeout: float | None = None) -> int | None:
-        deadline = time.monotonic() + (timeout if timeout is not None else 5.0)
+        """Wait for the fork to end (it is the zygote's child, not ours: no waitpid),
+        on a pidfd where the kernel has them, else by polling."""
+        limit = timeout if timeout is not None else 5.0
+        if self.poll() is None and hasattr(os, "pidfd_open"):
+            try:
+                fd = os.pidfd_open(self.pid)
+            except OSError:  # already gone, or no pidfds on this kernel
+                fd = -1
+            if fd >= 0:
+                try:
+                    select.select([fd], [], [], limit)  # readable once the process has exited
+                finally:
+                    os.close(fd)
+        deadline = time.monotonic() + limit
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
         return self.returncode
@@ -140,21 +154,20 @@ class ForkedChild:
                 pass
 
 
-_zygote: Zygote | None = None
+_zygotes: dict[tuple[str, ...], Zygote] = {}
 
 
-def shared_zygote() -> Zygote:
-    """This process's zygote, started on first use and restarted if it died."""
-    global _zygote
-    if _zygote is None or not _zygote.alive():
-        if _zygote is not None:
-            _zygote.close()
-        _zygote = Zygote()
-    return _zygote
+def shared_zygote(preload: tuple[str, ...] = ()) -> Zygote:
+    """This process's zygote that has imported ``preload`` (besides numpy), started
+    on first use and restarted if it died."""
+    zygote = _zygotes.get(preload)
+    if zygote is None or not zygote.alive():
+        if zygote is not None:
+            zygote.close()
+        zygote = _zygotes[preload] = Zygote(preload)
+    return zygote
 
 
 def close_zygote() -> None:
-    global _zygote
-    if _zygote is not None:
-        _zygote.close()
-        _zygote = None
+    while _zygotes:
+        _zygotes.popitem()[1].close()

@@ -107,7 +107,8 @@ def _batch(mode: str, base: Path) -> Run:
     host_secret = "host-secret-" + secrets.token_hex(8)
     (base / "host_secret.txt").write_text(host_secret)
     course_secret = "corpus-secret-" + secrets.token_hex(8)
-    values = {"canary_dir": str(canaries), "out_dir": str(out), "course_dir": str(course_root()), "marker": MARKER}
+    marker = f"{MARKER}-{mode}"  # per mode: batches of other modes may run at the same time (pytest-xdist)
+    values = {"canary_dir": str(canaries), "out_dir": str(out), "course_dir": str(course_root()), "marker": marker}
     for attack in attacks:
         files = {n: (d.format(**values) if attack.template and isinstance(d, str) else d) for n, d in attack.files.items()}
         folder = attack.folder or attack.name
@@ -128,8 +129,8 @@ def _batch(mode: str, base: Path) -> Run:
     res = subprocess.run(args, capture_output=True, text=True, timeout=1800, env=env, cwd=base)
     elapsed = time.monotonic() - t0
     time.sleep(0.5)
-    survivors = [f"{pid} {cmd}" for pid, cmd in _processes([MARKER, str(base)])]
-    for pid, _ in _processes([MARKER, str(base)]):  # leave the machine clean even when the test fails
+    survivors = [f"{pid} {cmd}" for pid, cmd in _processes([marker, str(base)])]
+    for pid, _ in _processes([marker, str(base)]):  # leave the machine clean even when the test fails
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -151,6 +152,10 @@ def _batch(mode: str, base: Path) -> Run:
     return Run(mode, base, out, canaries, host_secret, course_secret, attacks, res.returncode, res.stdout, res.stderr,
                doc, records, table, survivors, leftovers, elapsed)
 
+
+# With pytest-xdist, the tests of one mode go to one worker (tests/conftest.py), so
+# each mode's batch is graded once per run, and the modes' batches in parallel.
+XDIST_GROUP_PARAM = "mode"
 
 _runs: dict[str, Run] = {}
 _digest: dict[str, str] = {}

@@ -1,0 +1,125 @@
+"""The ratios of issue 17's "Done when", paired with a bare Python start.
+
+Each measurement is interleaved with a bare `python -I -c "import numpy"` start
+(the machine's speed drifts, and it is shared: a ratio to a bare start taken at
+the same moment is steadier than a time), and the medians over --repeat rounds
+are printed:
+
+  * check:   `mathdl check CH --json` on a workbook holding the reference
+             (a complete chapter), ÷ bare;                    target <= 2
+  * resume:  `mathdl grade` again over a finished --out (nothing left to
+             grade), ÷ bare;                                   target <= 1.5
+  * grade:   `mathdl grade` of -n copies of the reference with --workers 2,
+             per submission, ÷ bare;                           target <= 0.5
+  * naive:   a loop running pytest on the graders once per submission
+             (--naive-n of them), per submission, ÷ grade's;    target >= 15
+
+    python bench/floor_speed.py [--chapter ch2] [--repeat 5] [-n 40] [--naive-n 4]
+    python bench/floor_speed.py --tree /path/to/other/checkout   # the same, for another tree
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(cmd: list[str], env: dict | None = None, ok=(0, 1), **kw) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+    elapsed = time.perf_counter() - t0
+    if res.returncode not in ok:
+        raise SystemExit(f"{' '.join(map(str, cmd[:5]))} ... failed ({res.returncode}):\n{res.stderr[-2000:]}")
+    return elapsed
+
+
+def bare() -> float:
+    return timed([sys.executable, "-I", "-c", "import numpy"])
+
+
+def paired(run, repeat: int) -> tuple[float, float]:
+    """Median of run()/bare over rounds (a bare start before each run), and the median run time."""
+    ratios, times = [], []
+    for _ in range(repeat):
+        b = bare()
+        t = run()
+        ratios.append(t / b)
+        times.append(t)
+    return statistics.median(ratios), statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chapter", default="ch2")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("-n", type=int, default=40, help="submissions graded by mathdl grade")
+    parser.add_argument("--naive-n", type=int, default=4, help="submissions graded by the naive pytest loop")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose mathdl_cli is measured")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["check", "resume", "grade", "naive"])
+    args = parser.parse_args()
+
+    tree = args.tree.resolve()
+    env = {**os.environ, "PYTHONPATH": str(tree), "MATHDL_COURSE": str(tree), "MATHDL_SECRET": "bench"}
+    sys.path.insert(0, str(tree))
+    from mathdl_cli.catalog import load_course
+    from mathdl_cli.solutions import reference_source
+
+    course = load_course(tree)
+    chapter = course.chapter(args.chapter)
+    source = reference_source(course, chapter)
+    mathdl = [sys.executable, "-m", "mathdl_cli"]
+    base = Path(tempfile.mkdtemp(prefix="mathdl-floor-"))
+    rows = []
+    try:
+        wb = base / "wb"
+        wb.mkdir()
+        (wb / chapter.filename).write_text(source)
+        subs = base / "subs"
+        for i in range(args.n):
+            (subs / f"student{i:03d}").mkdir(parents=True)
+            (subs / f"student{i:03d}" / chapter.filename).write_text(source)
+        print(f"{tree} · chapter {chapter.module} · medians of {args.repeat} paired rounds (bare = python -I -c 'import numpy')")
+
+        if "check" not in args.skip:
+            r, t = paired(lambda: timed([*mathdl, "check", args.chapter, "--dir", str(wb), "--json"], env), args.repeat)
+            rows.append(("check ÷ bare (complete chapter)", r, "<= 2", t))
+        out = base / "out"
+        grade = [*mathdl, "grade", str(subs), "--out", str(out), "--workers", "2", "--json"]
+        if "grade" not in args.skip or "resume" not in args.skip or "naive" not in args.skip:
+            per = []
+            for _ in range(max(1, args.repeat // 2)):
+                shutil.rmtree(out, ignore_errors=True)
+                b = bare()
+                per.append((timed(grade, env) / args.n, b))
+            grade_ratio = statistics.median(p / b for p, b in per)
+            per_sub = statistics.median(p for p, _ in per)
+            if "grade" not in args.skip:
+                rows.append((f"grade per submission ÷ bare ({args.n}, 2 workers)", grade_ratio, "<= 0.5", per_sub))
+        if "resume" not in args.skip:
+            r, t = paired(lambda: timed(grade, env), args.repeat)
+            rows.append(("resume over finished work ÷ bare", r, "<= 1.5", t))
+        if "naive" not in args.skip:
+            graders = tree / "graders" / chapter.module
+            naive = [
+                timed([sys.executable, "-m", "pytest", str(graders), "-q", "-p", "no:cacheprovider", "--mathdl-workbook",
+                       str(subs / f"student{i:03d}")], env, cwd=str(base))
+                for i in range(args.naive_n)
+            ]
+            rows.append(("naive pytest loop ÷ grade, per submission", statistics.median(naive) / per_sub, ">= 15", statistics.median(naive)))
+        for name, ratio, target, t in rows:
+            print(f"  {name:<48} {ratio:7.2f}   (target {target}; median time {t * 1000:7.0f} ms)")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
