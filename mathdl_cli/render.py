@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from .inert import clean
 from .results import ExerciseResult, Report
+from .suggest import command
 
 
 def _text(value: str) -> str:
@@ -38,7 +39,7 @@ def _indent(text: str, pad: str) -> str:
     return "\n".join(pad + line for line in clean(text).splitlines())
 
 
-def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> None:
+def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again: dict | None = None) -> None:
     width = 30
     console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {ex.score:>5.4g} / {ex.max_score:<4g} {WORD.get(ex.status, ex.status)}")
     skipped = sum(c.status == "skipped" for c in ex.checks)
@@ -48,7 +49,10 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> No
         return
     if ex.status == "not_started":
         short = ex.id.split(".", 1)[1]
-        console.print(f"    [dim]implement it, then: mathdl check ch{ex.chapter} {escape(short)}   (stuck? mathdl hint {escape(ex.id)})[/]")
+        again = again or {}
+        check_it = command("check", f"ch{ex.chapter}", short, **again)
+        hint_it = command("hint", ex.id, dir=again.get("dir"))
+        console.print(f"    [dim]implement it, then: {escape(check_it)}   (stuck? {escape(hint_it)})[/]")
         return
     shown = 0
     for check in ex.checks:
@@ -73,11 +77,11 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True) -> No
         console.print(f"    [dim]{len(not_started)} check(s) not started: a function still raises NotImplementedError[/]")
 
 
-def report(console: Console, rep: Report, *, title: str = "") -> None:
+def report(console: Console, rep: Report, *, title: str = "", again: dict | None = None) -> None:
     if title:
         console.print(f"[bold]{escape(title)}[/]")
     for ex in rep.exercises:
-        exercise(console, ex)
+        exercise(console, ex, again=again)
     counts: dict[str, int] = {}
     for ex in rep.exercises:
         counts[ex.status] = counts.get(ex.status, 0) + 1

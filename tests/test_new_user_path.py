@@ -60,3 +60,57 @@ def test_grade_names_every_submission_status(tmp_path):
     assert "6 submission(s): 1 passed, 1 partial, 1 not started, 2 missing, 1 error." in r.stdout
     assert f"misnamed: missing: {CH2.filename} missing (closest: ch2_linear_regression.py)" in r.stdout
     assert f"empty: missing: {CH2.filename} missing; empty" in r.stdout
+
+
+# -- 2. names: full ids, one chapter listed, did you mean ------------------------------------
+
+def test_full_ids_one_chapter_and_did_you_mean(tmp_path):
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    r = mathdl("check", "ch02.least_squares", "--dir", tmp_path, "--json")
+    assert r.returncode == 1, r.stderr
+    assert [ex["id"] for ex in json.loads(r.stdout)["exercises"]] == ["ch02.least_squares"]
+    r = mathdl("list", "ch2", "--json")
+    assert r.returncode == 0 and [ch["number"] for ch in json.loads(r.stdout)["chapters"]] == [2]
+    r = mathdl("check", "ch6", "backprpo", "--dir", tmp_path)  # named before the missing module
+    assert r.returncode == 2 and "did you mean mlp_backward" in r.stderr
+    assert f"next: mathdl check ch6 mlp_backward --dir {tmp_path}" in r.stderr
+    r = mathdl("hint", "ridgee", "--dir", tmp_path)
+    assert r.returncode == 2 and "did you mean ch02.ridge" in r.stderr and "Traceback" not in r.stderr
+    r = mathdl("new", "backprpo", "--dir", tmp_path)
+    assert r.returncode == 2 and "did you mean ch6 (backprop)?" in r.stderr
+    r = mathdl("check", "ch99", "--dir", tmp_path)  # a number is not a typo of another number
+    assert r.returncode == 2 and "did you mean" not in r.stderr and "mathdl list" in r.stderr
+    r = mathdl("check", "ch2", "nonsense_xyz", "--dir", tmp_path)
+    assert r.returncode == 2 and "`mathdl list ch2`" in r.stderr  # a command that works
+    assert mathdl("list", "ch2").returncode == 0
+
+
+# -- 3. suggestions carry --dir; state in the workbook; read-only folders -----------------------
+
+def _next_commands(text: str) -> list[list[str]]:
+    import re
+    import shlex
+
+    found = re.findall(r"(mathdl (?:check|hint|new|list|status) [^`\n()·]*)", text)  # not the title "mathdl check · ..."
+    return [args for c in found if len(args := shlex.split(c.strip())[1:]) > 1]
+
+
+def test_every_suggestion_works_when_pasted_elsewhere(tmp_path):
+    book, elsewhere = tmp_path / "my workbook", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = mathdl("new", "ch2", "--dir", book, cwd=elsewhere)
+    pasted = _next_commands(r.stdout)
+    assert pasted == [["check", "ch2", "--dir", str(book)]]
+    r = mathdl(*pasted[0], cwd=elsewhere)
+    assert r.returncode == 1 and "not started" in r.stdout
+    follow = _next_commands(r.stdout)
+    assert ["check", "ch2", "least_squares", "--dir", str(book)] in follow
+    assert ["hint", "ch02.least_squares", "--dir", str(book)] in follow
+    for args in follow[:2]:
+        r = mathdl(*args, cwd=elsewhere)
+        assert r.returncode in (0, 1), r.stderr
+    # hints and progress live in the workbook, never in the folder the command ran in
+    assert (book / ".mathdl" / "hints.json").is_file() and (book / ".mathdl" / "progress.json").is_file()
+    assert not (elsewhere / ".mathdl").exists()
+    r = mathdl("hint", "ch02.least_squares", "--dir", book, cwd=elsewhere)
+    assert "Hint 2 of" in r.stdout

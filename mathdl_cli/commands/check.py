@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import err, escape, fail, out
-from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit
+from ..suggest import carry, command
+from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit, split_id
 
 
 def check_command(
@@ -28,20 +29,24 @@ def check_command(
     from ..workbook import modules_in, save_progress
 
     course = course_or_exit()
+    chapter, exercise = split_id(chapter, exercise)
+    again = dict(dir=dir, json=json_output, seed=seed or None)
     if chapter is not None:
-        chapters = [chapter_or_exit(course, chapter)]
+        chapters = [chapter_or_exit(course, chapter, lambda ch: command("check", ch.short, exercise, **again))]
+        if exercise is not None:  # a mistyped name is named before a missing module
+            exercise_or_exit(course, exercise, chapters[0], lambda ex: command("check", chapters[0].short, ex.short, **again, case=case))
         path = dir / chapters[0].filename
         if not path.is_file():
-            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", f"mathdl new {chapters[0].short}" + ("" if dir == Path(".") else f" --dir {dir}"))
+            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", command("new", chapters[0].short, dir=dir))
     else:
         chapters = modules_in(course, dir)
         if not chapters:
-            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", command("new", "ch2", dir=dir) + ("   (or pass --dir to point at your workbook)" if dir == Path(".") else ""))
     selected = None
     if exercise is not None:
-        selected = [exercise_or_exit(course, exercise, chapters[0])]
+        selected = [exercise_or_exit(course, exercise, chapters[0], lambda ex: command("check", chapters[0].short, ex.short, **again, case=case))]
     if case is not None and selected is None:
-        raise fail("--case needs an exercise", "mathdl check CHAPTER EXERCISE --case N")
+        raise fail("--case needs an exercise", command("check", "CHAPTER", "EXERCISE", **again, case="N"))
     if case is not None:
         case = case.strip().lower()
 
@@ -67,20 +72,21 @@ def check_command(
     finally:
         sandbox.close()
     if case is not None and not any(ex.checks and ex.checks[0].status != "internal_error" for ex in report.exercises):
-        raise fail(f"{selected[0].id} has no public case {case!r}", f"mathdl check {chapters[0].short} {selected[0].short}   (lists the cases)")
+        raise fail(f"{selected[0].id} has no public case {case!r}", command("check", chapters[0].short, selected[0].short, **again) + "   (lists the cases)")
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
     if case is None:
         save_progress(dir, report)
     else:
         report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
+    carry(report, dir=dir, seed=seed or None)
     if json_output:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         from ..render import report as render_report
 
         names = ", ".join(ch.filename for ch in chapters)
-        render_report(out, report, title=f"mathdl check · {names}")
+        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=dir, seed=seed or None))
     raise typer.Exit(0 if report.ok else 1)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..console import escape, out
+from ..suggest import command
 from ..workbook import next_hint
 from ._common import DirOption, course_or_exit, exercise_or_exit
 
@@ -18,7 +19,7 @@ def hint_command(
 ) -> None:
     """Show the next hint for an exercise (each call reveals one more)."""
     course = course_or_exit()
-    ex = exercise_or_exit(course, exercise)
+    ex = exercise_or_exit(course, exercise, again=lambda near: command("hint", near.id, dir=dir))
     shown, hints = next_hint(dir, ex)
     out.print(f"[bold]{escape(ex.id)}[/]: {escape(ex.title)}")
     for i, text in enumerate(hints, 1):
@@ -27,7 +28,7 @@ def hint_command(
     if shown == len(ex.hints):
         out.print("[dim]That was the last hint. The docstring in your module states the maths in full.[/]")
     else:
-        out.print(f"[dim]Run `mathdl hint {escape(ex.id)}` again for the next one.[/]")
+        out.print(f"[dim]Run `{escape(command('hint', ex.id, dir=dir))}` again for the next one.[/]")
 
 
 def register(app: typer.Typer) -> None:

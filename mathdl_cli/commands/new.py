@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..console import escape, out
+from ..suggest import command
 from ..workbook import scaffold
 from ._common import DirOption, chapter_or_exit, course_or_exit
 
@@ -27,13 +28,13 @@ def new_command(
     result = scaffold(ch, dir, force=force)
     if not result.created:
         out.print(f"{escape(str(result.path))} already exists; left untouched.")
-        out.print(f"[dim]Check it with `mathdl check {ch.short}`, or start over with `mathdl new {ch.short} --force` (keeps a backup).[/]")
+        out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]")
         return
     if result.backup:
         out.print(f"Kept your previous file as {escape(str(result.backup))}")
     out.print(f"Wrote {escape(str(result.path))}: chapter {ch.number}, {escape(ch.title)} ({len(ch.exercises)} exercises).")
     out.print("Next: open it, implement the functions (each docstring states the maths and the shapes), then run")
-    out.print(f"  mathdl check {ch.short}" + ("" if dir == Path(".") else f" --dir {escape(str(dir))}"))
+    out.print(f"  {escape(command('check', ch.short, dir=dir))}")
 
 
 def register(app: typer.Typer) -> None:
