@@ -114,3 +114,36 @@ def test_every_suggestion_works_when_pasted_elsewhere(tmp_path):
     assert not (elsewhere / ".mathdl").exists()
     r = mathdl("hint", "ch02.least_squares", "--dir", book, cwd=elsewhere)
     assert "Hint 2 of" in r.stdout
+
+
+def _read_only(folder: Path, *args) -> list[str]:
+    """The command to run ``mathdl ARGS`` with ``folder`` read-only: a read-only bind
+    mount in a user namespace as root (root ignores file modes), else chmod 555."""
+    command = [sys.executable, "-m", "mathdl_cli", *map(str, args)]
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return command
+    import shlex
+    import shutil
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("as root a read-only folder needs a mount namespace (unshare -rm), unavailable here")
+    where = shlex.quote(str(folder))
+    return ["unshare", "-rm", "sh", "-c", f"mount --bind {where} {where} && mount -o remount,bind,ro {where} && exec {shlex.join(command)}"]
+
+
+@pytest.mark.parametrize("args", [("new", "ch3"), ("new", "ch2", "--force"), ("hint", "ch02.ridge")])
+def test_read_only_workbook_one_line_exit_2(tmp_path, args):
+    book = tmp_path / "book"
+    assert mathdl("new", "ch2", "--dir", book).returncode == 0
+    mine = (book / CH2.filename).read_text() + "\n# my work\n"
+    (book / CH2.filename).write_text(mine)
+    r = subprocess.run(_read_only(book, *args, "--dir", book), capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    book.chmod(0o755)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.startswith("error: cannot write ") and "read-only" in r.stderr.lower()
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("next: ") and f"--dir {book}" in lines[1]
+    assert (book / CH2.filename).read_text() == mine  # never the student's file
+    assert sorted(p.name for p in book.iterdir()) == [CH2.filename]

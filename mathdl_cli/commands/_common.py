@@ -64,3 +64,11 @@ def split_id(chapter: str | None, exercise: str | None) -> tuple[str | None, str
         head, _, tail = chapter.partition(".")
         return head, tail
     return chapter, exercise
+
+
+def writable_hint(dir: Path, *words: str, **options) -> str:
+    """The next step for a workbook folder that cannot be written."""
+    from ..suggest import command, options_suffix
+
+    where = options_suffix(dir=dir if dir != Path(".") else Path(".").resolve())[len(" --dir "):]
+    return f"make it writable (chmod u+w {where}) and run `{command(*words, dir=dir, **options)}` again, or pass --dir a folder you can write"

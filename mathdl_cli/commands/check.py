@@ -26,7 +26,7 @@ def check_command(
     Exit status: 0 when every check passed, 1 when something failed or is not
     started, 2 for a usage error (unknown chapter, missing module).
     """
-    from ..workbook import modules_in, save_progress
+    from ..workbook import NotWritable, modules_in, save_progress
 
     course = course_or_exit()
     chapter, exercise = split_id(chapter, exercise)
@@ -76,7 +76,10 @@ def check_command(
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
     if case is None:
-        save_progress(dir, report)
+        try:
+            save_progress(dir, report)
+        except NotWritable as exc:
+            err.print(f"[yellow]warning:[/] progress not saved: {escape(str(exc))}")
     else:
         report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
     carry(report, dir=dir, seed=seed or None)

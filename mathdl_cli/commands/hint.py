@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..console import escape, out
+from ..console import escape, fail, out
 from ..suggest import command
-from ..workbook import next_hint
-from ._common import DirOption, course_or_exit, exercise_or_exit
+from ..workbook import NotWritable, next_hint
+from ._common import DirOption, course_or_exit, exercise_or_exit, writable_hint
 
 
 def hint_command(
@@ -20,7 +20,10 @@ def hint_command(
     """Show the next hint for an exercise (each call reveals one more)."""
     course = course_or_exit()
     ex = exercise_or_exit(course, exercise, again=lambda near: command("hint", near.id, dir=dir))
-    shown, hints = next_hint(dir, ex)
+    try:
+        shown, hints = next_hint(dir, ex)
+    except NotWritable as exc:
+        raise fail(f"{exc}: hints are counted there", writable_hint(dir, "hint", ex.id)) from None
     out.print(f"[bold]{escape(ex.id)}[/]: {escape(ex.title)}")
     for i, text in enumerate(hints, 1):
         style = "" if i == shown else "dim"

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..console import escape, out
+from ..console import escape, fail, out
 from ..suggest import command
-from ..workbook import scaffold
-from ._common import DirOption, chapter_or_exit, course_or_exit
+from ..workbook import NotWritable, scaffold
+from ._common import DirOption, chapter_or_exit, course_or_exit, writable_hint
 
 
 def new_command(
@@ -25,7 +25,10 @@ def new_command(
     """
     course = course_or_exit()
     ch = chapter_or_exit(course, chapter)
-    result = scaffold(ch, dir, force=force)
+    try:
+        result = scaffold(ch, dir, force=force)
+    except NotWritable as exc:
+        raise fail(str(exc), writable_hint(dir, "new", ch.short, force=force)) from None
     if not result.created:
         out.print(f"{escape(str(result.path))} already exists; left untouched.")
         out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]")
