@@ -75,13 +75,20 @@ def _die_with_parent() -> None:
 class _CappedText:
     """A text stream that keeps the first MAX_OUTPUT characters."""
 
-    def __init__(self) -> None:
+    def __init__(self, also=None) -> None:
         self.parts: list[str] = []
         self.size = 0
         self.dropped = 0
+        self.also = also  # a stream that gets the same text (the process's log), if any
 
     def write(self, s: str) -> int:
         s = str(s)
+        if self.also is not None and self.size < MAX_OUTPUT:
+            try:
+                self.also.write(s[: MAX_OUTPUT - self.size])
+                self.also.flush()
+            except (OSError, ValueError):
+                self.also = None
         room = MAX_OUTPUT - self.size
         if room > 0:
             self.parts.append(s[:room])
@@ -336,7 +343,7 @@ class Server:
         import importlib.util
 
         name = os.path.splitext(os.path.basename(path))[0]
-        out = _CappedText()
+        out = _CappedText(also=sys.__stderr__)  # also to the log: a child dying mid-import leaves its words there
         old = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = out
         try:

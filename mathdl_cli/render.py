@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from .import_errors import import_block, import_failures, is_import_failure
 from .inert import clean
 from .results import ExerciseResult, Report
 from .suggest import command
@@ -47,6 +48,9 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again
         console.print(f"    [dim]{skipped} check(s) skipped: {_text(next(c.message for c in ex.checks if c.status == 'skipped'))}[/]")
     if ex.status == "passed" or not detail:
         return
+    if ex.checks and all(c.status in ("passed", "skipped") or is_import_failure(c) for c in ex.checks):
+        console.print("    [dim]not run: the module could not be imported (see above)[/]")
+        return
     if ex.status == "not_started":
         short = ex.id.split(".", 1)[1]
         again = again or {}
@@ -77,10 +81,18 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again
         console.print(f"    [dim]{len(not_started)} check(s) not started: a function still raises NotImplementedError[/]")
 
 
-def report(console: Console, rep: Report, *, title: str = "", again: dict | None = None) -> None:
+def report(console: Console, rep: Report, *, title: str = "", again: dict | None = None, sources: dict | None = None) -> None:
+    """``sources``: chapter number -> (module file name, its bytes), to show an import error once."""
     if title:
         console.print(f"[bold]{escape(title)}[/]")
+    failures = import_failures(rep)
     for ex in rep.exercises:
+        if ex.chapter in failures:
+            message, diagnostic = failures.pop(ex.chapter)
+            filename, source = (sources or {}).get(ex.chapter, (f"chapter {ex.chapter}'s module", None))
+            console.print(f"[red]![/] {_text(import_block(filename, source, message, diagnostic)[0])}")
+            for line in import_block(filename, source, message, diagnostic)[1:]:
+                console.print(_text("  " + line), style="red")
         exercise(console, ex, again=again)
     counts: dict[str, int] = {}
     for ex in rep.exercises:

@@ -147,3 +147,43 @@ def test_read_only_workbook_one_line_exit_2(tmp_path, args):
     assert len(lines) == 2 and lines[1].startswith("next: ") and f"--dir {book}" in lines[1]
     assert (book / CH2.filename).read_text() == mine  # never the student's file
     assert sorted(p.name for p in book.iterdir()) == [CH2.filename]
+
+
+# -- 4. an import error, once per chapter, as Python shows it --------------------------------
+
+def _workbook_with(tmp_path, extra: bytes) -> Path:
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    path = tmp_path / CH2.filename
+    path.write_bytes(path.read_bytes() + extra)
+    return path
+
+
+def test_syntax_error_is_one_block_with_a_caret(tmp_path):
+    path = _workbook_with(tmp_path, b"\ndef broken(:\n    pass\n")
+    line = path.read_text().splitlines().index("def broken(:") + 1
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.count("SyntaxError") == 1 and r.stdout.count("def broken(:") == 1
+    lines = r.stdout.splitlines()
+    start = next(i for i, text in enumerate(lines) if "could not be imported" in text)
+    block = lines[start:next(i for i, text in enumerate(lines) if "SyntaxError" in text) + 1]
+    assert len(block) <= 15
+    assert f'File "{CH2.filename}", line {line}' in block[1]
+    caret = block[3]
+    assert caret.strip() == "^" and caret.index("^") == block[2].index("(:") + 1  # under the fault, as Python puts it
+    assert "frozen" not in r.stdout and "importlib" not in r.stdout
+    assert r.stdout.count("could not be imported (see above)") == len(CH2.exercises)
+
+
+def test_non_utf8_file_is_told_to_save_as_utf8(tmp_path):
+    _workbook_with(tmp_path, b"\nGREETING = \"caf\xe9\"\n")
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1 and "not UTF-8" in r.stdout and "Save it as UTF-8" in r.stdout
+    assert "codec" not in r.stdout
+
+
+def test_child_dying_during_import_shows_its_stderr(tmp_path):
+    _workbook_with(tmp_path, b"\nimport os, sys\nprint('loading the table of weights', file=sys.stderr)\nos._exit(3)\n")
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.count("loading the table of weights") == 1 and "exited with status 3" in r.stdout

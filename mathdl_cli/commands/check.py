@@ -89,7 +89,8 @@ def check_command(
         from ..render import report as render_report
 
         names = ", ".join(ch.filename for ch in chapters)
-        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=dir, seed=seed or None))
+        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=dir, seed=seed or None),
+                      sources={ch.number: (ch.filename, modules[ch].read_bytes()) for ch in chapters})
     raise typer.Exit(0 if report.ok else 1)
 
 
