@@ -187,3 +187,32 @@ def test_child_dying_during_import_shows_its_stderr(tmp_path):
     r = mathdl("check", "ch2", "--dir", tmp_path)
     assert r.returncode == 1
     assert r.stdout.count("loading the table of weights") == 1 and "exited with status 3" in r.stdout
+
+
+# -- 5. Ctrl-C during grade; display ------------------------------------------------------------
+
+def test_interrupted_grade_says_what_is_saved_and_how_to_go_on(tmp_path):
+    import signal
+    import time
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for i in range(6):
+        (subs / f"s{i}").mkdir(parents=True)
+        (subs / f"s{i}" / CH2.filename).write_text(reference_source(course, CH2))
+    args = ["grade", subs, "--out", out, "--chapter", "ch2", "--secret", "do-not-print", "--allow-weak-isolation", "--workers", "1"]
+    proc = subprocess.Popen([sys.executable, "-m", "mathdl_cli", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.time() + 240
+    while time.time() < deadline and not ((out / "results.jsonl").exists() and (out / "results.jsonl").read_text().count("\n") >= 2):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    saved = (out / "results.jsonl").read_text().count("\n")
+    assert f"interrupted: {saved} of 6 submission(s) are graded and saved" in stderr and "Traceback" not in stderr
+    assert "do-not-print" not in stderr
+    again = next(line.strip() for line in stderr.splitlines() if line.strip().startswith("mathdl grade "))
+    r = subprocess.run(again.replace("mathdl", f"{sys.executable} -m mathdl_cli", 1), shell=True, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "MATHDL_SECRET": "do-not-print"}, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert f"reused {saved} earlier result(s)" in r.stdout

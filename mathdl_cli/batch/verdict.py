@@ -90,3 +90,29 @@ def problem_lines(records: list[dict], limit: int = 20) -> list[str]:
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more (see results.jsonl)"]
     return lines
+
+
+def interrupted(subs: list, out, options_key: str) -> str:
+    """What an interrupted ``mathdl grade`` says: how many submissions are saved,
+    and the command (this one, as typed) that grades the rest."""
+    import shlex
+    import sys
+
+    from .runner import read_results
+
+    records = read_results(out)
+    saved = sum(1 for sub in subs if (r := records.get(sub.student)) and r.get("options") == options_key
+                and r.get("fingerprint") == sub.fingerprint() and r.get("status") != "internal_error")
+    words, secret = [], False
+    args = iter(sys.argv[1:])
+    for word in args:  # the secret is never printed: it comes back from the environment
+        if word == "--secret" or word.startswith("--secret="):
+            secret = True
+            if word == "--secret":
+                next(args, None)
+            continue
+        words.append(shlex.quote(word))
+    again = " ".join(["mathdl", *words, *(['--secret "$MATHDL_SECRET"'] if secret else [])])
+    return (f"interrupted: {saved} of {len(subs)} submission(s) are graded and saved in {out / 'results.jsonl'}; "
+            f"the same command grades the rest (the saved ones are reused):\n  {again}"
+            + ("\n  (with MATHDL_SECRET set to the course secret)" if secret else ""))

@@ -114,6 +114,13 @@ def grade_command(
 
     try:
         summary = grade_all(subs, course, options, out_dir, on_done=on_done)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.stop()
+        from ..batch.verdict import interrupted
+
+        err.print(escape(clean(interrupted(subs, out_dir, options.key()))))
+        raise typer.Exit(130) from None
     finally:
         if progress is not None:
             progress.stop()
