@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from .console import points
 from .import_errors import import_block, import_failures, is_import_failure
 from .inert import clean
 from .results import ExerciseResult, Report
@@ -42,7 +43,7 @@ def _indent(text: str, pad: str) -> str:
 
 def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again: dict | None = None) -> None:
     width = 30
-    console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {ex.score:>5.4g} / {ex.max_score:<4g} {WORD.get(ex.status, ex.status)}")
+    console.print(f"{ICON.get(ex.status, '?')} {escape(ex.id):<{width}} {points(ex.score):>5} / {points(ex.max_score):<4} {WORD.get(ex.status, ex.status)}")
     skipped = sum(c.status == "skipped" for c in ex.checks)
     if skipped and detail:
         console.print(f"    [dim]{skipped} check(s) skipped: {_text(next(c.message for c in ex.checks if c.status == 'skipped'))}[/]")
@@ -98,6 +99,6 @@ def report(console: Console, rep: Report, *, title: str = "", again: dict | None
     for ex in rep.exercises:
         counts[ex.status] = counts.get(ex.status, 0) + 1
     summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
-    console.print(f"\n[bold]Score {rep.score:g} / {rep.max_score:g}[/]  ({summary}; {rep.elapsed:.2f} s)")
+    console.print(f"\n[bold]Score {points(rep.score)} / {points(rep.max_score)}[/]  ({summary}; {rep.elapsed:.2f} s)")
     for note in rep.notes:
         console.print(f"[dim]{_text(note)}[/]")

@@ -216,3 +216,52 @@ def test_interrupted_grade_says_what_is_saved_and_how_to_go_on(tmp_path):
                        env={**os.environ, "PYTHONPATH": str(ROOT), "MATHDL_SECRET": "do-not-print"}, timeout=600)
     assert r.returncode == 0, r.stderr
     assert f"reused {saved} earlier result(s)" in r.stdout
+
+
+def _on_terminal(args, env, columns=40) -> str:
+    """Run mathdl on a pseudo-terminal ``columns`` wide; return what it showed."""
+    import pty
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    environ.update({"PYTHONPATH": str(ROOT), "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color", **env})
+    chunks: list[bytes] = []
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-m", "mathdl_cli", *map(str, args)], environ)
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_no_color_and_pipes_are_plain_and_terminals_wrap(tmp_path):
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    args = ["check", "ch2", "--dir", tmp_path]
+    styled = _on_terminal(args, {})
+    assert "\x1b[" in styled  # a terminal gets styles (so the test below can fail)
+    plain = _on_terminal(args, {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "not started" in plain
+    assert max(len(line) for line in plain.splitlines()) <= 40  # wrapped to the terminal's width
+    piped = mathdl(*args, env={"FORCE_COLOR": "", "COLUMNS": "40"})
+    assert "\x1b[" not in piped.stdout and "\x1b[" not in piped.stderr
+    assert any(len(line) > 40 for line in piped.stdout.splitlines())  # a pipe is not wrapped
+
+
+def test_scores_rounded_for_people_exact_in_json(tmp_path):
+    # one exercise with a fraction of its checks passed: a score like 1.0526 on the terminal is 1.05
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    (tmp_path / CH2.filename).write_text(mutant_source(course, mutants(course, CH2)[0]))
+    doc = json.loads(mathdl("check", "ch2", "--dir", tmp_path, "--json").stdout)
+    text = mathdl("check", "ch2", "--dir", tmp_path).stdout
+    for ex in doc["exercises"]:
+        shown = f"{round(ex['score'], 2):g} / {ex['max_score']:g}"
+        assert shown in text
+    from mathdl_cli.console import points
+
+    assert (points(20 / 19), points(3), points(2.5), points(0.004)) == ("1.05", "3", "2.5", "0")

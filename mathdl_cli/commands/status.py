@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..console import escape, out
+from ..console import escape, out, points
 from ..suggest import command
 from ..workbook import modules_in, progress
 from ._common import DirOption, JsonOption, course_or_exit
@@ -44,7 +44,7 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
     for r in started:
         bar = "[green]✓[/]" * r["passed"] + "[red]✗[/]" * r["failed"] + "[dim]·[/]" * r["not_started"]
         counts = f"{r['passed']} passed, {r['failed']} failed, {r['not_started']} not started"
-        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {r['score']:.4g}/{r['max_score']:g} pts")
+        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts")
     out.print(f"[dim]From your last checks; run `{escape(command('check', dir=dir))}` to update.[/]")
 
 
