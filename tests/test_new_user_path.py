@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from support import course, mutant_source, mutants, reference_source, stub_source
@@ -265,3 +266,61 @@ def test_scores_rounded_for_people_exact_in_json(tmp_path):
     from mathdl_cli.console import points
 
     assert (points(20 / 19), points(3), points(2.5), points(0.004)) == ("1.05", "3", "2.5", "0")
+
+
+# -- 6. diagnostics that point at the cause -----------------------------------------------------
+
+def _check_with(tmp_path, chapter: str, replaced: str, *args) -> str:
+    from support import with_replaced
+
+    ch = course.chapter(chapter)
+    (tmp_path / ch.filename).write_text(with_replaced(chapter, replaced))
+    r = mathdl("check", chapter, *args, "--dir", tmp_path)
+    assert r.returncode == 1, r.stderr
+    return r.stdout
+
+
+def test_a_constant_factor_is_named_with_the_size_it_probably_is(tmp_path):
+    text = _check_with(tmp_path, "ch2", '''
+def mse_objective_and_grad(theta, X, y):
+    M = X.shape[0]
+    r = y - X @ theta[:-1] - theta[-1]
+    return float(r @ r) / (2 * M), np.concatenate([-(X.T @ r), [-r.sum()]])  # a sum, not a mean
+''', "mse_objective_and_grad", "--case", "1")
+    assert "every entry is 10× the expected; the factor is 10, a size in the call: a sum where a mean is asked for" in text
+    assert "X=(10, 3)" in text
+
+
+def test_no_relative_difference_where_the_expected_value_is_0(tmp_path):
+    from mathdl_cli.grading.compare import compare, describe
+    from mathdl_cli.catalog import Tol
+
+    diag = compare(np.array([0.5, 0.0]), np.array([0.0, 0.0]), Tol(0.0, 1e-12))
+    assert diag["max_rel"] is None and "relative" not in describe(diag)
+    diag = compare(np.array([0.5, 1.0]), np.array([0.0, 2.0]), Tol(1e-9, 1e-12))
+    assert diag["max_rel"] == 0.5 and "inf" not in describe(diag)
+
+
+def test_overflow_advice_fits_the_function_that_overflowed(tmp_path):
+    text = _check_with(tmp_path, "ch5", '''
+_reference_activate = activate
+
+
+def activate(z, name, slope=0.01):
+    if name == "tanh":
+        z = np.asarray(z, dtype=np.float64)
+        t = np.sinh(z) / np.cosh(z)  # overflows for |z| > 710
+        return t, 1.0 - t * t
+    return _reference_activate(z, name, slope)
+''', "activation")
+    assert "use np.tanh(z)" in text
+    assert "np.exp(-np.abs(z))" not in text  # not the sigmoid's advice
+
+
+def test_softmax_overflow_is_told_to_subtract_the_row_maximum(tmp_path):
+    text = _check_with(tmp_path, "ch5", '''
+def _softmax_rows(Z):
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+''', "mlp_forward")
+    assert "subtract each row's maximum first" in text
