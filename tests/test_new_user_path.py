@@ -324,3 +324,22 @@ def _softmax_rows(Z):
     return E / E.sum(axis=1, keepdims=True)
 ''', "mlp_forward")
     assert "subtract each row's maximum first" in text
+
+
+@pytest.mark.parametrize("change, says", [
+    ("Ws.reverse()", "reordered the list Ws it was given"),
+    ("Ws.append(Ws[-1])", "changed the length of the list Ws"),
+    ("Ws[0] = Ws[0] + 0.0", "replaced an entry of the list Ws"),
+])
+def test_a_changed_list_argument_is_named_as_such(tmp_path, change, says):
+    text = _check_with(tmp_path, "ch6", f'''
+_reference_backward = mlp_backward
+
+
+def mlp_backward(X, Y, Ws, bs, activation="tanh"):
+    result = _reference_backward(X, Y, list(Ws), bs, activation)
+    {change}
+    return result
+''', "mlp_backward")
+    assert says in text
+    assert "modified its argument" not in text

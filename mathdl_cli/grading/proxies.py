@@ -73,13 +73,13 @@ def _mutated_argument(spec: FunctionSpec, mutated: list[str]) -> str | None:
     paths = [p for p in mutated if isinstance(p, str)] if isinstance(mutated, list) else []
     if not paths:
         return None
-    path = paths[0][:200]
+    path, hash_, how = paths[0][:200].partition("#")  # "0#reordered": the list itself changed
     head, sep, rest = path.partition("[")
     if head.isdigit():
         names = param_names(spec.signature)
         index = int(head)
         head = names[index] if index < len(names) else f"argument {index}"
-    return head + sep + rest
+    return head + sep + rest + hash_ + how
 
 
 class StudentProxy:
@@ -161,6 +161,10 @@ class StudentProxy:
     @staticmethod
     def _check_mutation(spec: FunctionSpec, info: CallInfo, mutated: Any) -> None:
         where = _mutated_argument(spec, mutated)
+        if where and "#" in where:  # the caller's list itself changed: say how (grading/lists.py)
+            from .lists import list_changed
+
+            raise list_changed(spec.name, where, str(info))
         if where:
             raise CheckFailed(
                 f"{spec.name} modified its argument {where} in place; work on a copy "
