@@ -344,3 +344,16 @@ def mlp_backward(X, Y, Ws, bs, activation="tanh"):
 ''', "mlp_backward")
     assert says in text
     assert ("modified its argument" in text) == ("*=" in change)
+
+
+def test_a_timeout_after_many_callbacks_says_how_many_and_what_the_docstring_allows(tmp_path):
+    text = _check_with(tmp_path, "ch12", '''
+def integrated_gradients(grad_fn, x, x_base, n_steps):
+    while True:  # one point at a time, for ever
+        grad_fn(x_base)
+''', "integrated_gradients", "--case", "1")
+    import re
+
+    found = re.search(r"after calling the function it was given (\d+) times", text)
+    assert found and int(found.group(1)) >= 100, text
+    assert "also accepts a batch of points" in text

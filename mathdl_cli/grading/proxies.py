@@ -207,9 +207,11 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
             reply.stdout,
         )
     if reply.kind == "timeout":
+        from .timeouts import timeout_message
+
         return StudentTimeout(
-            f"{info.func} did not finish within {timeout:g} s and was stopped (an infinite loop, or far too slow?)",
-            {"kind": "timeout", "call": call, "limit_seconds": timeout},
+            timeout_message(info.func, timeout, reply.callbacks, chapter),
+            {"kind": "timeout", "call": call, "limit_seconds": timeout, **({"callbacks": reply.callbacks} if reply.callbacks else {})},
         )
     if reply.kind == "crashed":
         return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})
