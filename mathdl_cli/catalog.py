@@ -59,6 +59,7 @@ class Exercise:
     tolerances: dict[str, Any]
     timeout: float = 10.0
     note: str = ""
+    programs: list[str] = field(default_factory=list)  # provided functions the graders run (see Chapter.provided_function)
 
     @property
     def id(self) -> str:
@@ -71,7 +72,10 @@ class Exercise:
         return value
 
     def function(self, name: str) -> FunctionSpec | None:
-        return next((f for f in self.functions if f.name == name), None)
+        spec = next((f for f in self.functions if f.name == name), None)
+        if spec is None and name in self.programs:
+            spec = self.chapter.provided_function(name)
+        return spec
 
 
 @dataclass(eq=False)
@@ -107,6 +111,21 @@ class Chapter:
         paths = [self.directory.parent / "_provided" / f"{name}.py" for name in self.shared]
         paths.append(self.directory / "provided.py")
         return "\n\n".join(p.read_text() for p in paths if p.exists())
+
+    def provided_function(self, name: str) -> FunctionSpec | None:
+        """A function of the provided helper code, as a spec (signature and
+        docstring read from the code). An exercise's ``programs`` name such
+        functions: implemented for the student, they call the student's own
+        functions, and graders may run them (chapter 23 runs them on every rank
+        of a process group, since torch objects cannot cross the process boundary)."""
+        import ast
+
+        for node in ast.parse(self.provided).body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                args = ast.unparse(node.args)
+                returns = f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""
+                return FunctionSpec(name=name, signature=f"({args}){returns}", doc=ast.get_docstring(node) or "")
+        return None
 
     def exercise(self, name: str) -> Exercise:
         name = name.strip()
@@ -334,7 +353,7 @@ def _load_exercise(ctx: _Ctx, chapter: Chapter, item: Any, where: str) -> Exerci
     if not ID_RE.match(short):
         raise ctx.fail(f"{where}.id", "a lowercase identifier", short)
     where = f"{where} ({short})"
-    allowed = {"id", "title", "section", "points", "timeout", "tolerances", "functions", "hints", "note"}
+    allowed = {"id", "title", "section", "points", "timeout", "tolerances", "functions", "hints", "note", "programs"}
     for key in item:
         if key not in allowed:
             raise CatalogError(f"{ctx.path}: {where}.{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -371,6 +390,10 @@ def _load_exercise(ctx: _Ctx, chapter: Chapter, item: Any, where: str) -> Exerci
             raise ctx.fail(f"{fw}.returns", "a list of quantity names", returns)
         doc = ctx.get(f, "doc", fw, str, "the docstring: the maths and every argument's shape")
         functions.append(FunctionSpec(name=name, signature=sig, doc=doc.rstrip(), returns=tuple(returns)))
+    programs = ctx.get(item, "programs", where, list, "a list of names of functions in the chapter's provided code", [])
+    for name in programs:
+        if not isinstance(name, str) or chapter.provided_function(name) is None:
+            raise ctx.fail(f"{where}.programs", "names of functions defined in the chapter's provided code", name)
     hints = ctx.get(item, "hints", where, list, "a list of hint texts")
     if len(hints) < 2 or not all(isinstance(h, str) and h.strip() for h in hints):
         raise ctx.fail(f"{where}.hints", "at least two non-empty hint texts", hints)
@@ -385,4 +408,5 @@ def _load_exercise(ctx: _Ctx, chapter: Chapter, item: Any, where: str) -> Exerci
         tolerances=tolerances,
         timeout=ctx.number(item, "timeout", where, 10.0),
         note=str(item.get("note", "")),
+        programs=list(programs),
     )

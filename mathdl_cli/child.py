@@ -21,6 +21,9 @@ serves requests:
     {"op": "call", "module": path, "func": name, "args": [...], "kwargs": {...}, "errstate": str|None}
     {"op": "callback_result", "value": ..., "error": str|None}   (only while a call is running)
 
+A call with "ranks" runs the function once per rank of a torch.distributed
+process group, in forked processes (see child_dist.py).
+
 Every reply is one wire message with a ``kind``: return, raise, missing,
 import_error, unencodable or callback. Nothing the child says is trusted: the
 parent validates and compares everything itself.
@@ -423,6 +426,11 @@ class Server:
         func = getattr(module, req["func"], None)
         if not callable(func):
             self.send({"kind": "missing", "func": req["func"]})
+            return
+        if "ranks" in req:  # one call per rank of a torch.distributed process group (chapter 23)
+            import child_dist
+
+            self.send(child_dist.run_ranks(func, req, self, digests=_digests, capture=_CappedText))
             return
         many = "calls" in req
         calls = req["calls"] if many else [[req.get("args", []), req.get("kwargs", {})]]

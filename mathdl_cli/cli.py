@@ -12,7 +12,7 @@ import sys
 import typer
 
 from . import __version__
-from .commands import check, grade, gradescope, hint, list_, new, record, status, validate
+from .commands import check, grade, gradescope, hint, list_, new, plot, record, status, submit, validate, watch
 
 app = typer.Typer(
     name="mathdl",
@@ -28,7 +28,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (list_, new, check, hint, status, validate, record, grade, gradescope):
+for module in (list_, new, check, watch, plot, hint, status, submit, validate, record, grade, gradescope):
     module.register(app)
 
 

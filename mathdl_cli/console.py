@@ -2,7 +2,8 @@
 
 On a terminal, output wraps to its width and is styled, unless ``NO_COLOR`` is
 set (to anything) or ``TERM=dumb``: then no style at all (no colour, no bold,
-no dim). Into a pipe or a file, lines are never wrapped nor styled."""
+no dim). Into a pipe or a file, lines are never wrapped nor styled. A line that
+holds a command to paste is printed with ``soft_wrap=True``: never broken."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def fail(message: str, next_step: str = "") -> typer.Exit:
 
     err.print(f"[bold red]error:[/] {escape(clean(message))}")
     if next_step:
-        err.print(f"[dim]next:[/] {escape(clean(next_step))}")
+        err.print(f"[dim]next:[/] {escape(clean(next_step))}", soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 

@@ -57,7 +57,7 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again
         again = again or {}
         check_it = command("check", f"ch{ex.chapter}", short, **again)
         hint_it = command("hint", ex.id, dir=again.get("dir"))
-        console.print(f"    [dim]implement it, then: {escape(check_it)}   (stuck? {escape(hint_it)})[/]")
+        console.print(f"    [dim]implement it, then: {escape(check_it)}   (stuck? {escape(hint_it)})[/]", soft_wrap=True)
         return
     shown = 0
     for check in ex.checks:
@@ -65,7 +65,7 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again
             continue
         label = f"case {check.case}" + (" (hidden)" if check.visibility == "hidden" else "")
         if shown >= 2:
-            console.print(f"    {ICON.get(check.status, '?')} {label}: {_text(check.name)} [dim]({_text(check.rerun or 'hidden case')})[/]")
+            console.print(f"    {ICON.get(check.status, '?')} {label}: {_text(check.name)} [dim]({_text(check.rerun or 'hidden case')})[/]", soft_wrap=True)
             continue
         console.print(f"    {ICON.get(check.status, '?')} {label}: {_text(check.name)}")
         console.print(escape(_indent(check.message, "      ")))
@@ -75,7 +75,7 @@ def exercise(console: Console, ex: ExerciseResult, *, detail: bool = True, again
             console.print("      [dim]your code printed:[/]")
             console.print(escape(_indent(check.output.strip()[-1200:], "      │ ")), style="dim")
         if check.rerun:
-            console.print(f"      [dim]rerun just this case:[/] {_text(check.rerun)}")
+            console.print(f"      [dim]rerun just this case:[/] {_text(check.rerun)}", soft_wrap=True)
         shown += 1
     not_started = [c for c in ex.checks if c.status == "not_started"]
     if not_started:

@@ -133,10 +133,11 @@ def test_numpy_chapter_check_does_not_import_torch(tmp_path):
         "from mathdl_cli.cli import app\n"
         "try:\n    app(['check', 'ch2'])\n"
         "except SystemExit as e:\n    code = e.code\n"
-        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', code)\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', 'MPL' if 'matplotlib' in sys.modules else 'NO-MPL', code)\n"
     )
     res = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert res.stdout.strip().splitlines()[-1] == "NO-TORCH 0", res.stdout + res.stderr
+    # nor matplotlib: it is imported only when plotting (--plot, mathdl plot)
+    assert res.stdout.strip().splitlines()[-1] == "NO-TORCH NO-MPL 0", res.stdout + res.stderr
 
 
 def test_other_seed_skips_recorded_checks_and_runs_the_rest(tmp_path):

@@ -248,7 +248,11 @@ def test_no_color_and_pipes_are_plain_and_terminals_wrap(tmp_path):
     assert "\x1b[" in styled  # a terminal gets styles (so the test below can fail)
     plain = _on_terminal(args, {"NO_COLOR": "1"})
     assert "\x1b[" not in plain and "not started" in plain
-    assert max(len(line) for line in plain.splitlines()) <= 40  # wrapped to the terminal's width
+    prose = [line for line in plain.splitlines() if "mathdl " not in line]
+    assert max(len(line) for line in prose) <= 40  # wrapped to the terminal's width
+    assert any(len(line) > 40 for line in _on_terminal(["list", "ch2"], {"COLUMNS": "100"}, columns=100).splitlines())
+    commands = [line for line in plain.splitlines() if "mathdl check ch2 " in line]
+    assert commands and all(f"--dir {tmp_path}" in line for line in commands)  # a command is never broken: it pastes
     piped = mathdl(*args, env={"FORCE_COLOR": "", "COLUMNS": "40"})
     assert "\x1b[" not in piped.stdout and "\x1b[" not in piped.stderr
     assert any(len(line) > 40 for line in piped.stdout.splitlines())  # a pipe is not wrapped

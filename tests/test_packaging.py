@@ -30,6 +30,8 @@ def test_wheel_has_graders_but_no_solutions(wheel):
     assert any(n.startswith("mathdl_cli/_course/graders/ch02_linear_regression/test_") for n in names)
     assert any(n.startswith("mathdl_cli/_course/graders/ch02_linear_regression/_recorded/") for n in names)
     assert "mathdl_cli/_course/exercises/ch02_linear_regression/chapter.yaml" in names
+    assert "mathdl/__init__.py" in names  # the notebook API: `import mathdl`
+    assert "mathdl_cli/_course/graders/ch02_linear_regression/_plots.py" in names
     assert not [n for n in names if "solutions_private" in n or "mutants" in n or n.startswith("tests/")]
 
 

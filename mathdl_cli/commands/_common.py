@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -72,3 +72,19 @@ def writable_hint(dir: Path, *words: str, **options) -> str:
 
     where = options_suffix(dir=dir if dir != Path(".") else Path(".").resolve())[len(" --dir "):]
     return f"make it writable (chmod u+w {where}) and run `{command(*words, dir=dir, **options)}` again, or pass --dir a folder you can write"
+
+
+def workbook_chapters(course: Course, chapter: Optional[str], folder: Path) -> list[Chapter]:
+    """The chapter named (its module must exist), else every chapter module in the workbook."""
+    from ..suggest import command
+    from ..workbook import modules_in
+
+    if chapter is not None:
+        ch = chapter_or_exit(course, chapter)
+        if not (folder / ch.filename).is_file():
+            raise fail(f"there is no {ch.filename} in {folder.resolve()}", command("new", ch.short, dir=folder))
+        return [ch]
+    chapters = modules_in(course, folder)
+    if not chapters:
+        raise fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}", command("new", "ch2", dir=folder) + ("   (or pass --dir to point at your workbook)" if folder == Path(".") else ""))
+    return chapters

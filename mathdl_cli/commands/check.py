@@ -20,6 +20,8 @@ def check_command(
     json_output: JsonOption = False,
     case: Annotated[Optional[str], typer.Option("--case", help="Only this case of the exercise (the number shown in a failure).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the checks' random inputs. Checks whose expected values are recorded only for the default seed 0 are then skipped.")] = 0,
+    plot: Annotated[bool, typer.Option("--plot", help="Also draw your curves beside the expected ones into plots/ of the workbook (exercises that have a plot).")] = False,
+    notebook: Annotated[Optional[Path], typer.Option("--notebook", help="Grade the chapter's functions defined in this .ipynb's code cells (diagnostics name the cell).", dir_okay=False)] = None,
 ) -> None:
     """Grade your implementation and explain exactly what is wrong.
 
@@ -30,11 +32,29 @@ def check_command(
 
     course = course_or_exit()
     chapter, exercise = split_id(chapter, exercise)
-    again = dict(dir=dir, json=json_output, seed=seed or None)
-    if chapter is not None:
-        chapters = [chapter_or_exit(course, chapter, lambda ch: command("check", ch.short, exercise, **again))]
+    again = dict(dir=None if notebook else dir, json=json_output, seed=seed or None, notebook=notebook, plot=plot)
+
+    def chapter_named(name: str):
+        found = chapter_or_exit(course, name, lambda ch: command("check", ch.short, exercise, **again))
         if exercise is not None:  # a mistyped name is named before a missing module
-            exercise_or_exit(course, exercise, chapters[0], lambda ex: command("check", chapters[0].short, ex.short, **again, case=case))
+            exercise_or_exit(course, exercise, found, lambda ex: command("check", found.short, ex.short, **again, case=case))
+        return found
+
+    built = None
+    if notebook is not None:
+        if chapter is None:
+            raise fail("--notebook needs the chapter", command("check", "ch2", notebook=notebook))
+        if not notebook.is_file():
+            raise fail(f"there is no notebook {notebook}", "pass the path of your .ipynb file")
+        from ..notebook import build, read_notebook
+
+        try:
+            built = build(read_notebook(notebook))
+        except Exception as exc:  # noqa: BLE001 - a file that is not a notebook, or nbformat missing
+            raise fail(f"{notebook} could not be read as a notebook: {type(exc).__name__}: {exc}", 'pip install "mathdl[notebook]", and pass an .ipynb file') from None
+        chapters = [chapter_named(chapter)]
+    elif chapter is not None:
+        chapters = [chapter_named(chapter)]
         path = dir / chapters[0].filename
         if not path.is_file():
             raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", command("new", chapters[0].short, dir=dir))
@@ -44,7 +64,7 @@ def check_command(
             raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", command("new", "ch2", dir=dir) + ("   (or pass --dir to point at your workbook)" if dir == Path(".") else ""))
     selected = None
     if exercise is not None:
-        selected = [exercise_or_exit(course, exercise, chapters[0], lambda ex: command("check", chapters[0].short, ex.short, **again, case=case))]
+        selected = [exercise_or_exit(course, exercise, chapters[0])]
     if case is not None and selected is None:
         raise fail("--case needs an exercise", command("check", "CHAPTER", "EXERCISE", **again, case="N"))
     if case is not None:
@@ -57,13 +77,14 @@ def check_command(
     # them; the course graders and recordings are theirs): a limited process will do,
     # and saves probing for and setting up namespaces.
     sandbox = Sandbox(isolation=ProcessIsolation())
-    placed = {ch.module: sandbox.add_file(ch.filename, (dir / ch.filename).read_bytes()) for ch in chapters}
+    placed = {ch.module: sandbox.add_file(ch.filename, built.source.encode() if built else (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
     try:
         from ..grading.session import run_checks
 
         modules = {ch: (dir / ch.filename) for ch in chapters}
-        report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=str(dir.resolve()), sandbox=sandbox, placed=placed, fast=True)
+        target = str(notebook.resolve()) if notebook else str(dir.resolve())
+        report = run_checks(course, modules, mode="student", exercises=selected, case=case, seed=seed, target=target, sandbox=sandbox, placed=placed, fast=True)
     except RuntimeError as exc:
         from ..inert import clean
 
@@ -75,22 +96,40 @@ def check_command(
         raise fail(f"{selected[0].id} has no public case {case!r}", command("check", chapters[0].short, selected[0].short, **again) + "   (lists the cases)")
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
-    if case is None:
+    if built is not None:
+        from ..notebook import relabel
+
+        relabel(report, chapters[0], built, notebook.name, f"--notebook {notebook}")
+    elif case is None:
         try:
             save_progress(dir, report)
         except NotWritable as exc:
             err.print(f"[yellow]warning:[/] progress not saved: {escape(str(exc))}")
     else:
         report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
-    carry(report, dir=dir, seed=seed or None)
+    if built is None:
+        carry(report, dir=dir, seed=seed or None)
+    plotted = []
+    if plot:
+        from .plot import draw_plots
+
+        wanted = selected or [ex for ch in chapters for ex in ch.exercises]
+        plotted = draw_plots(course, chapters, wanted, dir, {ch: built.source.encode() for ch in chapters} if built else None)
     if json_output:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        doc = report.to_json()
+        if plot:
+            doc["plots"] = [p.to_json() for p in plotted]
+        print(json.dumps(doc, ensure_ascii=False))
     else:
         from ..render import report as render_report
 
-        names = ", ".join(ch.filename for ch in chapters)
-        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=dir, seed=seed or None),
-                      sources={ch.number: (ch.filename, modules[ch].read_bytes()) for ch in chapters})
+        names = notebook.name if notebook else ", ".join(ch.filename for ch in chapters)
+        sources = {ch.number: (ch.filename, built.source.encode() if built else modules[ch].read_bytes()) for ch in chapters}
+        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=None if built else dir, seed=seed or None, notebook=notebook), sources=sources)
+        if plot:
+            from .plot import print_plots
+
+            print_plots(plotted)
     raise typer.Exit(0 if report.ok else 1)
 
 

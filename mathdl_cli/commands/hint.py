@@ -31,7 +31,7 @@ def hint_command(
     if shown == len(ex.hints):
         out.print("[dim]That was the last hint. The docstring in your module states the maths in full.[/]")
     else:
-        out.print(f"[dim]Run `{escape(command('hint', ex.id, dir=dir))}` again for the next one.[/]")
+        out.print(f"[dim]Run `{escape(command('hint', ex.id, dir=dir))}` again for the next one.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -60,7 +60,7 @@ def list_command(
             mark, word = (ICON.get(status, "[red]✗[/]"), f"  {WORD.get(status, status)}") if status else (" ", "")
             out.print(f"  {mark} {escape(ex.id):<34} {ex.points:>3g} pts  {escape(ex.title)}{word}")
     first = chapters[0].short if chapter else "ch6"
-    out.print(f"\n[dim]Start a chapter with `{escape(command('new', first, dir=dir))}`; check it with `{escape(command('check', first, dir=dir))}`.[/]")
+    out.print(f"\n[dim]Start a chapter with `{escape(command('new', first, dir=dir))}`; check it with `{escape(command('check', first, dir=dir))}`.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

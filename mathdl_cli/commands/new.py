@@ -31,13 +31,13 @@ def new_command(
         raise fail(str(exc), writable_hint(dir, "new", ch.short, force=force)) from None
     if not result.created:
         out.print(f"{escape(str(result.path))} already exists; left untouched.")
-        out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]")
+        out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]", soft_wrap=True)
         return
     if result.backup:
         out.print(f"Kept your previous file as {escape(str(result.backup))}")
     out.print(f"Wrote {escape(str(result.path))}: chapter {ch.number}, {escape(ch.title)} ({len(ch.exercises)} exercises).")
     out.print("Next: open it, implement the functions (each docstring states the maths and the shapes), then run")
-    out.print(f"  {escape(command('check', ch.short, dir=dir))}")
+    out.print(f"  {escape(command('check', ch.short, dir=dir))}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

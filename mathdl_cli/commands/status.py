@@ -39,13 +39,13 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
         return
     started = [r for r in rows if r["present"]]
     if not started:
-        out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', 'ch2', dir=dir))}`.")
+        out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', 'ch2', dir=dir))}`.", soft_wrap=True)
         return
     for r in started:
         bar = "[green]✓[/]" * r["passed"] + "[red]✗[/]" * r["failed"] + "[dim]·[/]" * r["not_started"]
         counts = f"{r['passed']} passed, {r['failed']} failed, {r['not_started']} not started"
         out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts")
-    out.print(f"[dim]From your last checks; run `{escape(command('check', dir=dir))}` to update.[/]")
+    out.print(f"[dim]From your last checks; run `{escape(command('check', dir=dir))}` to update.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,9 @@ from ..sandbox import Reply, Sandbox
 from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
 
 LOAD_TIMEOUT = 60.0
+RANK_COLLECTIVE_TIMEOUT = 5.0  # seconds a torch.distributed operation may wait for its peers (chapter 23)
+RANK_HUNG_COLLECTIVE_TIMEOUT = 2.0  # ... once that function has already timed out in this run
+RANK_REPORT_MARGIN = 1.5  # seconds the child keeps to kill the ranks and report before the parent's deadline
 
 
 @functools.lru_cache(maxsize=512)
@@ -106,8 +109,21 @@ class StudentProxy:
             The first call that fails ends the batch with its outcome."""
             return self._call(owner, owner.function(name), (), kwargs, batch=[tuple(a) for a in arglist])
 
+        def ranks(world_size: int, per_rank_args: list[tuple], *, collective_timeout: float = RANK_COLLECTIVE_TIMEOUT, **kwargs: Any) -> list:
+            """Run the function once on every rank of a gloo process group of
+            ``world_size`` processes over 127.0.0.1 (chapter 23): rank r calls it
+            with ``per_rank_args[r]`` (plain data; no callables) and the shared
+            ``kwargs``; returns the list of the ranks' results. Every collective
+            must complete within ``collective_timeout`` seconds, else the check
+            reports a timeout naming the rank and the operation."""
+            if len(per_rank_args) != world_size:
+                raise GraderError(f"{name}.ranks: {len(per_rank_args)} argument tuples for world_size {world_size}")
+            spec = {"world_size": int(world_size), "collective_timeout": float(collective_timeout)}
+            return self._call(owner, owner.function(name), (), kwargs, batch=[tuple(a) for a in per_rank_args], ranks=spec)
+
         call.__name__ = name
         call.many = many  # type: ignore[attr-defined]
+        call.ranks = ranks  # type: ignore[attr-defined]
         return call
 
     @contextlib.contextmanager
@@ -121,27 +137,41 @@ class StudentProxy:
         finally:
             self._errstate = old
 
-    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None) -> Any:
+    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None, ranks: dict | None = None) -> Any:
         ctx = current()
         first = batch[0] if batch else args
-        info = CallInfo(spec.name, lambda: describe_args(spec, first, kwargs) + (f"; the first of {len(batch)} calls" if batch else ""))
+        if ranks:
+            unit = lambda i: f"rank {i} of {len(batch)}"  # noqa: E731
+        else:
+            unit = lambda i: f"call {i + 1} of {len(batch)}"  # noqa: E731
+        suffix = (f"; rank 0 of {len(batch)} (world_size {len(batch)})" if ranks else f"; the first of {len(batch)} calls") if batch else ""
+        info = CallInfo(spec.name, lambda: describe_args(spec, first, kwargs) + suffix)
         if ctx is not None:
             ctx.calls.append(info)
         module = self._state.module_path(self._chapter)
         sandbox: Sandbox = self._state.sandbox
         self._state.ensure_loaded(module)
         calls = [(list(a), dict(kwargs)) for a in batch] if batch is not None else None
-        limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
-        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls)
+        if ranks:  # the ranks run in parallel; the child reports before the parent's deadline
+            limit = self._state.timeout(exercise.timeout, spec.name)
+            ranks = dict(ranks, deadline=max(0.5, limit - RANK_REPORT_MARGIN))
+            if spec.name in self._state.hung_ranks:  # it deadlocked once: later cases need not wait as long
+                ranks["collective_timeout"] = min(ranks["collective_timeout"], RANK_HUNG_COLLECTIVE_TIMEOUT)
+            ranks["collective_timeout"] = min(ranks["collective_timeout"], ranks["deadline"])
+        else:
+            limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
+        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls, ranks=ranks)
         if reply.kind == "timeout":
             self._state.hung.add(spec.name)
+        if reply.kind == "rank_timeout":
+            self._state.hung_ranks.add(spec.name)
         if ctx is not None:
             if reply.stdout:
                 ctx.outputs.append(reply.stdout)
             ctx.warnings.extend(reply.warnings)
-        if batch and reply.kind == "raise":
+        if batch and reply.kind in ("raise", "rank_timeout"):
             failed = batch[reply.index] if 0 <= reply.index < len(batch) else first
-            info = CallInfo(spec.name, lambda: describe_args(spec, failed, kwargs) + f"; call {reply.index + 1} of {len(batch)}")
+            info = CallInfo(spec.name, lambda: describe_args(spec, failed, kwargs) + f"; {unit(reply.index)}")
             if ctx is not None:
                 ctx.calls[-1] = info
         outcome = outcome_of(reply, info, self._chapter, limit)
@@ -206,6 +236,16 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
             {"kind": "type", "quantity": "the result", "call": call, "got": reply.detail},
             reply.stdout,
         )
+    if reply.kind == "rank_timeout":  # a collective of chapter 23 that never completed, or a rank past the deadline
+        return StudentTimeout(
+            f"{info.func}: {reply.message}",
+            {"kind": "timeout", "call": call, "rank": reply.index, "operation": reply.detail},
+            reply.stdout,
+        )
+    if reply.kind == "rank_exit":
+        return StudentError(f"{info.func}: {reply.message}", {"kind": "crash", "call": call, "rank": reply.index}, reply.stdout)
+    if reply.kind == "rank_setup":
+        return GraderError(f"the sandbox could not run {info.func} on several processes: {reply.message}")
     if reply.kind == "timeout":
         from .timeouts import timeout_message
 

@@ -47,6 +47,7 @@ class GradingState:
     _broken: dict[str, CheckOutcome] = field(default_factory=dict)
     hung: set[str] = field(default_factory=set)  # functions that already timed out once
     _phase: bool | None = None  # whether the checks running now are hidden
+    hung_ranks: set[str] = field(default_factory=set)  # functions whose ranks already deadlocked once (chapter 23)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

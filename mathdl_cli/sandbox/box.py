@@ -293,12 +293,16 @@ class Sandbox:
         timeout: float,
         errstate: str | None = None,
         calls: list[tuple[list, dict]] | None = None,
+        ranks: dict | None = None,
     ) -> Reply:
         """Call ``func`` of the submission module at path ``module``.
 
         Callables among the arguments stay in the parent: the child gets a
         stand-in that calls back here. The whole call, callbacks included, must
-        finish within ``timeout`` seconds of wall time.
+        finish within ``timeout`` seconds of wall time. With ``ranks``
+        ({"world_size", "collective_timeout", "deadline"}) the child runs
+        ``calls[r]`` on rank r of a torch.distributed process group (see
+        child_dist.py); no callables then.
         """
         from .. import wire  # imported here: creating and starting a sandbox must not wait for numpy
 
@@ -313,7 +317,11 @@ class Sandbox:
             request.update(args=list(args), kwargs=dict(kwargs))
         else:  # several calls of one function in one round trip: value and mutated are lists
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
+        if ranks is not None:
+            request["ranks"] = dict(ranks)
         payload = wire.encode(request, register_callable=register)
+        if ranks is not None and callables:
+            raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
         self.start()
         self._await_ready()
         deadline = time.monotonic() + timeout
@@ -473,7 +481,7 @@ class _ChildGone(Exception):
 
 def _reply_from(msg: dict) -> Reply:
     kind = msg.get("kind")
-    known = {"return", "raise", "missing", "import_error", "unencodable"}
+    known = {"return", "raise", "missing", "import_error", "unencodable", "rank_timeout", "rank_exit", "rank_setup"}
     if kind not in known:
         return Reply("protocol_error", detail=f"unexpected reply kind {str(kind)[:40]!r}")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import fs
 
-RUNTIME_FILES = ("child.py", "wire.py", "zygote.py", "confine.py")
+RUNTIME_FILES = ("child.py", "child_dist.py", "wire.py", "zygote.py", "confine.py")
 
 
 def copy_runtime(folder: Path) -> None:

@@ -1,0 +1,64 @@
+"""``mathdl plot``: draw an exercise's curve beside the expected one, as a PNG."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..console import err, escape, fail, out
+from ..inert import clean
+from ..suggest import command
+from ._common import DirOption, JsonOption, course_or_exit, exercise_or_exit
+
+
+def draw_plots(course, chapters, exercises, folder: Path, sources=None) -> list:
+    """Render the plots of ``exercises`` into ``folder/plots``; exits 2 without matplotlib."""
+    from ..plots import PLOTS_DIR, MissingMatplotlib, render
+
+    sources = sources or {ch: (folder / ch.filename).read_bytes() for ch in chapters}
+    try:
+        return render(course, sources, exercises, folder / PLOTS_DIR)
+    except MissingMatplotlib as exc:
+        raise fail(str(exc), 'pip install "mathdl[plots]"') from None
+
+
+def print_plots(plotted: list) -> None:
+    for p in plotted:
+        if p.path is not None:
+            out.print(f"[dim]plot:[/] {escape(clean(str(p.path)))}  [dim]({escape(clean('; '.join(p.legend)))})[/]")
+        else:
+            err.print(f"[yellow]not plotted:[/] {escape(p.exercise)}: {escape(clean(p.error))}")
+
+
+def plot_command(
+    exercise: Annotated[str, typer.Argument(help="The exercise: its full id (ch02.gd_least_squares) or short name.")],
+    dir: DirOption = Path("."),
+    json_output: JsonOption = False,
+) -> None:
+    """Draw your curve beside the expected one (or the bound) into plots/ of the workbook.
+
+    Exit status: 0 when the plot was written, 1 when your function could not
+    produce a curve, 2 for a usage error (no plot for this exercise, no module).
+    """
+    from ..plots import hooks
+
+    course = course_or_exit()
+    ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir))
+    if ex.short not in hooks(course, ex.chapter):
+        with_plots = [f"{c.short} {e.short}" for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]
+        raise fail(f"{ex.id} has no plot", "plots exist for: " + (", ".join(with_plots) or "no exercise yet"))
+    if not (dir / ex.chapter.filename).is_file():
+        raise fail(f"there is no {ex.chapter.filename} in {dir.resolve()}", command("new", ex.chapter.short, dir=dir))
+    plotted = draw_plots(course, [ex.chapter], [ex], dir)
+    if json_output:
+        print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))
+    else:
+        print_plots(plotted)
+    raise typer.Exit(0 if all(p.path for p in plotted) else 1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plot")(plot_command)

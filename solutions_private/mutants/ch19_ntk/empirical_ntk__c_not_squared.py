@@ -1,0 +1,8 @@
+"""c^i instead of (c^i)² in the σ'σ' term (one factor c^i per gradient was forgotten)."""
+
+
+def empirical_ntk(c, W, X1, X2, act="tanh"):
+    N = c.shape[0]
+    s1, d1 = activate(X1 @ W.T, act)
+    s2, d2 = activate(X2 @ W.T, act)
+    return (s1 @ s2.T + ((d1 * c) @ d2.T) * (X1 @ X2.T)) / N

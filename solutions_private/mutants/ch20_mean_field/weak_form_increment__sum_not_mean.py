@@ -1,0 +1,9 @@
+"""⟨·, μ^N⟩ taken as the SUM over particles (a factor N too large)."""
+
+
+def weak_form_increment(c, W, x, y, alpha, f_grad, act="tanh"):
+    N = c.shape[0]
+    s, ds = activate(W @ x, act)
+    e = y - (c @ s) / N
+    fc, fw = f_grad(c, W)
+    return float(alpha / N * e * np.sum(fc * s + (fw @ x) * c * ds))
