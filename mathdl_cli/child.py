@@ -78,13 +78,20 @@ def _die_with_parent() -> None:
 class _CappedText:
     """A text stream that keeps the first MAX_OUTPUT characters."""
 
-    def __init__(self) -> None:
+    def __init__(self, also=None) -> None:
         self.parts: list[str] = []
         self.size = 0
         self.dropped = 0
+        self.also = also  # a stream that gets the same text (the process's log), if any
 
     def write(self, s: str) -> int:
         s = str(s)
+        if self.also is not None and self.size < MAX_OUTPUT:
+            try:
+                self.also.write(s[: MAX_OUTPUT - self.size])
+                self.also.flush()
+            except (OSError, ValueError):
+                self.also = None
         room = MAX_OUTPUT - self.size
         if room > 0:
             self.parts.append(s[:room])
@@ -241,6 +248,24 @@ def main() -> None:
     run_child(json.loads(sys.argv[1]), FreshStart())
 
 
+LIST = "#list"  # a digest path suffix: the objects of a list argument, in order
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The paths a call changed. A list argument whose own entries changed is
+    reported as ``<path>#reordered`` (the same objects in another order: sort,
+    reverse, shuffle), ``#resized`` (append, pop) or ``#replaced`` (an entry
+    assigned: Ws[0] = ...), before the paths of the arrays it holds."""
+    changed = [path for path, digest in before.items() if after.get(path) != digest]
+    lists = []
+    for path in [p for p in changed if p.endswith(LIST)]:
+        base = path[: -len(LIST)]
+        old, new = before[path].split(","), (after.get(path) or "").split(",")
+        how = "resized" if len(old) != len(new) else "reordered" if sorted(old) == sorted(new) else "replaced"
+        lists.append(f"{base}#{how}")
+    return lists + [p for p in changed if not p.endswith(LIST)]
+
+
 def _digests(args: list, kwargs: dict) -> dict[str, str]:
     """A digest of every array among the arguments, by path ("0[1]", "Ws[2]"), so
     that the reply can name the arguments a call modified in place."""
@@ -257,6 +282,8 @@ def _digests(args: list, kwargs: dict) -> dict[str, str]:
             data = np.ascontiguousarray(x)
             out[path] = hashlib.sha1(data.view(np.uint8).reshape(-1) if data.size else b"").hexdigest() + f"{data.shape}{data.dtype}"
         elif isinstance(x, (list, tuple)):
+            if isinstance(x, list):  # the list itself: which objects, in which order
+                out[path + LIST] = ",".join(str(id(v)) for v in x)
             for i, v in enumerate(x):
                 visit(v, f"{path}[{i}]")
         elif isinstance(x, dict):
@@ -346,7 +373,7 @@ class Server:
         import importlib.util
 
         name = os.path.splitext(os.path.basename(path))[0]
-        out = _CappedText()
+        out = _CappedText(also=sys.__stderr__)  # also to the log: a child dying mid-import leaves its words there
         old = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = out
         try:
@@ -438,7 +465,7 @@ class Server:
                 return
             after = _digests(args, kwargs)
             values.append(value)
-            mutated.append([path for path, digest in before.items() if after.get(path) != digest])
+            mutated.append(_changes(before, after))
         sys.stdout, sys.stderr = old
         reply = {
             "kind": "return",

@@ -1,15 +1,39 @@
-"""The two consoles: results on stdout, errors and progress on stderr."""
+"""The two consoles: results on stdout, errors and progress on stderr.
+
+On a terminal, output wraps to its width and is styled, unless ``NO_COLOR`` is
+set (to anything) or ``TERM=dumb``: then no style at all (no colour, no bold,
+no dim). Into a pipe or a file, lines are never wrapped nor styled. A line that
+holds a command to paste is printed with ``soft_wrap=True``: never broken."""
 
 from __future__ import annotations
+
+import os
+import sys
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
 USAGE_ERROR = 2
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    return Console(stderr=stderr, highlight=False, soft_wrap=not tty, **({"color_system": None} if plain else {}))
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
+
+
+def points(value: float) -> str:
+    """A score for people: at most two decimals (1.0526 -> 1.05); JSON keeps the exact value."""
+    return f"{round(float(value), 2):g}"
 
 
 def fail(message: str, next_step: str = "") -> typer.Exit:
@@ -18,8 +42,8 @@ def fail(message: str, next_step: str = "") -> typer.Exit:
 
     err.print(f"[bold red]error:[/] {escape(clean(message))}")
     if next_step:
-        err.print(f"[dim]next:[/] {escape(clean(next_step))}")
+        err.print(f"[dim]next:[/] {escape(clean(next_step))}", soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 
-__all__ = ["out", "err", "escape", "fail", "USAGE_ERROR"]
+__all__ = ["out", "err", "escape", "fail", "points", "USAGE_ERROR"]

@@ -27,7 +27,9 @@ from rich.markup import escape
 
 from .catalog import Chapter, Course
 from .checking import SyntaxProblem, check_sources, student_sandbox, syntax_problem
+from .console import points
 from .inert import clean
+from .suggest import command
 from .results import Report
 
 BAR_WIDTH = 30
@@ -144,15 +146,14 @@ def draw(console: Console, outcome: Outcome, *, folder: Path, clear: bool) -> No
         assert rep is not None
         passed = sum(ex.status == "passed" for ex in rep.exercises)
         colour = "green" if rep.ok else "yellow"
-        console.print(f"[{colour}]{bar(rep.score, rep.max_score)}[/] {rep.score:g} / {rep.max_score:g} points · {passed} of {len(rep.exercises)} exercises passed")
+        console.print(f"[{colour}]{bar(rep.score, rep.max_score)}[/] {points(rep.score)} / {points(rep.max_score)} points · {passed} of {len(rep.exercises)} exercises passed")
         first = next((ex for ex in rep.exercises if ex.status != "passed"), None)
         if first is None:
-            console.print("\n[bold green]Every public check of the chapter passes.[/]  Next: mathdl submit " + ch.short)
+            console.print("\n[bold green]Every public check of the chapter passes.[/]  Next: " + escape(command("submit", ch.short, dir=folder)), soft_wrap=True)
         else:
             console.print()
-            render.exercise(console, first)
-            where = "" if folder == Path(".") else f" --dir {folder}"
-            console.print(f"\n[dim]stuck? next hint:[/] mathdl hint {escape(first.id)}{escape(where)}")
+            render.exercise(console, first, again=dict(dir=folder))
+            console.print(f"\n[dim]stuck? next hint:[/] {escape(command('hint', first.id, dir=folder))}", soft_wrap=True)
             rest = [ex.id.split(".", 1)[1] for ex in rep.exercises if ex.status != "passed" and ex is not first]
             if rest:
                 console.print(f"[dim]also to do: {escape(', '.join(rest))}[/]")

@@ -2,14 +2,16 @@
 
 State lives in ``<workbook>/.mathdl/``: ``progress.json`` (the last result of
 each exercise) and ``hints.json`` (how many hints of each exercise were shown).
-State is a convenience: losing it never loses work, and failing to write it
-never fails a command.
+State is a convenience: losing it never loses work. A folder it cannot be
+written to (read-only) is :class:`NotWritable`: the commands that must write
+(``new``, ``hint``) stop with one line; ``check`` says its progress was not saved.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,14 @@ from .stubs import stub_source
 STATE_DIR = ".mathdl"
 
 
+class NotWritable(Exception):
+    """The workbook folder (or its state) cannot be written: one line for the user."""
+
+
+def _not_writable(path: Path, exc: OSError) -> NotWritable:
+    return NotWritable(f"cannot write {path}: {exc.strerror or exc} (is the folder read-only?)")
+
+
 @dataclass
 class Scaffold:
     path: Path
@@ -30,21 +40,28 @@ class Scaffold:
 
 def scaffold(chapter: Chapter, folder: Path, force: bool = False) -> Scaffold:
     """Write the chapter's stub module; never overwrite without keeping a backup."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / chapter.filename
+    if path.exists() and not force:
+        return Scaffold(path, created=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # the new file is written first: a folder that refuses it never loses the student's file
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(stub_source(chapter), encoding="utf-8")
+    except OSError as exc:
+        raise _not_writable(folder, exc) from None
     backup = None
     if path.exists():
-        if not force:
-            return Scaffold(path, created=False)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.name}.bak-{stamp}")
         n = 1
         while backup.exists():
             backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
             n += 1
-        os.replace(path, backup)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(stub_source(chapter), encoding="utf-8")
+        try:
+            os.link(path, backup)  # the old file stays in place until the new one replaces it
+        except OSError:
+            shutil.copy2(path, backup)
     os.replace(tmp, path)
     return Scaffold(path, created=True, backup=backup)
 
@@ -73,8 +90,8 @@ def _write(folder: Path, name: str, data: dict) -> None:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except OSError as exc:
+        raise _not_writable(path.parent, exc) from None
 
 
 def progress(folder: Path) -> dict[str, dict]:

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from ..catalog import Course
+from ..console import points
 from ..inert import clean, csv_cell, md_block, md_inline, shorten
 from ..grading.errors import hidden_diagnostic, hidden_message
 from .submissions import file_name
@@ -104,7 +105,7 @@ def _check_lines(check: dict) -> list[str]:
 
 
 def feedback_markdown(rec: dict, limit: int = MAX_FEEDBACK_CHARS) -> str:
-    head = [f"# Feedback for {md_inline(str(rec.get('student', '')))}", "", f"**Score: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}**", ""]
+    head = [f"# Feedback for {md_inline(str(rec.get('student', '')))}", "", f"**Score: {points(rec.get('score', 0))} / {points(rec.get('max_score', 0))}**", ""]
     for problem in rec.get("problems", []):
         head.append(f"> Note: {md_inline(problem)}")
     if rec.get("problems"):
@@ -113,7 +114,7 @@ def feedback_markdown(rec: dict, limit: int = MAX_FEEDBACK_CHARS) -> str:
     parts, size, left_out = list(head), sum(len(line) + 1 for line in head), 0
     for ex in rec.get("exercises", []):
         block = [
-            f"## {clean(str(ex.get('id', '')))}: {clean(ex.get('title', ''))}: {ex.get('score', 0):g} / {ex.get('max_score', 0):g} "
+            f"## {clean(str(ex.get('id', '')))}: {clean(ex.get('title', ''))}: {points(ex.get('score', 0))} / {points(ex.get('max_score', 0))} "
             f"({_STATUS_WORD.get(ex.get('status'), md_inline(str(ex.get('status'))))})",
             "",
         ]
@@ -168,7 +169,7 @@ def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> di
     return {
         "score": rec.get("score", 0.0),
         "execution_time": round(rec.get("elapsed", 0.0) or 0.0),
-        "output": clean(f"mathdl: {rec.get('score', 0):g} / {rec.get('max_score', 0):g}" + "".join(f"\nNote: {p}" for p in rec.get("problems", []))),
+        "output": clean(f"mathdl: {points(rec.get('score', 0))} / {points(rec.get('max_score', 0))}" + "".join(f"\nNote: {p}" for p in rec.get("problems", []))),
         "output_format": "text",
         "test_output_format": "text",
         "visibility": "visible",

@@ -22,6 +22,7 @@ from typing import Callable
 
 from ..catalog import Chapter, Course, load_course
 from .submissions import Submission, load_files, missing_module
+from .verdict import found_and_expected, submission_status
 
 RESULTS = "results.jsonl"
 IN_PROCESS = 2  # batches this small are graded in this process, without a worker pool
@@ -79,6 +80,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
         )
         exercises = report.exercises
         isolation = report.isolation
+    present = list(exercises)
     problems = list(sub.problems)
     others = [name for name in sub.files if name not in {ch.filename for ch in chapters}]
     for ch in chapters:
@@ -106,8 +108,8 @@ def grade_submission(sub: Submission, options: Options) -> dict:
         "fingerprint": sub.fingerprint(),
         "options": options.key(),
         # a grader error (a child that could not start, say) is regraded by the next run
-        "status": "internal_error" if any(e.status == "internal_error" for e in exercises)
-        else "passed" if exercises and all(e.status == "passed" for e in exercises) else "failed",
+        "status": submission_status(present, missing=len(chapters) - len(modules), chapters=len(chapters)),
+        "files": found_and_expected(sub, [ch.filename for ch in chapters]),
         "score": score,
         "max_score": max_score,
         "isolation": isolation or "none (no file to run)",

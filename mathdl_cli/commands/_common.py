@@ -24,31 +24,67 @@ def course_or_exit() -> Course:
         raise fail(f"the course metadata is invalid: {exc}", "fix the file named above (instructors), or reinstall mathdl") from None
 
 
-def chapter_or_exit(course: Course, name: str) -> Chapter:
+def chapter_or_exit(course: Course, name: str, again=None) -> Chapter:
+    """The chapter ``name`` names; else a usage error offering the closest chapters.
+    ``again(chapter)`` is the command to suggest with the closest one."""
     try:
         return course.chapter(name)
     except LookupFailed as exc:
-        raise fail(str(exc), "run `mathdl list` to see the chapters") from None
+        from ..names import closest_chapters
+
+        near = closest_chapters(course, name)
+        if not near:
+            raise fail(str(exc), "run `mathdl list` to see the chapters") from None
+        options = " or ".join(f"{ch.short} ({ch.slug})" for ch in near)
+        raise fail(f"unknown chapter {name!r}: did you mean {options}?", again(near[0]) if again else "run `mathdl list` to see the chapters") from None
 
 
-def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None) -> Exercise:
+def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, again=None) -> Exercise:
+    """The exercise ``name`` names (a short name, or a full id such as
+    ch02.least_squares); else a usage error offering the closest exercises.
+    ``again(exercise)`` is the command to suggest with the closest one."""
     try:
         return course.exercise(name, chapter)
     except LookupFailed as exc:
-        where = f"mathdl list (chapter {chapter.number})" if chapter else "mathdl list"
-        raise fail(str(exc), f"run `{where}` to see the exercise ids") from None
+        from ..names import closest_exercises
+
+        pool = chapter.exercises if chapter is not None else course.all_exercises()
+        near = closest_exercises(pool, name.rpartition(".")[2] if chapter is None and "." in name else name)
+        where = f"mathdl list {chapter.short}" if chapter else "mathdl list"
+        if not near:
+            raise fail(str(exc), f"run `{where}` to see the exercise ids") from None
+        shown = " or ".join(ex.short if chapter else ex.id for ex in near)
+        owner = f"chapter {chapter.number} has no exercise {name!r}" if chapter else f"unknown exercise {name!r}"
+        raise fail(f"{owner}: did you mean {shown}?", again(near[0]) if again else f"run `{where}` to see the exercise ids") from None
+
+
+def split_id(chapter: str | None, exercise: str | None) -> tuple[str | None, str | None]:
+    """``ch02.least_squares`` given where a chapter is expected: the chapter and the exercise."""
+    if chapter and exercise is None and "." in chapter:
+        head, _, tail = chapter.partition(".")
+        return head, tail
+    return chapter, exercise
+
+
+def writable_hint(dir: Path, *words: str, **options) -> str:
+    """The next step for a workbook folder that cannot be written."""
+    from ..suggest import command, options_suffix
+
+    where = options_suffix(dir=dir if dir != Path(".") else Path(".").resolve())[len(" --dir "):]
+    return f"make it writable (chmod u+w {where}) and run `{command(*words, dir=dir, **options)}` again, or pass --dir a folder you can write"
 
 
 def workbook_chapters(course: Course, chapter: Optional[str], folder: Path) -> list[Chapter]:
     """The chapter named (its module must exist), else every chapter module in the workbook."""
+    from ..suggest import command
     from ..workbook import modules_in
 
     if chapter is not None:
         ch = chapter_or_exit(course, chapter)
         if not (folder / ch.filename).is_file():
-            raise fail(f"there is no {ch.filename} in {folder.resolve()}", f"mathdl new {ch.short}" + ("" if folder == Path(".") else f" --dir {folder}"))
+            raise fail(f"there is no {ch.filename} in {folder.resolve()}", command("new", ch.short, dir=folder))
         return [ch]
     chapters = modules_in(course, folder)
     if not chapters:
-        raise fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+        raise fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}", command("new", "ch2", dir=folder) + ("   (or pass --dir to point at your workbook)" if folder == Path(".") else ""))
     return chapters

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import err, escape, fail, out
-from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit
+from ..suggest import carry, command
+from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit, split_id
 
 
 def check_command(
@@ -27,13 +28,22 @@ def check_command(
     Exit status: 0 when every check passed, 1 when something failed or is not
     started, 2 for a usage error (unknown chapter, missing module).
     """
-    from ..workbook import modules_in, save_progress
+    from ..workbook import NotWritable, modules_in, save_progress
 
     course = course_or_exit()
+    chapter, exercise = split_id(chapter, exercise)
+    again = dict(dir=None if notebook else dir, json=json_output, seed=seed or None, notebook=notebook, plot=plot)
+
+    def chapter_named(name: str):
+        found = chapter_or_exit(course, name, lambda ch: command("check", ch.short, exercise, **again))
+        if exercise is not None:  # a mistyped name is named before a missing module
+            exercise_or_exit(course, exercise, found, lambda ex: command("check", found.short, ex.short, **again, case=case))
+        return found
+
     built = None
     if notebook is not None:
         if chapter is None:
-            raise fail("--notebook needs the chapter", f"mathdl check ch2 --notebook {notebook}")
+            raise fail("--notebook needs the chapter", command("check", "ch2", notebook=notebook))
         if not notebook.is_file():
             raise fail(f"there is no notebook {notebook}", "pass the path of your .ipynb file")
         from ..notebook import build, read_notebook
@@ -42,21 +52,21 @@ def check_command(
             built = build(read_notebook(notebook))
         except Exception as exc:  # noqa: BLE001 - a file that is not a notebook, or nbformat missing
             raise fail(f"{notebook} could not be read as a notebook: {type(exc).__name__}: {exc}", 'pip install "mathdl[notebook]", and pass an .ipynb file') from None
-        chapters = [chapter_or_exit(course, chapter)]
+        chapters = [chapter_named(chapter)]
     elif chapter is not None:
-        chapters = [chapter_or_exit(course, chapter)]
+        chapters = [chapter_named(chapter)]
         path = dir / chapters[0].filename
         if not path.is_file():
-            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", f"mathdl new {chapters[0].short}" + ("" if dir == Path(".") else f" --dir {dir}"))
+            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", command("new", chapters[0].short, dir=dir))
     else:
         chapters = modules_in(course, dir)
         if not chapters:
-            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", "mathdl new ch2   (or pass --dir to point at your workbook)")
+            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", command("new", "ch2", dir=dir) + ("   (or pass --dir to point at your workbook)" if dir == Path(".") else ""))
     selected = None
     if exercise is not None:
         selected = [exercise_or_exit(course, exercise, chapters[0])]
     if case is not None and selected is None:
-        raise fail("--case needs an exercise", "mathdl check CHAPTER EXERCISE --case N")
+        raise fail("--case needs an exercise", command("check", "CHAPTER", "EXERCISE", **again, case="N"))
     if case is not None:
         case = case.strip().lower()
 
@@ -85,7 +95,7 @@ def check_command(
     finally:
         sandbox.close()
     if case is not None and not any(ex.checks and ex.checks[0].status != "internal_error" for ex in report.exercises):
-        raise fail(f"{selected[0].id} has no public case {case!r}", f"mathdl check {chapters[0].short} {selected[0].short}   (lists the cases)")
+        raise fail(f"{selected[0].id} has no public case {case!r}", command("check", chapters[0].short, selected[0].short, **again) + "   (lists the cases)")
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
     if built is not None:
@@ -93,9 +103,14 @@ def check_command(
 
         relabel(report, chapters[0], built, notebook.name, f"--notebook {notebook}")
     elif case is None:
-        save_progress(dir, report)
+        try:
+            save_progress(dir, report)
+        except NotWritable as exc:
+            err.print(f"[yellow]warning:[/] progress not saved: {escape(str(exc))}")
     else:
         report.notes.append(f"only case {case} was run; run the whole exercise to record your progress")
+    if built is None:
+        carry(report, dir=dir, seed=seed or None)
     plotted = []
     if plot:
         from .plot import draw_plots
@@ -111,7 +126,8 @@ def check_command(
         from ..render import report as render_report
 
         names = notebook.name if notebook else ", ".join(ch.filename for ch in chapters)
-        render_report(out, report, title=f"mathdl check · {names}")
+        sources = {ch.number: (ch.filename, built.source.encode() if built else modules[ch].read_bytes()) for ch in chapters}
+        render_report(out, report, title=f"mathdl check · {names}", again=dict(dir=None if built else dir, seed=seed or None, notebook=notebook), sources=sources)
         if plot:
             from .plot import print_plots
 

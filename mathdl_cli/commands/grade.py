@@ -52,6 +52,7 @@ def grade_command(
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
     from ..batch.shards import parse_shard, shard_of
     from ..batch.submissions import DuplicateIds, discover, load_files, misnamed
+    from ..batch.verdict import counts, problem_lines
 
     course = course_or_exit()
     lms = _roster_or_exit(roster, no_submission)
@@ -114,6 +115,13 @@ def grade_command(
     try:
         # the isolation is probed only when something is left to grade (not on a finished resume)
         summary = grade_all(subs, course, options, out_dir, on_done=on_done, prepare=lambda: probed.append(_isolation_or_exit(allow_weak_isolation)))
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.stop()
+        from ..batch.verdict import interrupted
+
+        err.print(escape(clean(interrupted(subs, out_dir, options.key()))))
+        raise typer.Exit(130) from None
     finally:
         if progress is not None:
             progress.stop()
@@ -133,7 +141,9 @@ def grade_command(
         "isolation": isolations,
         "chapters": options.chapters,
         "outputs": {k: str(v) for k, v in paths.items()},
-        "students": [{"student": r["student"], "score": r["score"], "max_score": r["max_score"], "status": r["status"]} for r in graded],
+        "students": [_student_json(r) for r in graded],
+        "statuses": counts(graded),
+        "problems": problem_lines(graded, limit=10**6),
         "grader_errors": len(grader_errors),
         "internal_errors": [r["student"] for r in grader_errors],
         "warnings": warnings,
@@ -144,7 +154,15 @@ def grade_command(
         if not isolation.confined:
             err.print(f"[yellow]warning:[/] student code ran in a plain process ({escape(isolation.name)}): it could read what its user can read")
     headline = f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {', '.join(isolations) or 'none'})."
+    by_status = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in doc["statuses"].items())
+    headline += f"\n{len(graded)} submission(s): {by_status}." + "".join(f"\n  {line}" for line in problem_lines(graded))
     _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
+
+
+def _student_json(rec: dict) -> dict:
+    files = rec.get("files") or {}
+    return {"student": rec["student"], "score": rec["score"], "max_score": rec["max_score"], "status": rec["status"],
+            "found": files.get("found", []), "missing": files.get("missing", []), "closest": files.get("closest", {}), "problems": rec.get("problems", [])}
 
 
 def _report_and_exit(doc: dict, headline: str, paths: dict, warnings: list[str], grader_errors: int, json_output: bool) -> None:

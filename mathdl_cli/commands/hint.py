@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..console import escape, out
-from ..workbook import next_hint
-from ._common import DirOption, course_or_exit, exercise_or_exit
+from ..console import escape, fail, out
+from ..suggest import command
+from ..workbook import NotWritable, next_hint
+from ._common import DirOption, course_or_exit, exercise_or_exit, writable_hint
 
 
 def hint_command(
@@ -18,8 +19,11 @@ def hint_command(
 ) -> None:
     """Show the next hint for an exercise (each call reveals one more)."""
     course = course_or_exit()
-    ex = exercise_or_exit(course, exercise)
-    shown, hints = next_hint(dir, ex)
+    ex = exercise_or_exit(course, exercise, again=lambda near: command("hint", near.id, dir=dir))
+    try:
+        shown, hints = next_hint(dir, ex)
+    except NotWritable as exc:
+        raise fail(f"{exc}: hints are counted there", writable_hint(dir, "hint", ex.id)) from None
     out.print(f"[bold]{escape(ex.id)}[/]: {escape(ex.title)}")
     for i, text in enumerate(hints, 1):
         style = "" if i == shown else "dim"
@@ -27,7 +31,7 @@ def hint_command(
     if shown == len(ex.hints):
         out.print("[dim]That was the last hint. The docstring in your module states the maths in full.[/]")
     else:
-        out.print(f"[dim]Run `mathdl hint {escape(ex.id)}` again for the next one.[/]")
+        out.print(f"[dim]Run `{escape(command('hint', ex.id, dir=dir))}` again for the next one.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 from ..console import escape, out
 from ..workbook import progress
-from ._common import DirOption, JsonOption, course_or_exit
+from ..render import ICON, WORD
+from ..suggest import command
+from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit
 
 
-def list_command(dir: DirOption = Path("."), json_output: JsonOption = False) -> None:
+def list_command(
+    chapter: Annotated[Optional[str], typer.Argument(help="Only this chapter (ch6, 6, backprop). Default: every chapter.")] = None,
+    dir: DirOption = Path("."),
+    json_output: JsonOption = False,
+) -> None:
     """List the chapters and exercises, with points and your progress in this workbook."""
     course = course_or_exit()
+    chapters = [chapter_or_exit(course, chapter, lambda ch: command("list", ch.short, dir=dir, json=json_output))] if chapter else course.chapters
     done = progress(dir)
     if json_output:
         doc = {
@@ -40,18 +48,19 @@ def list_command(dir: DirOption = Path("."), json_output: JsonOption = False) ->
                         for ex in ch.exercises
                     ],
                 }
-                for ch in course.chapters
+                for ch in chapters
             ],
         }
         print(json.dumps(doc, ensure_ascii=False))
         return
-    for ch in course.chapters:
+    for ch in chapters:
         out.print(f"[bold]{escape(ch.short)}[/] [dim]({escape(ch.slug)})[/]  {escape(ch.title)}  [dim]→ {escape(ch.filename)}[/]")
         for ex in ch.exercises:
             status = done.get(ex.id, {}).get("status")
-            mark = {"passed": "[green]✓[/]", None: " "}.get(status, "[yellow]…[/]")
-            out.print(f"  {mark} {escape(ex.id):<34} {ex.points:>3g} pts  {escape(ex.title)}")
-    out.print("\n[dim]Start a chapter with `mathdl new ch6`; check it with `mathdl check ch6`.[/]")
+            mark, word = (ICON.get(status, "[red]✗[/]"), f"  {WORD.get(status, status)}") if status else (" ", "")
+            out.print(f"  {mark} {escape(ex.id):<34} {ex.points:>3g} pts  {escape(ex.title)}{word}")
+    first = chapters[0].short if chapter else "ch6"
+    out.print(f"\n[dim]Start a chapter with `{escape(command('new', first, dir=dir))}`; check it with `{escape(command('check', first, dir=dir))}`.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..console import escape, out
-from ..workbook import scaffold
-from ._common import DirOption, chapter_or_exit, course_or_exit
+from ..console import escape, fail, out
+from ..suggest import command
+from ..workbook import NotWritable, scaffold
+from ._common import DirOption, chapter_or_exit, course_or_exit, writable_hint
 
 
 def new_command(
@@ -24,16 +25,19 @@ def new_command(
     """
     course = course_or_exit()
     ch = chapter_or_exit(course, chapter)
-    result = scaffold(ch, dir, force=force)
+    try:
+        result = scaffold(ch, dir, force=force)
+    except NotWritable as exc:
+        raise fail(str(exc), writable_hint(dir, "new", ch.short, force=force)) from None
     if not result.created:
         out.print(f"{escape(str(result.path))} already exists; left untouched.")
-        out.print(f"[dim]Check it with `mathdl check {ch.short}`, or start over with `mathdl new {ch.short} --force` (keeps a backup).[/]")
+        out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]", soft_wrap=True)
         return
     if result.backup:
         out.print(f"Kept your previous file as {escape(str(result.backup))}")
     out.print(f"Wrote {escape(str(result.path))}: chapter {ch.number}, {escape(ch.title)} ({len(ch.exercises)} exercises).")
     out.print("Next: open it, implement the functions (each docstring states the maths and the shapes), then run")
-    out.print(f"  mathdl check {ch.short}" + ("" if dir == Path(".") else f" --dir {escape(str(dir))}"))
+    out.print(f"  {escape(command('check', ch.short, dir=dir))}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ import typer
 
 from ..console import err, escape, fail, out
 from ..inert import clean
+from ..suggest import command
 from ._common import DirOption, JsonOption, course_or_exit, exercise_or_exit
 
 
@@ -45,12 +46,12 @@ def plot_command(
     from ..plots import hooks
 
     course = course_or_exit()
-    ex = exercise_or_exit(course, exercise)
+    ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir))
     if ex.short not in hooks(course, ex.chapter):
         with_plots = [f"{c.short} {e.short}" for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]
         raise fail(f"{ex.id} has no plot", "plots exist for: " + (", ".join(with_plots) or "no exercise yet"))
     if not (dir / ex.chapter.filename).is_file():
-        raise fail(f"there is no {ex.chapter.filename} in {dir.resolve()}", f"mathdl new {ex.chapter.short}" + ("" if dir == Path(".") else f" --dir {dir}"))
+        raise fail(f"there is no {ex.chapter.filename} in {dir.resolve()}", command("new", ex.chapter.short, dir=dir))
     plotted = draw_plots(course, [ex.chapter], [ex], dir)
     if json_output:
         print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from ..console import escape, out
+from ..console import escape, out, points
+from ..suggest import command
 from ..workbook import modules_in, progress
 from ._common import DirOption, JsonOption, course_or_exit
 
@@ -26,6 +27,8 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
                 "module": ch.filename,
                 "present": ch.number in present,
                 "passed": sum(1 for r in results if r and r.get("status") == "passed"),
+                "failed": sum(1 for r in results if r and r.get("status") not in ("passed", "not_started", "skipped")),
+                "not_started": sum(1 for r in results if not r or r.get("status") in ("not_started", "skipped")),
                 "exercises": len(ch.exercises),
                 "score": round(sum(r.get("score", 0) for r in results if r), 4),
                 "max_score": sum(ex.points for ex in ch.exercises),
@@ -36,12 +39,13 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
         return
     started = [r for r in rows if r["present"]]
     if not started:
-        out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `mathdl new ch2`.")
+        out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', 'ch2', dir=dir))}`.", soft_wrap=True)
         return
     for r in started:
-        bar = "█" * r["passed"] + "░" * (r["exercises"] - r["passed"])
-        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}  {r['passed']}/{r['exercises']} passed  {r['score']:g}/{r['max_score']:g} pts")
-    out.print("[dim]From your last checks; run `mathdl check` to update.[/]")
+        bar = "[green]✓[/]" * r["passed"] + "[red]✗[/]" * r["failed"] + "[dim]·[/]" * r["not_started"]
+        counts = f"{r['passed']} passed, {r['failed']} failed, {r['not_started']} not started"
+        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts")
+    out.print(f"[dim]From your last checks; run `{escape(command('check', dir=dir))}` to update.[/]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .ratio import constant_ratio, ratio_line
+
 from ..catalog import Tol
 
 FIRST_K = 5
@@ -178,8 +180,10 @@ def _compare_array(got: Any, want: np.ndarray, tol: Tol | None, base: dict, publ
 def _value_diag(base: dict, g: np.ndarray, w: np.ndarray, mism: np.ndarray, shape, n_total: int, tol: Tol, public: bool) -> dict:
     with np.errstate(all="ignore"):
         diff = np.where(mism, np.abs(g - w), 0.0).astype(np.float64)
-        rel = np.where(mism, diff / np.abs(w), 0.0).astype(np.float64)
+        # no relative difference where the expected value is 0 (it would read "inf")
+        rel = np.where(mism & (w != 0), diff / np.abs(w), 0.0).astype(np.float64)
     rel = np.where(np.isnan(rel), 0.0, rel)
+    has_rel = bool(np.any(mism & (w != 0)))
     ia = int(np.argmax(diff.reshape(-1))) if diff.size else 0
     ir = int(np.argmax(rel.reshape(-1))) if rel.size else 0
     diag = {
@@ -190,10 +194,13 @@ def _value_diag(base: dict, g: np.ndarray, w: np.ndarray, mism: np.ndarray, shap
         "max_abs": float(diff.reshape(-1)[ia]) if diff.size else 0.0,
         "max_abs_index": _index(ia, shape),
         "atol": tol.atol,
-        "max_rel": float(rel.reshape(-1)[ir]) if rel.size else 0.0,
-        "max_rel_index": _index(ir, shape),
+        "max_rel": float(rel.reshape(-1)[ir]) if rel.size and has_rel else None,
+        "max_rel_index": _index(ir, shape) if has_rel else None,
         "rtol": tol.rtol,
     }
+    k = constant_ratio(g, w)
+    if k is not None:
+        diag["ratio"] = k
     if public:
         first = []
         for flat in np.flatnonzero(mism.reshape(-1))[:FIRST_K]:
@@ -255,9 +262,12 @@ def describe(diag: dict) -> str:
         lines.append(
             f"  greatest absolute difference: {diag['max_abs']:.3g} at {_fmt_index(diag['max_abs_index'])} (atol {diag['atol']:g})"
         )
-        lines.append(
-            f"  greatest relative difference: {diag['max_rel']:.3g} at {_fmt_index(diag['max_rel_index'])} (rtol {diag['rtol']:g})"
-        )
+        if diag.get("max_rel") is not None:
+            lines.append(
+                f"  greatest relative difference: {diag['max_rel']:.3g} at {_fmt_index(diag['max_rel_index'])} (rtol {diag['rtol']:g})"
+            )
+        if diag.get("ratio") is not None:
+            lines.append("  " + ratio_line(diag["ratio"], call or ""))
         if diag.get("first"):
             lines.append("  first differences (index: got vs expected):")
             for idx, gv, wv in diag["first"]:

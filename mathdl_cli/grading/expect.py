@@ -207,6 +207,7 @@ def without_overflow(student: Any, name: str, *args: Any, what: str, advice: str
     (underflow to 0 stays allowed). An overflow, a division by zero or an invalid
     operation becomes a failed property that says what to do about it."""
     from .errors import StudentError
+    from .overflow import advice_for
 
     try:
         with student.errstate("raise"):
@@ -219,5 +220,5 @@ def without_overflow(student: Any, name: str, *args: Any, what: str, advice: str
             "must run without overflow, division by zero or invalid values "
             "(checked under np.errstate(all='raise'); underflow to 0 is allowed)",
             quantity=what,
-            detail=exc.message + ("\n" + advice if advice else ""),
+            detail=exc.message + ("\n" + fitting if (fitting := advice_for((exc.diagnostic or {}).get("traceback"), advice)) else ""),
         )

@@ -76,13 +76,13 @@ def _mutated_argument(spec: FunctionSpec, mutated: list[str]) -> str | None:
     paths = [p for p in mutated if isinstance(p, str)] if isinstance(mutated, list) else []
     if not paths:
         return None
-    path = paths[0][:200]
+    path, hash_, how = paths[0][:200].partition("#")  # "0#reordered": the list itself changed
     head, sep, rest = path.partition("[")
     if head.isdigit():
         names = param_names(spec.signature)
         index = int(head)
         head = names[index] if index < len(names) else f"argument {index}"
-    return head + sep + rest
+    return head + sep + rest + hash_ + how
 
 
 class StudentProxy:
@@ -191,6 +191,10 @@ class StudentProxy:
     @staticmethod
     def _check_mutation(spec: FunctionSpec, info: CallInfo, mutated: Any) -> None:
         where = _mutated_argument(spec, mutated)
+        if where and "#" in where:  # the caller's list itself changed: say how (grading/lists.py)
+            from .lists import list_changed
+
+            raise list_changed(spec.name, where, str(info))
         if where:
             raise CheckFailed(
                 f"{spec.name} modified its argument {where} in place; work on a copy "
@@ -243,9 +247,11 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "rank_setup":
         return GraderError(f"the sandbox could not run {info.func} on several processes: {reply.message}")
     if reply.kind == "timeout":
+        from .timeouts import timeout_message
+
         return StudentTimeout(
-            f"{info.func} did not finish within {timeout:g} s and was stopped (an infinite loop, or far too slow?)",
-            {"kind": "timeout", "call": call, "limit_seconds": timeout},
+            timeout_message(info.func, timeout, reply.callbacks, chapter),
+            {"kind": "timeout", "call": call, "limit_seconds": timeout, **({"callbacks": reply.callbacks} if reply.callbacks else {})},
         )
     if reply.kind == "crashed":
         return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})

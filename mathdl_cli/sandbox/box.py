@@ -90,6 +90,7 @@ class Reply:
     not_implemented: bool = False
     elapsed: float = 0.0
     detail: str = ""
+    callbacks: int = 0  # calls of the grader's functions the child made during this call
 
 
 class Sandbox:
@@ -332,6 +333,7 @@ class Sandbox:
         self._await_ready()
         deadline = time.monotonic() + timeout
         limit = wire.reply_limit(len(payload))
+        answered = 0
         try:
             self._send(payload, deadline)
             while True:
@@ -349,6 +351,7 @@ class Sandbox:
                     return Reply("protocol_error", detail="unreadable reply from the child process")
                 if msg["kind"] == "callback":
                     self._answer_callback(msg, callables, deadline)
+                    answered += 1
                     continue
                 if msg["kind"] == "exited":  # reported by a zygote's intermediate process
                     status = msg.get("status")
@@ -358,7 +361,7 @@ class Sandbox:
                 return _reply_from(msg)
         except _Timeout:
             self.kill()
-            return Reply("timeout", detail=f"no answer within {timeout:g} s")
+            return Reply("timeout", detail=f"no answer within {timeout:g} s", callbacks=answered)
         except _ChildGone:
             self.kill()
             return Reply("crashed", detail=self._crash_detail())

@@ -93,6 +93,13 @@ def test_check_reports_the_stubs_as_not_started(venv, tmp_path):
     assert res.returncode == 1, res.stderr[-2000:]
     report = json.loads(res.stdout)
     assert {ex["status"] for ex in report["exercises"]} == {"not_started"}, [ex["checks"][0]["message"] for ex in report["exercises"]]
+    # the text a student reads: every suggestion names the workbook, and works from another folder
+    res = _mathdl(python, "check", "ch2", "--dir", tmp_path / "wb", cwd=tmp_path)
+    assert res.returncode == 1 and f"mathdl check ch2 least_squares --dir {tmp_path / 'wb'}" in res.stdout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    res = _mathdl(python, "hint", "ch02.least_squares", "--dir", tmp_path / "wb", cwd=elsewhere)
+    assert res.returncode == 0 and (tmp_path / "wb" / ".mathdl" / "hints.json").is_file() and not (elsewhere / ".mathdl").exists()
 
 
 def _grade(python: Path, base: Path, *extra, **env):
@@ -111,7 +118,8 @@ def test_grade_gives_a_correct_submission_full_marks(venv, tmp_path, mode):
     python, _ = venv
     res, doc, records = _grade(python, tmp_path, **({} if mode == "auto" else {"MATHDL_ISOLATION": mode}))
     assert res.returncode == 0, res.stderr[-3000:]
-    assert doc["students"] == [{"student": "ada", "score": 16.0, "max_score": 16.0, "status": "passed"}]
+    [ada] = doc["students"]
+    assert {k: ada[k] for k in ("student", "score", "max_score", "status", "missing")} == {"student": "ada", "score": 16.0, "max_score": 16.0, "status": "passed", "missing": []}
     assert doc["isolation"] and doc["isolation"][0] in ("bwrap", "namespaces")
 
 

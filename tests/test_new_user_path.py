@@ -1,0 +1,363 @@
+"""Issue 9, a new user's path, through real processes (`python -m mathdl_cli ...`):
+every problem named, every suggestion pasteable, every mistake explained."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from support import course, mutant_source, mutants, reference_source, stub_source
+
+CH2 = course.chapter("ch2")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mathdl(*args, cwd=None, env=None, timeout=600):
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "mathdl_cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=environ, timeout=timeout)
+
+
+# -- 1. grades.csv status vocabulary, found vs expected, a summary ---------------------------
+
+def test_grade_names_every_submission_status(tmp_path):
+    subs = tmp_path / "subs"
+    sources = {
+        "good": {CH2.filename: reference_source(course, CH2)},
+        "stub": {CH2.filename: stub_source(CH2)},
+        "syntax": {CH2.filename: stub_source(CH2) + "\ndef broken(:\n    pass\n"},
+        "partial": {CH2.filename: mutant_source(course, mutants(course, CH2)[0])},
+        "misnamed": {"ch2_linear_regression.py": reference_source(course, CH2)},
+        "empty": {},
+    }
+    for student, files in sources.items():
+        (subs / student).mkdir(parents=True)
+        for name, text in files.items():
+            (subs / student / name).write_text(text)
+    out = tmp_path / "out"
+    r = mathdl("grade", subs, "--out", out, "--chapter", "ch2", "--secret", "s", "--allow-weak-isolation", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    with open(out / "grades.csv", newline="") as fh:
+        status = {row["student"]: row["status"] for row in csv.DictReader(fh)}
+    assert status == {"good": "passed", "stub": "not_started", "syntax": "error", "partial": "partial", "misnamed": "missing", "empty": "missing"}
+    assert doc["statuses"] == {"passed": 1, "partial": 1, "not_started": 1, "missing": 2, "error": 1}
+    students = {s["student"]: s for s in doc["students"]}
+    assert students["misnamed"]["found"] == ["ch2_linear_regression.py"]
+    assert students["misnamed"]["missing"] == [CH2.filename]
+    assert students["misnamed"]["closest"] == {CH2.filename: "ch2_linear_regression.py"}
+    assert students["empty"]["found"] == [] and students["empty"]["missing"] == [CH2.filename]
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert {r["student"]: r["status"] for r in records} == status
+    # the terminal: the same summary and one line per submission that needs a look
+    r = mathdl("grade", subs, "--out", out, "--chapter", "ch2", "--secret", "s", "--allow-weak-isolation")
+    assert "6 submission(s): 1 passed, 1 partial, 1 not started, 2 missing, 1 error." in r.stdout
+    assert f"misnamed: missing: {CH2.filename} missing (closest: ch2_linear_regression.py)" in r.stdout
+    assert f"empty: missing: {CH2.filename} missing; empty" in r.stdout
+
+
+# -- 2. names: full ids, one chapter listed, did you mean ------------------------------------
+
+def test_full_ids_one_chapter_and_did_you_mean(tmp_path):
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    r = mathdl("check", "ch02.least_squares", "--dir", tmp_path, "--json")
+    assert r.returncode == 1, r.stderr
+    assert [ex["id"] for ex in json.loads(r.stdout)["exercises"]] == ["ch02.least_squares"]
+    r = mathdl("list", "ch2", "--json")
+    assert r.returncode == 0 and [ch["number"] for ch in json.loads(r.stdout)["chapters"]] == [2]
+    r = mathdl("check", "ch6", "backprpo", "--dir", tmp_path)  # named before the missing module
+    assert r.returncode == 2 and "did you mean mlp_backward" in r.stderr
+    assert f"next: mathdl check ch6 mlp_backward --dir {tmp_path}" in r.stderr
+    r = mathdl("hint", "ridgee", "--dir", tmp_path)
+    assert r.returncode == 2 and "did you mean ch02.ridge" in r.stderr and "Traceback" not in r.stderr
+    r = mathdl("new", "backprpo", "--dir", tmp_path)
+    assert r.returncode == 2 and "did you mean ch6 (backprop)?" in r.stderr
+    r = mathdl("check", "ch99", "--dir", tmp_path)  # a number is not a typo of another number
+    assert r.returncode == 2 and "did you mean" not in r.stderr and "mathdl list" in r.stderr
+    r = mathdl("check", "ch2", "nonsense_xyz", "--dir", tmp_path)
+    assert r.returncode == 2 and "`mathdl list ch2`" in r.stderr  # a command that works
+    assert mathdl("list", "ch2").returncode == 0
+
+
+# -- 3. suggestions carry --dir; state in the workbook; read-only folders -----------------------
+
+def _next_commands(text: str) -> list[list[str]]:
+    import re
+    import shlex
+
+    found = re.findall(r"(mathdl (?:check|hint|new|list|status) [^`\n()·]*)", text)  # not the title "mathdl check · ..."
+    return [args for c in found if len(args := shlex.split(c.strip())[1:]) > 1]
+
+
+def test_every_suggestion_works_when_pasted_elsewhere(tmp_path):
+    book, elsewhere = tmp_path / "my workbook", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = mathdl("new", "ch2", "--dir", book, cwd=elsewhere)
+    pasted = _next_commands(r.stdout)
+    assert pasted == [["check", "ch2", "--dir", str(book)]]
+    r = mathdl(*pasted[0], cwd=elsewhere)
+    assert r.returncode == 1 and "not started" in r.stdout
+    follow = _next_commands(r.stdout)
+    assert ["check", "ch2", "least_squares", "--dir", str(book)] in follow
+    assert ["hint", "ch02.least_squares", "--dir", str(book)] in follow
+    for args in follow[:2]:
+        r = mathdl(*args, cwd=elsewhere)
+        assert r.returncode in (0, 1), r.stderr
+    # hints and progress live in the workbook, never in the folder the command ran in
+    assert (book / ".mathdl" / "hints.json").is_file() and (book / ".mathdl" / "progress.json").is_file()
+    assert not (elsewhere / ".mathdl").exists()
+    r = mathdl("hint", "ch02.least_squares", "--dir", book, cwd=elsewhere)
+    assert "Hint 2 of" in r.stdout
+
+
+def _read_only(folder: Path, *args) -> list[str]:
+    """The command to run ``mathdl ARGS`` with ``folder`` read-only: a read-only bind
+    mount in a user namespace as root (root ignores file modes), else chmod 555."""
+    command = [sys.executable, "-m", "mathdl_cli", *map(str, args)]
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return command
+    import shlex
+    import shutil
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("as root a read-only folder needs a mount namespace (unshare -rm), unavailable here")
+    where = shlex.quote(str(folder))
+    return ["unshare", "-rm", "sh", "-c", f"mount --bind {where} {where} && mount -o remount,bind,ro {where} && exec {shlex.join(command)}"]
+
+
+@pytest.mark.parametrize("args", [("new", "ch3"), ("new", "ch2", "--force"), ("hint", "ch02.ridge")])
+def test_read_only_workbook_one_line_exit_2(tmp_path, args):
+    book = tmp_path / "book"
+    assert mathdl("new", "ch2", "--dir", book).returncode == 0
+    mine = (book / CH2.filename).read_text() + "\n# my work\n"
+    (book / CH2.filename).write_text(mine)
+    r = subprocess.run(_read_only(book, *args, "--dir", book), capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    book.chmod(0o755)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.startswith("error: cannot write ") and "read-only" in r.stderr.lower()
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("next: ") and f"--dir {book}" in lines[1]
+    assert (book / CH2.filename).read_text() == mine  # never the student's file
+    assert sorted(p.name for p in book.iterdir()) == [CH2.filename]
+
+
+# -- 4. an import error, once per chapter, as Python shows it --------------------------------
+
+def _workbook_with(tmp_path, extra: bytes) -> Path:
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    path = tmp_path / CH2.filename
+    path.write_bytes(path.read_bytes() + extra)
+    return path
+
+
+def test_syntax_error_is_one_block_with_a_caret(tmp_path):
+    path = _workbook_with(tmp_path, b"\ndef broken(:\n    pass\n")
+    line = path.read_text().splitlines().index("def broken(:") + 1
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.count("SyntaxError") == 1 and r.stdout.count("def broken(:") == 1
+    lines = r.stdout.splitlines()
+    start = next(i for i, text in enumerate(lines) if "could not be imported" in text)
+    block = lines[start:next(i for i, text in enumerate(lines) if "SyntaxError" in text) + 1]
+    assert len(block) <= 15
+    assert f'File "{CH2.filename}", line {line}' in block[1]
+    caret = block[3]
+    assert caret.strip() == "^" and caret.index("^") == block[2].index("(:") + 1  # under the fault, as Python puts it
+    assert "frozen" not in r.stdout and "importlib" not in r.stdout
+    assert r.stdout.count("could not be imported (see above)") == len(CH2.exercises)
+
+
+def test_non_utf8_file_is_told_to_save_as_utf8(tmp_path):
+    _workbook_with(tmp_path, b"\nGREETING = \"caf\xe9\"\n")
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1 and "not UTF-8" in r.stdout and "Save it as UTF-8" in r.stdout
+    assert "codec" not in r.stdout
+
+
+def test_child_dying_during_import_shows_its_stderr(tmp_path):
+    _workbook_with(tmp_path, b"\nimport os, sys\nprint('loading the table of weights', file=sys.stderr)\nos._exit(3)\n")
+    r = mathdl("check", "ch2", "--dir", tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.count("loading the table of weights") == 1 and "exited with status 3" in r.stdout
+
+
+# -- 5. Ctrl-C during grade; display ------------------------------------------------------------
+
+def test_interrupted_grade_says_what_is_saved_and_how_to_go_on(tmp_path):
+    import signal
+    import time
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for i in range(6):
+        (subs / f"s{i}").mkdir(parents=True)
+        (subs / f"s{i}" / CH2.filename).write_text(reference_source(course, CH2))
+    args = ["grade", subs, "--out", out, "--chapter", "ch2", "--secret", "do-not-print", "--allow-weak-isolation", "--workers", "1"]
+    proc = subprocess.Popen([sys.executable, "-m", "mathdl_cli", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.time() + 240
+    while time.time() < deadline and not ((out / "results.jsonl").exists() and (out / "results.jsonl").read_text().count("\n") >= 2):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    saved = (out / "results.jsonl").read_text().count("\n")
+    assert f"interrupted: {saved} of 6 submission(s) are graded and saved" in stderr and "Traceback" not in stderr
+    assert "do-not-print" not in stderr
+    again = next(line.strip() for line in stderr.splitlines() if line.strip().startswith("mathdl grade "))
+    r = subprocess.run(again.replace("mathdl", f"{sys.executable} -m mathdl_cli", 1), shell=True, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "MATHDL_SECRET": "do-not-print"}, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert f"reused {saved} earlier result(s)" in r.stdout
+
+
+def _on_terminal(args, env, columns=40) -> str:
+    """Run mathdl on a pseudo-terminal ``columns`` wide; return what it showed."""
+    import pty
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    environ.update({"PYTHONPATH": str(ROOT), "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color", **env})
+    chunks: list[bytes] = []
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-m", "mathdl_cli", *map(str, args)], environ)
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_no_color_and_pipes_are_plain_and_terminals_wrap(tmp_path):
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    args = ["check", "ch2", "--dir", tmp_path]
+    styled = _on_terminal(args, {})
+    assert "\x1b[" in styled  # a terminal gets styles (so the test below can fail)
+    plain = _on_terminal(args, {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "not started" in plain
+    prose = [line for line in plain.splitlines() if "mathdl " not in line]
+    assert max(len(line) for line in prose) <= 40  # wrapped to the terminal's width
+    assert any(len(line) > 40 for line in _on_terminal(["list", "ch2"], {"COLUMNS": "100"}, columns=100).splitlines())
+    commands = [line for line in plain.splitlines() if "mathdl check ch2 " in line]
+    assert commands and all(f"--dir {tmp_path}" in line for line in commands)  # a command is never broken: it pastes
+    piped = mathdl(*args, env={"FORCE_COLOR": "", "COLUMNS": "40"})
+    assert "\x1b[" not in piped.stdout and "\x1b[" not in piped.stderr
+    assert any(len(line) > 40 for line in piped.stdout.splitlines())  # a pipe is not wrapped
+
+
+def test_scores_rounded_for_people_exact_in_json(tmp_path):
+    # one exercise with a fraction of its checks passed: a score like 1.0526 on the terminal is 1.05
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    (tmp_path / CH2.filename).write_text(mutant_source(course, mutants(course, CH2)[0]))
+    doc = json.loads(mathdl("check", "ch2", "--dir", tmp_path, "--json").stdout)
+    text = mathdl("check", "ch2", "--dir", tmp_path).stdout
+    for ex in doc["exercises"]:
+        shown = f"{round(ex['score'], 2):g} / {ex['max_score']:g}"
+        assert shown in text
+    from mathdl_cli.console import points
+
+    assert (points(20 / 19), points(3), points(2.5), points(0.004)) == ("1.05", "3", "2.5", "0")
+
+
+# -- 6. diagnostics that point at the cause -----------------------------------------------------
+
+def _check_with(tmp_path, chapter: str, replaced: str, *args) -> str:
+    from support import with_replaced
+
+    ch = course.chapter(chapter)
+    (tmp_path / ch.filename).write_text(with_replaced(chapter, replaced))
+    r = mathdl("check", chapter, *args, "--dir", tmp_path)
+    assert r.returncode == 1, r.stderr
+    return r.stdout
+
+
+def test_a_constant_factor_is_named_with_the_size_it_probably_is(tmp_path):
+    text = _check_with(tmp_path, "ch2", '''
+def mse_objective_and_grad(theta, X, y):
+    M = X.shape[0]
+    r = y - X @ theta[:-1] - theta[-1]
+    return float(r @ r) / (2 * M), np.concatenate([-(X.T @ r), [-r.sum()]])  # a sum, not a mean
+''', "mse_objective_and_grad", "--case", "1")
+    assert "every entry is 10× the expected; the factor is 10, a size in the call: a sum where a mean is asked for" in text
+    assert "X=(10, 3)" in text
+
+
+def test_no_relative_difference_where_the_expected_value_is_0(tmp_path):
+    from mathdl_cli.grading.compare import compare, describe
+    from mathdl_cli.catalog import Tol
+
+    diag = compare(np.array([0.5, 0.0]), np.array([0.0, 0.0]), Tol(0.0, 1e-12))
+    assert diag["max_rel"] is None and "relative" not in describe(diag)
+    diag = compare(np.array([0.5, 1.0]), np.array([0.0, 2.0]), Tol(1e-9, 1e-12))
+    assert diag["max_rel"] == 0.5 and "inf" not in describe(diag)
+
+
+def test_overflow_advice_fits_the_function_that_overflowed(tmp_path):
+    text = _check_with(tmp_path, "ch5", '''
+_reference_activate = activate
+
+
+def activate(z, name, slope=0.01):
+    if name == "tanh":
+        z = np.asarray(z, dtype=np.float64)
+        t = np.sinh(z) / np.cosh(z)  # overflows for |z| > 710
+        return t, 1.0 - t * t
+    return _reference_activate(z, name, slope)
+''', "activation")
+    assert "use np.tanh(z)" in text
+    assert "np.exp(-np.abs(z))" not in text  # not the sigmoid's advice
+
+
+def test_softmax_overflow_is_told_to_subtract_the_row_maximum(tmp_path):
+    text = _check_with(tmp_path, "ch5", '''
+def _softmax_rows(Z):
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+''', "mlp_forward")
+    assert "subtract each row's maximum first" in text
+
+
+@pytest.mark.parametrize("change, says", [
+    ("Ws.reverse()", "reordered the list Ws it was given"),
+    ("Ws.append(Ws[-1])", "changed the length of the list Ws"),
+    ("Ws[0] = Ws[0] + 0.0", "replaced an entry of the list Ws"),
+    ("Ws[0] *= 1.5", "modified its argument Ws[0] in place"),  # an array changed, the list not
+])
+def test_a_changed_list_argument_is_named_as_such(tmp_path, change, says):
+    text = _check_with(tmp_path, "ch6", f'''
+_reference_backward = mlp_backward
+
+
+def mlp_backward(X, Y, Ws, bs, activation="tanh"):
+    result = _reference_backward(X, Y, list(Ws), bs, activation)
+    {change}
+    return result
+''', "mlp_backward")
+    assert says in text
+    assert ("modified its argument" in text) == ("*=" in change)
+
+
+def test_a_timeout_after_many_callbacks_says_how_many_and_what_the_docstring_allows(tmp_path):
+    text = _check_with(tmp_path, "ch12", '''
+def integrated_gradients(grad_fn, x, x_base, n_steps):
+    while True:  # one point at a time, for ever
+        grad_fn(x_base)
+''', "integrated_gradients", "--case", "1")
+    import re
+
+    found = re.search(r"after calling the function it was given (\d+) times", text)
+    assert found and int(found.group(1)) >= 100, text
+    assert "also accepts a batch of points" in text
