@@ -238,10 +238,15 @@ def make_result(meta: dict, status: str, message: str, diag: dict | None, output
     raised or returned during it (see errors.hidden_message)."""
     ctx: CheckContext = meta["ctx"]
     hidden = ctx.hidden
+    original_message = message
     if hidden:
         func = ctx.last_call.func if ctx.last_call else None
         diagnostic = hidden_diagnostic(diag, func) if status != "passed" else None
         message = hidden_message(status, diagnostic or ({"function": func} if func else None)) if status != "passed" else ""
+        if status == "internal_error" and (diag or {}).get("exception") == "SandboxError":
+            # a child that could not start ran no student code: the grader's own
+            # explanation (what failed, how to fix the machine) holds no hidden input
+            message += "\n" + shorten(clean(original_message), 2000)
         printed, warnings = "", []
     else:
         diagnostic = clean_tree({**diag, "call": diag.get("call") or (str(ctx.last_call) if ctx.last_call else None)}) if diag else None
