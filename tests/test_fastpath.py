@@ -9,6 +9,13 @@ from mathdl_cli.sandbox import Sandbox
 from support import course, mutant_source, mutants, reference_source, stub_source
 
 
+# Mutants whose wrong values depend on the processes' timing by design (a server
+# that takes gradients in arrival order): two runs of either path can differ, so
+# they cannot show that the two paths agree. Their exercises are compared on
+# another mutant.
+TIMING_DEPENDENT = {"ch23.parameter_server/arrival_order"}
+
+
 def verdicts(report):
     return [(ex.id, c.case, c.name, c.status, c.message, c.weight) for ex in report.exercises for c in ex.checks]
 
@@ -18,7 +25,8 @@ def test_fast_path_equals_pytest_path(chapter):
     sources = [reference_source(course, chapter), stub_source(chapter)]
     by_exercise = {}
     for m in mutants(course, chapter):
-        by_exercise.setdefault(m.exercise, m)  # one mutant of each exercise
+        if m.id not in TIMING_DEPENDENT:
+            by_exercise.setdefault(m.exercise, m)  # one deterministic mutant of each exercise
     sources += [mutant_source(course, m) for m in by_exercise.values()]
     with Sandbox(zygote=True) as sandbox:
         for source in sources:
@@ -31,6 +39,12 @@ def test_fast_path_equals_pytest_path(chapter):
                 results.append(verdicts(report))
             assert results[0] == results[1]
             assert results[0]  # something was graded
+
+
+def test_timing_dependent_mutants_exist():
+    """The exclusion list names real mutants, so it cannot hide a renamed one."""
+    known = {m.id for chapter in course.chapters for m in mutants(course, chapter)}
+    assert TIMING_DEPENDENT <= known
 
 
 def test_fast_path_student_mode_and_case_selection():
