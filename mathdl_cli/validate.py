@@ -135,6 +135,7 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
             report = run_checks(
                 course, {chapter: mutant_source(course, mutant).encode()}, mode="instructor", exercises=[exercise], sandbox=sandbox,
                 hidden_seed=lambda ex: stable_seed("validate", seeds[0], ex.id), seed=seeds[0], fast=True,
+                first_failure=True,  # caught is caught: the first failing check names it
             )
             result = report.exercises[0]
             caught_by = [f"case {c.case}: {c.name} ({c.status})" for c in result.checks if c.status not in ("passed", "skipped", "internal_error")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import course, failures, with_replaced
+from support import chapter_sandbox, course, failures, with_replaced
 
 HERE = Path(__file__).parent / "alternatives"
 SECRETS = (0, 1)  # bench/alternatives_secrets.py runs 20
@@ -37,10 +37,9 @@ def test_alternative_files_name_known_exercises():
 def test_alternatives_get_full_marks(chapter):
     from mathdl_cli.grading.session import run_checks
     from mathdl_cli.grading.state import stable_seed
-    from mathdl_cli.sandbox import Sandbox
 
     problems = []
-    with Sandbox() as sandbox:
+    with chapter_sandbox(course.chapter(chapter)) as sandbox:
         for path in by_chapter()[chapter]:
             ch = course.chapter(chapter)
             exercise = ch.exercise(path.stem.partition("__")[0])

@@ -6,6 +6,7 @@ import pytest
 from mathdl_cli.catalog import load_course
 from mathdl_cli.solutions import mutants
 from mathdl_cli.validate import MIN_MUTANTS, validate_chapter
+from support import chapter_sandbox
 
 COURSE = load_course()
 
@@ -35,15 +36,14 @@ def test_every_mutant_fails_a_public_check(chapter):
     """A student who makes one of the known mistakes sees it in `mathdl check`
     (public checks, recorded outputs), not only in the instructor's hidden cases."""
     from mathdl_cli.grading.session import run_checks
-    from mathdl_cli.sandbox import Sandbox
     from mathdl_cli.solutions import mutant_source
 
     escaped = []
-    with Sandbox() as sandbox:
+    with chapter_sandbox(chapter) as sandbox:
         for mutant in mutants(COURSE, chapter):
             report = run_checks(
                 COURSE, {chapter: mutant_source(COURSE, mutant).encode()}, mode="student",
-                exercises=[chapter.exercise(mutant.exercise)], sandbox=sandbox, fast=True,
+                exercises=[chapter.exercise(mutant.exercise)], sandbox=sandbox, fast=True, first_failure=True,
             )
             result = report.exercises[0]
             if result.status == "passed" or any(c.status == "internal_error" for c in result.checks):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import course, with_replaced
+from support import chapter_sandbox, course, with_replaced
 
 CHAPTERS = ("ch09", "ch10", "ch11", "ch12", "ch13", "ch14", "ch15")
 
@@ -74,11 +74,10 @@ def degenerate_source(chapter, how: str) -> str:
 def test_degenerate_results_earn_nothing(name):
     from mathdl_cli.grading.session import run_checks
     from mathdl_cli.grading.state import stable_seed
-    from mathdl_cli.sandbox import Sandbox
 
     chapter = course.chapter(name)
     earned = []
-    with Sandbox() as sandbox:
+    with chapter_sandbox(chapter) as sandbox:
         for how in ("zeros", "inputs"):
             # instructor mode runs the public checks (on the same inputs as student mode) and the hidden ones
             report = run_checks(

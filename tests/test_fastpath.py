@@ -5,8 +5,7 @@ import pytest
 
 from mathdl_cli.grading.session import run_checks
 from mathdl_cli.grading.state import stable_seed
-from mathdl_cli.sandbox import Sandbox
-from support import course, mutant_source, mutants, reference_source, stub_source
+from support import chapter_sandbox, course, mutant_source, mutants, reference_source, stub_source
 
 
 # Mutants whose wrong values depend on the processes' timing by design (a server
@@ -28,7 +27,7 @@ def test_fast_path_equals_pytest_path(chapter):
         if m.id not in TIMING_DEPENDENT:
             by_exercise.setdefault(m.exercise, m)  # one deterministic mutant of each exercise
     sources += [mutant_source(course, m) for m in by_exercise.values()]
-    with Sandbox(zygote=True) as sandbox:
+    with chapter_sandbox(chapter) as sandbox:
         for source in sources:
             results = []
             for fast in (False, True):
@@ -56,3 +55,19 @@ def test_fast_path_student_mode_and_case_selection():
         b = run_checks(course, {ch: source}, fast=True, **kwargs)
         assert verdicts(a) == verdicts(b)
     assert [c.case for c in b.exercises[0].checks] == ["2"]
+
+
+def test_first_failure_stops_at_the_check_a_full_run_fails_first():
+    """validate grades mutants with first_failure: the run ends at the first
+    failing check, which is the first failing check of a full run, same message."""
+    ch = course.chapter("ch2")
+    mutant = mutants(course, ch)[0]
+    source = mutant_source(course, mutant).encode()
+    ex = [ch.exercise(mutant.exercise)]
+    seed = lambda e: stable_seed("first", e.id)  # noqa: E731
+    full = run_checks(course, {ch: source}, mode="instructor", exercises=ex, hidden_seed=seed, fast=True)
+    short = run_checks(course, {ch: source}, mode="instructor", exercises=ex, hidden_seed=seed, fast=True, first_failure=True)
+    full_checks, short_checks = verdicts(full), verdicts(short)
+    first_bad = next(i for i, v in enumerate(full_checks) if v[3] not in ("passed", "skipped"))
+    assert short_checks == full_checks[: first_bad + 1]
+    assert len(short_checks) < len(full_checks)

@@ -160,8 +160,10 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
 # -- running -----------------------------------------------------------------------
 
 
-def run(checks: list[Check], state: Any) -> None:
-    """Run the selected checks against the state's submission; results go to state.results."""
+def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
+    """Run the selected checks against the state's submission; results go to
+    state.results. With ``first_failure``, stop after the first check that fails
+    (not a grader error; public checks run before hidden ones)."""
     selected = [check for check in checks if plugin.wanted(state, check.meta)]
     for check in plugin.in_phases(selected, lambda c: c.meta["hidden"]):
         meta = dict(check.meta)
@@ -181,4 +183,7 @@ def run(checks: list[Check], state: Any) -> None:
         finally:
             set_current(None)
         verdict = ("passed", "", None, "") if outcome is None else plugin._classify_exception("call", outcome)
-        state.results.append(plugin.make_result(meta, *verdict))
+        result = plugin.make_result(meta, *verdict)
+        state.results.append(result)
+        if first_failure and result.status not in ("passed", "skipped", "internal_error"):
+            break

@@ -72,6 +72,7 @@ def run_checks(
     zygote: bool = False,
     placed: dict[str, str] | None = None,
     fast: bool = False,
+    first_failure: bool = False,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
@@ -80,7 +81,9 @@ def run_checks(
     ``placed`` maps chapter modules to files already in that sandbox (the
     caller started the child early); their ``modules`` entries are then unused.
     ``fast`` runs the checks without a pytest session (see fastpath), for
-    callers that grade many submissions in one process.
+    callers that grade many submissions in one process. ``first_failure`` stops
+    at the first check that fails (validate only needs to know that a
+    mutant is caught, and by what); it applies on the fast path.
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
@@ -117,7 +120,7 @@ def run_checks(
             checks = fastpath.collect(course, files, pytest_args(course, files))
         if checks is not None:
             with _quiet_pytest():
-                fastpath.run(checks, state)
+                fastpath.run(checks, state, first_failure=first_failure)
         elif files:
             with _quiet_pytest() as sink:
                 code = pytest.main(pytest_args(course, files), plugins=[Inject(state)])
