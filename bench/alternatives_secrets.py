@@ -15,11 +15,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE / "tests"))
 
-from support import course, failures, with_replaced  # noqa: E402
+from support import chapter_sandbox, course, failures, with_replaced  # noqa: E402
 
 from mathdl_cli.grading.session import run_checks  # noqa: E402
 from mathdl_cli.grading.state import stable_seed  # noqa: E402
-from mathdl_cli.sandbox import Sandbox  # noqa: E402
 
 
 def main() -> None:
@@ -33,17 +32,22 @@ def main() -> None:
         files = [f for f in files if f.parent.name in wanted]
     t0 = time.perf_counter()
     bad, runs = [], 0
-    with Sandbox() as sandbox:
-        for path in files:
-            ch = course.chapter(path.parent.name)
-            ex = ch.exercise(path.stem.partition("__")[0])
-            source = with_replaced(ch.module, path.read_text()).encode()
-            for secret in range(args.secrets):
-                runs += 1
-                rep = run_checks(course, {ch: source}, mode="instructor", exercises=[ex], sandbox=sandbox, fast=True,
-                                 hidden_seed=lambda e, s=secret: stable_seed("bench-alternatives", s, e.id))
-                if rep.exercises[0].status != "passed":
-                    bad.append(f"{path.relative_to(HERE)} secret {secret}: " + "; ".join(failures(rep))[:800])
+    by_chapter: dict[str, list[Path]] = {}
+    for path in files:
+        by_chapter.setdefault(path.parent.name, []).append(path)
+    for module, paths in by_chapter.items():
+        ch = course.chapter(module)
+        with chapter_sandbox(ch) as sandbox:
+            for path in paths:
+                ex = ch.exercise(path.stem.partition("__")[0])
+                source = with_replaced(ch.module, path.read_text()).encode()
+                for secret in range(args.secrets):
+                    runs += 1
+                    rep = run_checks(course, {ch: source}, mode="instructor", exercises=[ex], sandbox=sandbox, fast=True,
+                                     hidden_seed=lambda e, s=secret: stable_seed("bench-alternatives", s, e.id))
+                    if rep.exercises[0].status != "passed":
+                        bad.append(f"{path.relative_to(HERE)} secret {secret}: " + "; ".join(failures(rep))[:800])
+        print(f"{module}: {len(paths)} alternatives done ({time.perf_counter() - t0:.0f} s)", flush=True)
     print(f"{len(files)} alternatives x {args.secrets} secrets = {runs} gradings in {time.perf_counter() - t0:.0f} s; false failures: {len(bad)}")
     for line in bad:
         print("  " + line)
