@@ -33,7 +33,6 @@ def main() -> None:
     ap.add_argument("--q-seeds", type=int, default=1000)
     ap.add_argument("--pg-seeds", type=int, default=500)
     args = ap.parse_args()
-    H = O.H
 
     t0 = time.perf_counter()
     errs = np.array([O._q_error(O.R, 10_000 + s) for s in range(args.q_seeds)])

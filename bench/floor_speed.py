@@ -13,8 +13,16 @@ are printed:
              per submission, ÷ bare;                           target <= 0.5
   * naive:   a loop running pytest on the graders once per submission
              (--naive-n of them), per submission, ÷ grade's;    target >= 15
+  * torch:   `mathdl grade` of --torch-n copies of the reference of a torch
+             chapter (--torch-chapter), per submission, ÷ a bare
+             `python -I -c "import torch"`;                    target <= 0.5
+
+Python's bytecode cache is on (as for an installed package; the variable
+PYTHONDONTWRITEBYTECODE is dropped) and every command runs once before the
+rounds. The isolation `grade` chose is printed (MATHDL_ISOLATION picks one).
 
     python bench/floor_speed.py [--chapter ch2] [--repeat 5] [-n 40] [--naive-n 4]
+    python bench/floor_speed.py --skip naive torch --chapter ch6
     python bench/floor_speed.py --tree /path/to/other/checkout   # the same, for another tree
 """
 
@@ -42,15 +50,15 @@ def timed(cmd: list[str], env: dict | None = None, ok=(0, 1), **kw) -> float:
     return elapsed
 
 
-def bare() -> float:
-    return timed([sys.executable, "-I", "-c", "import numpy"])
+def bare(module: str = "numpy") -> float:
+    return timed([sys.executable, "-I", "-c", f"import {module}"])
 
 
-def paired(run, repeat: int) -> tuple[float, float]:
+def paired(run, repeat: int, module: str = "numpy") -> tuple[float, float]:
     """Median of run()/bare over rounds (a bare start before each run), and the median run time."""
     ratios, times = [], []
     for _ in range(repeat):
-        b = bare()
+        b = bare(module)
         t = run()
         ratios.append(t / b)
         times.append(t)
@@ -64,11 +72,14 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=40, help="submissions graded by mathdl grade")
     parser.add_argument("--naive-n", type=int, default=4, help="submissions graded by the naive pytest loop")
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose mathdl_cli is measured")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["check", "resume", "grade", "naive"])
+    parser.add_argument("--torch-chapter", default="ch22")
+    parser.add_argument("--torch-n", type=int, default=8, help="submissions of the torch chapter")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["check", "resume", "grade", "naive", "torch"])
     args = parser.parse_args()
 
     tree = args.tree.resolve()
     env = {**os.environ, "PYTHONPATH": str(tree), "MATHDL_COURSE": str(tree), "MATHDL_SECRET": "bench"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.path.insert(0, str(tree))
     from mathdl_cli.catalog import load_course
     from mathdl_cli.solutions import reference_source
@@ -88,6 +99,7 @@ def main() -> None:
             (subs / f"student{i:03d}").mkdir(parents=True)
             (subs / f"student{i:03d}" / chapter.filename).write_text(source)
         print(f"{tree} · chapter {chapter.module} · medians of {args.repeat} paired rounds (bare = python -I -c 'import numpy')")
+        timed([*mathdl, "check", args.chapter, "--dir", str(wb), "--json"], env)  # warm: bytecode caches written
 
         if "check" not in args.skip:
             r, t = paired(lambda: timed([*mathdl, "check", args.chapter, "--dir", str(wb), "--json"], env), args.repeat)
@@ -103,7 +115,7 @@ def main() -> None:
             grade_ratio = statistics.median(p / b for p, b in per)
             per_sub = statistics.median(p for p, _ in per)
             if "grade" not in args.skip:
-                rows.append((f"grade per submission ÷ bare ({args.n}, 2 workers)", grade_ratio, "<= 0.5", per_sub))
+                rows.append((f"grade per submission ÷ bare ({args.n}, 2 workers, isolation {_isolation(out)})", grade_ratio, "<= 0.5", per_sub))
         if "resume" not in args.skip:
             r, t = paired(lambda: timed(grade, env), args.repeat)
             rows.append(("resume over finished work ÷ bare", r, "<= 1.5", t))
@@ -115,10 +127,39 @@ def main() -> None:
                 for i in range(args.naive_n)
             ]
             rows.append(("naive pytest loop ÷ grade, per submission", statistics.median(naive) / per_sub, ">= 15", statistics.median(naive)))
+        if "torch" not in args.skip:
+            tchapter = course.chapter(args.torch_chapter)
+            tsource = reference_source(course, tchapter)
+            tsubs = base / "tsubs"
+            for i in range(args.torch_n):
+                (tsubs / f"student{i:03d}").mkdir(parents=True)
+                (tsubs / f"student{i:03d}" / tchapter.filename).write_text(tsource)
+            tout = base / "tout"
+            tgrade = [*mathdl, "grade", str(tsubs), "--out", str(tout), "--workers", "2", "--json"]
+
+            def torch_round() -> float:
+                shutil.rmtree(tout, ignore_errors=True)
+                return timed(tgrade, env) / args.torch_n
+
+            r, t = paired(torch_round, max(1, args.repeat // 2), module="torch")
+            rows.append((f"{tchapter.module}: grade per submission ÷ bare torch import ({args.torch_n}, isolation {_isolation(tout)})", r, "<= 0.5", t))
         for name, ratio, target, t in rows:
-            print(f"  {name:<48} {ratio:7.2f}   (target {target}; median time {t * 1000:7.0f} ms)")
+            print(f"  {name:<72} {ratio:7.2f}   (target {target}; median time {t * 1000:7.0f} ms)")
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _isolation(out: Path) -> str:
+    """The isolation recorded in a grade's results (results.jsonl)."""
+    import json
+
+    seen = set()
+    try:
+        for line in (out / "results.jsonl").read_text().splitlines():
+            seen.add(json.loads(line).get("isolation", "?"))
+    except (OSError, ValueError):
+        return "?"
+    return ", ".join(sorted(seen)) or "?"
 
 
 if __name__ == "__main__":

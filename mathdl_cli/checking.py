@@ -70,6 +70,42 @@ def check_sources(
         sandbox.close()
 
 
+_early: "Sandbox | None" = None
+
+
+def start_early() -> None:
+    """Start the child of a ``mathdl check`` at once (the entry point calls this
+    before importing the CLI): its Python start-up and numpy import then overlap
+    with the grader's own. It stays empty until :func:`early_sandbox` hands it
+    over; an unused one is closed with the process."""
+    import atexit
+
+    global _early
+    _early = student_sandbox(start=True)
+    atexit.register(_close_early)  # after the sandbox module's own cleanup: runs before it
+
+
+def _close_early() -> None:
+    global _early
+    sandbox, _early = _early, None
+    if sandbox is not None:
+        sandbox.close()
+
+
+def early_sandbox(preload: tuple[str, ...] = ()) -> "Sandbox":
+    """The child started by :func:`start_early` if it suits (the same preload),
+    else a new sandbox for a student's code, not started."""
+    global _early
+    sandbox, _early = _early, None
+    if sandbox is not None and tuple(sandbox.preload) == tuple(preload):
+        return sandbox
+    if sandbox is not None:
+        sandbox.close()  # a torch chapter: its child must import torch from the start
+    from .sandbox import ProcessIsolation, Sandbox
+
+    return Sandbox(isolation=ProcessIsolation(), preload=preload)
+
+
 def student_sandbox(start: bool = True) -> "Sandbox":
     """A sandbox for a student's own code: a plain process with limits."""
     from .sandbox import ProcessIsolation, Sandbox

@@ -216,7 +216,7 @@ def run_child(config: dict, link, forked: bool = False) -> None:
         os.dup2(2, 1)  # the log the parent opened before the start
         sys.stdin = open(os.devnull)
 
-        import numpy as np  # noqa: F401  (preload: every chapter uses numpy)
+        import_numpy()  # preload: every chapter uses numpy
         import wire
 
         for name in config.get("preload", []):  # torch for the chapters that need it, before ready
@@ -234,6 +234,30 @@ def run_child(config: dict, link, forked: bool = False) -> None:
     server.serve()
 
 
+def _site(folders: list) -> None:
+    """Started with ``python -I -S``: no ``site``, so no .pth file of the machine
+    runs at every start. The parent names the site-packages folders instead
+    (see sandbox.zygote.site_folders); the builtins ``site`` would add are added."""
+    import site
+
+    for folder in folders:
+        if isinstance(folder, str) and folder not in sys.path:
+            sys.path.append(folder)
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+
+
+def import_numpy() -> None:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # numpy reachable only through a .pth file: run site after all
+        import site
+
+        site.main()
+        import numpy  # noqa: F401
+
+
 def main() -> None:
     import json
 
@@ -243,9 +267,12 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--zygote":
         from zygote import serve_zygote
 
+        _site(json.loads(sys.argv[4]) if len(sys.argv) > 4 else [])
         serve_zygote(int(sys.argv[2]), run_child, tuple(m for m in sys.argv[3:4] for m in m.split(",") if m))
         return
-    run_child(json.loads(sys.argv[1]), FreshStart())
+    config = json.loads(sys.argv[1])
+    _site(config.get("site", []))
+    run_child(config, FreshStart())
 
 
 LIST = "#list"  # a digest path suffix: the objects of a list argument, in order

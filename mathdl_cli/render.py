@@ -3,14 +3,16 @@ sequences (see mathdl_cli.inert) and escaped for Rich markup."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
-from .console import points
+from .console import escape, points
 from .import_errors import import_block, import_failures, is_import_failure
 from .inert import clean
 from .results import ExerciseResult, Report
 from .suggest import command
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _text(value: str) -> str:

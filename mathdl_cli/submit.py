@@ -96,7 +96,7 @@ def write_zip(out: Path, sources: dict[Chapter, bytes], doc: dict, *, force: boo
             try:
                 os.link(tmp, out)  # fails if out exists: no overwrite, even in a race
             except FileExistsError:
-                raise SubmitError(f"{out} exists already", f"pass --force to replace it, or --out another file") from None
+                raise SubmitError(f"{out} exists already", "pass --force to replace it, or --out another file") from None
     finally:
         tmp.unlink(missing_ok=True)
 

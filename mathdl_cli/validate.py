@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Chapter, Course, preload_for
+from .catalog import PARSED_NAME, Chapter, Course, parsed_is_current, preload_for, write_parsed
 
 from .grading import fastpath
 from .grading.session import pytest_args, run_checks
@@ -121,10 +121,10 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
         for ex_id, problems in _failures(report).items():
             verdicts[ex_id].recorded = "failed"
             verdicts[ex_id].reference_problems += [f"student mode (recorded outputs): {p}" for p in problems]
-        if not collection_is_current(course, chapter):
+        for problem in stale_records(course, chapter):
             for verdict in verdicts.values():
                 verdict.recorded = "failed"
-                verdict.reference_problems.append("the recorded collection of the graders is out of date (run `mathdl record`)")
+                verdict.reference_problems.append(problem)
         report = run_checks(course, {chapter: stub_source(chapter).encode()}, mode="instructor", sandbox=sandbox, fast=True)
         for ex in report.exercises:
             verdicts[ex.id].stub = ex.status
@@ -199,6 +199,7 @@ def _pool(workers: int):
 def record(course: Course, chapter: Chapter) -> Report:
     """Record the reference's outputs on the public checks (for student mode), and
     the graders' collection (so runs can skip pytest's collection)."""
+    write_parsed(course.folders[chapter.number] / "chapter.yaml")
     folder = course.graders_dir / chapter.module / "_recorded"
     for old in folder.glob("*.npz"):
         old.unlink()
@@ -216,6 +217,17 @@ def record(course: Course, chapter: Chapter) -> Report:
 def _live_collection(course: Course, chapter: Chapter) -> dict | None:
     files = sorted((course.graders_dir / chapter.module).glob("test_*.py"))
     return fastpath.collection_record(course, course.graders_dir / chapter.module, pytest_args(course, files))
+
+
+def stale_records(course: Course, chapter: Chapter) -> list[str]:
+    """What ``mathdl record`` has to be run for: the graders' recorded collection,
+    and the parsed form of chapter.yaml."""
+    problems = []
+    if not collection_is_current(course, chapter):
+        problems.append("the recorded collection of the graders is out of date (run `mathdl record`)")
+    if not parsed_is_current(course.folders[chapter.number] / "chapter.yaml"):
+        problems.append(f"{chapter.module}/{PARSED_NAME} is out of date with chapter.yaml (run `mathdl record {chapter.short}`)")
+    return problems
 
 
 def collection_is_current(course: Course, chapter: Chapter) -> bool:

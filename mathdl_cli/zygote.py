@@ -43,7 +43,13 @@ class ForkedStart:
 def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
     import importlib
 
-    import numpy  # noqa: F401  (the point of the zygote: numpy is imported once)
+    try:
+        import numpy  # noqa: F401  (the point of the zygote: numpy is imported once)
+    except ImportError:  # numpy reachable only through a .pth file (see child._site)
+        import site
+
+        site.main()
+        import numpy  # noqa: F401
     import wire  # noqa: F401
 
     for name in preload:  # e.g. torch for chapters that need it: each fork then costs a fork, not an import

@@ -3,9 +3,9 @@
 eigendecomposition of H = X̃ᵀX̃ / M (independent of any loop)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import hidden_shape, regression
 
@@ -73,9 +73,9 @@ def test_rate(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden(student, rng, trial):
     """random shapes and step sizes, including rank-deficient designs and n_steps = 0"""
     M, d = hidden_shape(rng)

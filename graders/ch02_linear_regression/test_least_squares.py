@@ -2,9 +2,9 @@
 normal equations checked on the student's own answer."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import constant_in_span, hidden_shape, regression
 
@@ -65,9 +65,9 @@ def test_constant_in_span(student, ref, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_shapes(student, ref, rng, tol, trial):
     """random shapes including M = 1, M = 2 and M < d"""
     M, d = hidden_shape(rng)
@@ -78,7 +78,7 @@ def test_hidden_shapes(student, ref, rng, tol, trial):
         _residual_checks(X, y, got[0], got[1], tol)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_rank_deficient(student, ref, rng):
     """collinear columns with an intercept-like column; the constant in the span of X"""
     X, y = regression(rng, 10, 4)
@@ -89,8 +89,8 @@ def test_hidden_rank_deficient(student, ref, rng):
     expect.close(student.least_squares(X, y), ref.least_squares(X, y))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("M,d", [(3, 5), (12, 4)])
+@mark.hidden
+@mark.parametrize("M,d", [(3, 5), (12, 4)])
 def test_hidden_without_intercept(student, ref, rng, M, d):
     """fit_intercept=False, more features than samples (minimum norm) and an ordinary design"""
     X, y = regression(rng, M, d)

@@ -2,9 +2,9 @@
 student's gradient against central differences of the student's own Λ."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import augmented, hidden_shape, objective, regression
 
@@ -53,9 +53,9 @@ def test_at_minimiser(student, rng):
     expect.close(moved, Xt.T @ (Xt @ delta) / 25, names="∇Λ(θ* + δ) (should be H δ with H = X̃ᵀX̃/M: Λ is quadratic)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden(student, ref, rng, tol, trial):
     """random shapes, including M = 1"""
     M, d = hidden_shape(rng)

@@ -2,9 +2,9 @@
 against the reference at low degrees, and its shape where values are fragile."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def _data(rng, M, N):
@@ -56,8 +56,8 @@ def test_curve_properties(student, rng):
     expect.that(train[-1] <= 1e-12 * scale + 1e-14, f"at degree M-1 = {M - 1} the polynomial interpolates the training data", quantity="training MSE", detail=f"got {train[-1]:.3g}")
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.parametrize("trial", range(2))
 def test_hidden(student, ref, rng, tol, trial):
     """random sizes, degrees given out of order, degrees with more coefficients than training points"""
     M = int(rng.integers(1, 12))

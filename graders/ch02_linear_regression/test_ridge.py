@@ -2,9 +2,9 @@
 stated objective and the shrinkage of ‖w(λ)‖, on the student's own answers."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import hidden_shape, regression
 
@@ -49,9 +49,9 @@ def test_more_features_than_samples(student, ref, rng):
     expect.close(student.ridge(X, y, lam), ref.ridge(X, y, lam))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden(student, ref, rng, trial):
     """random shapes (M = 1 and M < d included) and λ over four decades"""
     M, d = hidden_shape(rng)

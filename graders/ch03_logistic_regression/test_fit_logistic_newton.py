@@ -9,9 +9,9 @@ the implicit-bias theory: Λ(θ_k) strictly decreasing, ‖θ_k‖ growing like
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import (
     COS_MIN,
@@ -136,9 +136,9 @@ def test_gd_separable(student, rng):
     separable_theory(student, rng)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d", [(2, 3), (3, 1), (6, 2), (40, 4)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d", [(2, 3), (3, 1), (6, 2), (40, 4)])
 def test_hidden_newton(student, ref, rng, tol, M, d):
     """random shapes incl. M = 2 (both labels, so a minimiser exists): converged θ and stationarity"""
     X, y = logistic_data(rng, M, d)
@@ -148,8 +148,8 @@ def test_hidden_newton(student, ref, rng, tol, M, d):
     stationary(student, X, y, lam, theta0, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("M,n_iter", [(1, 1), (2, 2), (9, 2)])
+@mark.hidden
+@mark.parametrize("M,n_iter", [(1, 1), (2, 2), (9, 2)])
 def test_hidden_steps(student, ref, rng, tol, M, n_iter):
     """exact Newton iterates on random data, λ > 0, including M = 1 (one step: the bias has no minimiser then)"""
     X, y = logistic_data(rng, M, 4, both_labels=False)
@@ -159,14 +159,14 @@ def test_hidden_steps(student, ref, rng, tol, M, n_iter):
     expect.close(got, ref.fit_logistic_newton(X, y, lam, theta0, n_iter=n_iter, tol=0.0), tol.step)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_tolerance(student, ref, rng, tol):
     """a loose tol on hidden data: the first iterate with ‖∇Λ‖ ≤ tol, and θ_0 when it already qualifies"""
     tolerance_cases(student, ref, rng, tol, int(rng.integers(6, 30)), int(rng.integers(1, 5)))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("M,d", [(1, 3), (2, 2), (25, 5)])
+@mark.hidden
+@mark.parametrize("M,d", [(1, 3), (2, 2), (25, 5)])
 def test_hidden_gd(student, ref, rng, tol, M, d):
     """gradient descent on random shapes"""
     X, y = logistic_data(rng, M, d)
@@ -177,7 +177,7 @@ def test_hidden_gd(student, ref, rng, tol, M, d):
     expect.close(student.fit_logistic_gd(X, y, lam, theta0, lr, n), ref.fit_logistic_gd(X, y, lam, theta0, lr, n), tol.gd)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_separable(student, rng):
     """implicit bias on a hidden separable data set"""
     separable_theory(student, rng)

@@ -5,9 +5,9 @@ is checked first); logits of exactly ±800 on the wrong side, public and hidden,
 under np.errstate(all="raise")."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import complex_step_grad, fd_plan, logistic_data, objective, strict_call
 
@@ -52,9 +52,9 @@ def test_gradient_matches_objective(student, rng, tol):
     fd_check(student, rng.standard_normal(5), X, y, 0.2, tol.fd["rel"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d", [(1, 3), (2, 1), (7, 5), (30, 2)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d", [(1, 3), (2, 1), (7, 5), (30, 2)])
 def test_hidden_shapes(student, ref, rng, tol, M, d):
     """M = 1, 2 and larger batches, y of shape (M,), random λ"""
     X, y = logistic_data(rng, M, d)
@@ -85,8 +85,8 @@ def test_large_logits(student, ref, rng):
     expect.close(got, ref.logistic_objective_grad(theta, X, y, 0.1))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_large_logits(student, ref, rng):
     """logits up to ±800 (exactly ±800 on three samples), np.errstate(all="raise")"""
     theta, X, y = large_logits(rng, 12, 3)

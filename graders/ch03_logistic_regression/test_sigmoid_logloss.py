@@ -4,9 +4,9 @@ formula (each paired with a value check), and the extreme logits exactly ±800,
 in public and hidden cases, under np.errstate(all="raise")."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import strict_call
 
@@ -80,8 +80,8 @@ def test_loss_limits(student, ref, rng, tol):
     expect.close(got, ref.logistic_loss(z, y), tol.loss)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_extremes(student, ref, rng, tol):
     """random logits with |z| up to 800 and the pinned ±800, shuffled, both functions, np.errstate(all="raise")"""
     z = np.concatenate([extremes(rng, 20, 800.0), rng.uniform(-45, 45, 20)])
@@ -92,8 +92,8 @@ def test_hidden_extremes(student, ref, rng, tol):
     expect.close(loss, ref.logistic_loss(z, y), tol.loss)
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("M", [1, 2, 13])
+@mark.hidden
+@mark.parametrize("M", [1, 2, 13])
 def test_hidden_sizes(student, ref, rng, tol, M):
     """M = 1, 2 and 13 samples with y of shape (M,)"""
     z = rng.uniform(-50, 50, M)

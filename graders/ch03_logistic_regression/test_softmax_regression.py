@@ -5,11 +5,11 @@ invariance to b ↦ b + c1 (both after a value check of Λ), and logits of size
 np.errstate(all="raise")."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 
 from mathdl_cli.grading import gen
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import fd_plan, softmax_objective, strict_call
 
@@ -93,9 +93,9 @@ def test_opposite_rows(student, ref, rng):
     expect.close(got, ref.softmax_ce_and_grad(W, b, X, y))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d,K", [(1, 3, 2), (2, 5, 4), (9, 2, 6), (30, 7, 3)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d,K", [(1, 3, 2), (2, 5, 4), (9, 2, 6), (30, 7, 3)])
 def test_hidden_shapes(student, ref, rng, tol, M, d, K):
     """random shapes with K ≠ d, M = 1 and M = 2"""
     W, b, X, y = problem(rng, M, d, K, scale=float(rng.uniform(0.5, 3)))
@@ -106,8 +106,8 @@ def test_hidden_shapes(student, ref, rng, tol, M, d, K):
         fd_check(student, *problem(rng, M, d, K, scale=0.5), tol.fd["rel"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_extreme_logits(student, ref, rng):
     """logits spread over ±1000 (some classes get probability 0.0), and rows at opposite extremes, np.errstate(all="raise")"""
     M, d, K = 10, 4, 5

@@ -3,9 +3,9 @@ plain inner products; symmetry, positive semi-definiteness and the unit
 diagonal of K(A, A); accuracy for points far from the origin."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def test_rbf_values(student, ref, rng):
@@ -54,9 +54,9 @@ def test_far_from_origin(student, ref, rng):
     expect.close(K, ref.kernel_matrix(A, A, "rbf", bandwidth=1.0))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("n,m,d", [(1, 1, 3), (2, 5, 1), (7, 3, 6), (20, 11, 2)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("n,m,d", [(1, 1, 3), (2, 5, 1), (7, 3, 6), (20, 11, 2)])
 def test_hidden_shapes(student, ref, rng, n, m, d):
     """random shapes and parameters, all three kinds"""
     A, B = rng.standard_normal((n, d)), rng.standard_normal((m, d))
@@ -68,7 +68,7 @@ def test_hidden_shapes(student, ref, rng, n, m, d):
     expect.close(student.kernel_matrix(A, B, "linear"), ref.kernel_matrix(A, B, "linear"))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_far_gram(student, ref, rng):
     """a Gram matrix of points far from the origin: unit diagonal and exact values"""
     A = rng.uniform(-3000, 3000, 3) + rng.standard_normal((9, 3))

@@ -5,9 +5,9 @@ training set within Novikoff's bound in feature space; predictions against
 the reference and against the training labels."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import dyadic, like, separable, xor
 
@@ -104,9 +104,9 @@ def test_predict(student, ref, rng):
                  names="predictions with α = 0 (f = 0 everywhere, so -1 everywhere)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d", [(1, 2), (2, 3), (25, 4)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d", [(1, 2), (2, 3), (25, 4)])
 def test_hidden_primal(student, ref, rng, M, d):
     """linear kernel + 1 vs the primal perceptron, random shapes incl. M = 1, 2"""
     X, y, _ = separable(rng, M, d)
@@ -114,8 +114,8 @@ def test_hidden_primal(student, ref, rng, M, d):
     expect.equal(student.kernel_perceptron(X @ X.T + 1.0, y, order), ref.perceptron(X, y, order)[1])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_rbf(student, ref, rng):
     """Gaussian kernel, hidden data: α, separation and predictions with n_test ≠ M, some with f = 0 exactly"""
     M = int(rng.integers(8, 20))
@@ -134,7 +134,7 @@ def test_hidden_rbf(student, ref, rng):
     expect.equal(student.kernel_perceptron_predict(ra, y, Kt), ref.kernel_perceptron_predict(ra, y, Kt))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_xor(student, rng):
     """XOR with the degree-2 polynomial kernel, hidden order"""
     X, y = xor(rng, int(rng.integers(2, 5)))

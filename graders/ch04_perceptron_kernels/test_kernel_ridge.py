@@ -5,9 +5,9 @@ and, for an ill-conditioned Gaussian Gram matrix, the residual of
 (K + MλI)α = y at the level of a backward-stable solver."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import regression
 
@@ -90,9 +90,9 @@ def test_ill_conditioned(student, ref, rng, tol):
     residual_check(student, ref.kernel_matrix(X, X, "rbf", bandwidth=10.0), y, 1e-12, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d,n", [(1, 2, 3), (2, 1, 4), (17, 3, 5)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d,n", [(1, 2, 3), (2, 1, 4), (17, 3, 5)])
 def test_hidden_shapes(student, ref, rng, M, d, n):
     """random shapes incl. M = 1 and 2 with n_test ≠ M: primal equivalence and the reference"""
     X, y = regression(rng, M, d)
@@ -103,8 +103,8 @@ def test_hidden_shapes(student, ref, rng, M, d, n):
     expect.close(student.kernel_ridge_fit(K, y, lam), ref.kernel_ridge_fit(K, y, lam))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_ill_conditioned(student, ref, rng, tol):
     """a wide Gaussian kernel (s = 10) and λ = 1e-12: cond ≈ 1e12, only the residual is meaningful"""
     X, y = regression(rng, 30, 2)

@@ -4,9 +4,9 @@ w̃ = Σ α_m y_m x̃_m, separation of the training set, Novikoff's bound
 Σ α_m ≤ (R/γ)², and non-termination on XOR."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import augmented, like, novikoff_bound, separable, xor
 
@@ -128,9 +128,9 @@ def test_xor_never_separates(student, ref, rng):
     expect.close(student.perceptron(X, y, order, max_epochs=6), ref.perceptron(X, y, order, max_epochs=6))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d", [(1, 2), (2, 1), (2, 4), (30, 5), (12, 1)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d", [(1, 2), (2, 1), (2, 4), (30, 5), (12, 1)])
 def test_hidden_random(student, ref, rng, M, d):
     """random shapes incl. M = 1 and 2, random orders: the run, the dual form, separation, Novikoff"""
     X, y, u = separable(rng, M, d, gamma=float(rng.uniform(0.2, 0.5)))
@@ -144,7 +144,7 @@ def test_hidden_random(student, ref, rng, M, d):
     novikoff(X, y, u, alpha)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_ties(student, ref, rng):
     """ties after updates on coarse data (multiples of 1/2, so y w̃·x̃ = 0 happens often)"""
     M = int(rng.integers(3, 8))
@@ -154,7 +154,7 @@ def test_hidden_ties(student, ref, rng):
     expect.close(student.perceptron(X, y, order, max_epochs=7), ref.perceptron(X, y, order, max_epochs=7))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_xor(student, ref, rng):
     """XOR with a hidden order and max_epochs"""
     X, y = xor(rng, per_quadrant=int(rng.integers(1, 4)))

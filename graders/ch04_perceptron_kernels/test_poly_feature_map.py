@@ -3,9 +3,9 @@ stated order), the kernel identity φ(A)φ(B)ᵀ = (ABᵀ + c)² (any order), an
 number of features (d+1)(d+2)/2."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def identity(student, A, B, c, tol):
@@ -39,9 +39,9 @@ def test_homogeneous(student, rng, tol):
     identity(student, rng.standard_normal((3, 4)), rng.standard_normal((2, 4)), 0.0, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("n,d", [(1, 2), (2, 5), (9, 7), (6, 1)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("n,d", [(1, 2), (2, 5), (9, 7), (6, 1)])
 def test_hidden(student, ref, rng, tol, n, d):
     """random sizes and c"""
     X = rng.standard_normal((n, d))

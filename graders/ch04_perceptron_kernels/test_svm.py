@@ -12,9 +12,9 @@ decision values Σ α_m y_m k(x_m, x) against the reference's.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import blobs, dual_value, hinge_objective, kink_data, kkt_violation, pegasos_kink_case, primal_value, rbf
 
@@ -69,9 +69,9 @@ def test_kink(student, ref, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M,d", [(1, 2), (2, 1), (15, 5)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M,d", [(1, 2), (2, 1), (15, 5)])
 def test_hidden_objective(student, ref, rng, tol, M, d):
     """random shapes incl. M = 1 and 2, λ over three decades, kinks pinned"""
     lam = float(10 ** rng.uniform(-3, 0))
@@ -132,9 +132,9 @@ def test_pegasos_steps(student, rng, tol):
     expect.close(lam * 60 * traj[-1], (active * y[idx]) @ X[idx], tol.pegasos, names="λ T w_T vs Σ_{active steps} y_i x_i")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_pegasos(student, ref, rng, tol, trial):
     """random sizes and λ, T up to 300 with repeats, a kink at step 2, d = 1 included"""
     d = [1, int(rng.integers(2, 6)), int(rng.integers(2, 6))][trial]
@@ -224,9 +224,9 @@ def test_dual_box_active(student, ref, rng, tol):
     check_dual(student, ref, rbf(X, X, 1.0), y, lam, rbf(T, X, 1.0), tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("kind", ["rbf", "poly", "linear"])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("kind", ["rbf", "poly", "linear"])
 def test_hidden_dual(student, ref, rng, tol, kind):
     """random sizes (M = 2 included), λ over two decades, Gaussian, polynomial and linear kernels"""
     # λ ≥ 0.01 (C = 1/(λM) not huge) and d ≥ 2 keep the dual well posed enough for SMO to reach

@@ -3,22 +3,22 @@ differences of the student's own σ, closed forms at 0, identities between the
 activations, and no overflow at |z| = 800."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.errors import StudentError
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import NAMES, strict_call
 
 
-@pytest.mark.parametrize("name", NAMES)
+@mark.parametrize("name", NAMES)
 def test_values(student, ref, rng, name):
     """σ(z) and σ'(z) on a (2, 5) array with entries in [-6, 6] (one is exactly 0)"""
     z = np.append(rng.uniform(-6.0, 6.0, 9), 0.0).reshape(2, 5)
     expect.close(student.activate(z, name), ref.activate(z, name))
 
 
-@pytest.mark.parametrize("name", NAMES)
+@mark.parametrize("name", NAMES)
 def test_derivative_of_your_sigma(student, ref, rng, tol, name):
     """σ' is the derivative of your σ (central differences, away from the kink at 0), whose values are checked first"""
     z = rng.uniform(0.1, 4.0, 8) * rng.choice([-1.0, 1.0], 8)
@@ -78,7 +78,7 @@ def test_unknown_name(student):
     expect.that(False, "an unknown name must raise ValueError", quantity="activate(z, 'swish')", detail=f"it returned {type(got).__name__}")
 
 
-@pytest.mark.parametrize("name", ("sigmoid", "softplus", "tanh"))
+@mark.parametrize("name", ("sigmoid", "softplus", "tanh"))
 def test_no_overflow(student, ref, rng, name):
     """z = ±800 exactly, ±50, 0 and others up to 800, under np.errstate(all="raise"): exact values, no overflow"""
     z = np.concatenate([[-800.0, -50.0, 0.0, 50.0, 800.0], rng.uniform(-800.0, 800.0, 3)])
@@ -87,9 +87,9 @@ def test_no_overflow(student, ref, rng, name):
     expect.close(got, ref.activate(z, name))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(2))
 def test_hidden_extremes(student, ref, rng, trial):
     """every activation on a (3, 2, 4) array with |z| up to 1000, exactly ±800 and 0 included, no overflow"""
     z = rng.choice([-1.0, 1.0], (3, 2, 4)) * 10 ** rng.uniform(-3, 3, (3, 2, 4))
@@ -100,8 +100,8 @@ def test_hidden_extremes(student, ref, rng, trial):
         expect.close(got, ref.activate(z, name, slope))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("shape", [(1,), (4, 1), (2, 3, 2)])
+@mark.hidden
+@mark.parametrize("shape", [(1,), (4, 1), (2, 3, 2)])
 def test_hidden_shapes(student, ref, rng, shape):
     """random shapes and names; σ' keeps the shape of z"""
     z = 3.0 * rng.standard_normal(shape)

@@ -2,9 +2,9 @@
 written out here, additivity over layers, no layers at all, and the reference
 on random widths. Every width is drawn from the seed."""
 
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def test_small_net(student, rng):
@@ -35,8 +35,8 @@ def test_deeper(student, ref, rng):
     expect.equal(student.count_params(sizes), ref.count_params(sizes))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random depths (0 to 7 layers) and widths (1 to 500)"""
     sizes = [int(v) for v in rng.integers(1, 501, int(rng.integers(1, 9)))]

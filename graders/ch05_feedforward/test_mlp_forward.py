@@ -3,11 +3,11 @@ linear network against its closed form (one affine map); every cache entry
 against the layer equation on the student's own caches; softmax properties."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 
 from mathdl_cli.grading import gen
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import NAMES, distinct_sizes, random_net, strict_call
 
@@ -68,9 +68,9 @@ def test_softmax_output(student, ref, rng):
     expect.close(got, ref.mlp_forward(X, Ws, bs, "sigmoid", "softmax"))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(4))
 def test_hidden_random_networks(student, ref, rng, trial):
     """pairwise-distinct widths, M = 1, 2 or more, every activation, both outputs"""
     L = [1, 2, 3, 4][trial]
@@ -83,8 +83,8 @@ def test_hidden_random_networks(student, ref, rng, trial):
             expect.close(student.mlp_forward(X, Ws, bs, name, output), ref.mlp_forward(X, Ws, bs, name, output))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_large_logits(student, ref, rng):
     """softmax of logits around ±800 under np.errstate(all="raise"): finite, exact, no overflow"""
     sizes = [3, 5, 4]
@@ -112,7 +112,7 @@ def test_opposite_rows(student, ref, rng):
     expect.close(got, ref.mlp_forward(X, Ws, bs, "tanh", "softmax"))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_opposite_rows(student, ref, rng):
     """rows at opposite extremes (±800) on a hidden batch, np.errstate(all="raise")"""
     X, Ws, bs = opposite_rows(rng, int(rng.integers(2, 10)))

@@ -3,9 +3,9 @@ layer's closed form ‖U - Y‖_F / M; the exact bound ‖δ^ℓ‖ ≤ ‖δ^{�
 on the student's own norms; and vanishing gradients in a deep sigmoid network."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import KINKED, SMOOTH, distinct_sizes, forward, regression_case, vanishing_case
 
@@ -26,7 +26,7 @@ def test_output_layer(student, rng):
     expect.close(got[-1], float(np.linalg.norm(U - Y)) / 6, names="‖δ^L‖_F, the last entry (should be ‖U - Y‖_F / M)")
 
 
-@pytest.mark.parametrize("activation", ("sigmoid", "tanh"))
+@mark.parametrize("activation", ("sigmoid", "tanh"))
 def test_layer_bound(student, rng, tol, activation):
     """‖δ^ℓ‖_F ≤ ‖δ^{ℓ+1}‖_F ‖W^{ℓ+1}‖₂ sup|σ'| for every layer, on your own norms (4→6→5→3→2), starting from the right ‖δ^L‖_F"""
     X, Y, Ws, bs = regression_case(rng, [4, 6, 5, 3, 2], 5, activation, scale=2.0)
@@ -63,9 +63,9 @@ def test_vanishing_in_deep_sigmoid_net(student, ref, rng, tol):
     expect.close(r, ref.delta_norms(X, Y, Ws, bs, "sigmoid"))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(3))
 def test_hidden_random_networks(student, ref, rng, trial):
     """pairwise-distinct widths, 2 to 5 layers, M = 1, 2 or more, every activation"""
     L = int(rng.integers(2, 6))
@@ -76,7 +76,7 @@ def test_hidden_random_networks(student, ref, rng, trial):
     expect.close(student.delta_norms(X, Y, Ws, bs, activation), ref.delta_norms(X, Y, Ws, bs, activation))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_deep_relu(student, ref, rng):
     """12 ReLU layers of distinct widths"""
     sizes = [int(v) for v in rng.permutation(np.arange(3, 16))]

@@ -3,9 +3,9 @@ the student's gradients against central differences of the student's own Λ;
 Λ and the one-layer gradient against closed forms computed here."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import KINKED, SMOOTH, distinct_sizes, fd_check, forward, regression_case, square_loss
 
@@ -48,9 +48,9 @@ def test_relu_net(student, ref, rng):
     expect.close(student.mlp_backward(X, Y, Ws, bs, "relu"), ref.mlp_backward(X, Y, Ws, bs, "relu"))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(3))
 def test_hidden_random_networks(student, ref, rng, trial):
     """pairwise-distinct widths, 2 to 4 layers, M = 1, M = 2 and larger, smooth activations"""
     L = int(rng.integers(2, 5))
@@ -61,9 +61,9 @@ def test_hidden_random_networks(student, ref, rng, trial):
     expect.close(student.mlp_backward(X, Y, Ws, bs, activation), ref.mlp_backward(X, Y, Ws, bs, activation))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("activation", KINKED)
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("activation", KINKED)
 def test_hidden_kinked(student, ref, rng, tol, activation):
     """ReLU-type networks with distinct widths: reference, and central differences of your Λ"""
     sizes = distinct_sizes(rng, 3)
@@ -73,7 +73,7 @@ def test_hidden_kinked(student, ref, rng, tol, activation):
     fd_check(student.mlp_backward, X, Y, Ws, bs, activation, rng, tol.fd["rel"], per_array=2, loss=square_loss)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_deep_narrow(student, ref, rng):
     """5 layers with a single output (Y of shape (M, 1)) and a width-1 bottleneck"""
     sizes = [3, 5, 1, 4, 2, 1]

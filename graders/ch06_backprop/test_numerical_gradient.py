@@ -4,9 +4,9 @@ log-sum-exp, where f was evaluated (recorded here, since f runs in the grader),
 the O(h²) order as a fitted slope on Rosenbrock, and relative_error's values."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import Recorder, logsumexp, logsumexp_grad, random_cubic, rosenbrock, rosenbrock_grad
 
@@ -134,9 +134,9 @@ def test_relative_error(student, rng):
     expect.close(student.relative_error(b, a), want, names="relative_error(b, a) (it is symmetric)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random_cubics(student, ref, rng, trial):
     """random cubics in 1 to 12 dimensions, h between 1e-4 and 1e-2"""
     n = [1, int(rng.integers(2, 6)), int(rng.integers(6, 13))][trial]
@@ -148,7 +148,7 @@ def test_hidden_random_cubics(student, ref, rng, trial):
     expect.close(got, ref.numerical_gradient(Recorder(f, theta.shape), theta, h))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_three_dimensional_theta(student, ref, rng):
     """θ of shape (2, 3, 2) on log-sum-exp"""
     theta = rng.standard_normal((2, 3, 2))
@@ -156,7 +156,7 @@ def test_hidden_three_dimensional_theta(student, ref, rng):
     expect.close(got, ref.numerical_gradient(Recorder(logsumexp, theta.shape), theta, 1e-5))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_relative_error(student, ref, rng):
     """relative_error on random arrays of several shapes and scales, and on two zero arrays"""
     for shape in [(5,), (2, 3), (1, 1)]:

@@ -3,11 +3,11 @@ against central differences of the student's own Λ; closed forms at uniform
 logits; invariance under a common shift of the logits; and logits of ±800."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 
 from mathdl_cli.grading import gen
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import KINKED, SMOOTH, classification_case, cross_entropy, distinct_sizes, fd_check, forward, random_net, strict_call
 
@@ -77,9 +77,9 @@ def test_opposite_rows(student, ref, rng):
     expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "tanh"))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(4))
 def test_hidden_random_networks(student, ref, rng, trial):
     """distinct widths, more classes than samples and fewer, M = 1 and M = 2, repeated labels"""
     L = int(rng.integers(2, 4))
@@ -90,8 +90,8 @@ def test_hidden_random_networks(student, ref, rng, trial):
     expect.close(student.mlp_backward_ce(X, y, Ws, bs, activation), ref.mlp_backward_ce(X, y, Ws, bs, activation))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_logits_800(student, ref, rng):
     """logits of ±800 in the same row under np.errstate(all="raise"): finite and exact"""
     sizes = [3, 6, 4]
@@ -102,8 +102,8 @@ def test_hidden_logits_800(student, ref, rng):
     expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "relu"))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("sign", (1.0, -1.0))
+@mark.hidden
+@mark.parametrize("sign", (1.0, -1.0))
 def test_hidden_large_logits_raise(student, ref, rng, sign):
     """every logit in [750, 800] (or [-800, -750]), run under np.errstate(all="raise")"""
     X, y, _, _ = classification_case(rng, [5, 7, 3], 6, "relu")
@@ -116,7 +116,7 @@ def test_hidden_large_logits_raise(student, ref, rng, sign):
     expect.close(got, ref.mlp_backward_ce(X, y, Ws, bs, "relu"))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_opposite_rows(student, ref, rng):
     """rows at opposite extremes (±800) on a hidden batch, np.errstate(all="raise")"""
     activation = ("tanh", "sigmoid", "softplus")[int(rng.integers(3))]

@@ -4,9 +4,9 @@ concatenate to perm or its first ⌊M/B⌋·B entries; all have size B but possi
 the last; no empty batch)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def _properties(got, perm, B, drop_last):
@@ -74,9 +74,9 @@ def test_batch_larger_than_epoch(student, ref, rng):
     _properties(got, perm, B, True)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_sizes(student, ref, rng, trial):
     """M = 1, M = 2, B = 1, B > M and random sizes, both drop_last values"""
     M, B = [(1, 1), (2, int(rng.integers(3, 6))), (int(rng.integers(2, 9)), 1), (int(rng.integers(5, 40)), int(rng.integers(2, 9)))][trial]

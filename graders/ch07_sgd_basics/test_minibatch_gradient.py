@@ -11,9 +11,9 @@ g(θ; {m}). The enumerations are exact, so the tolerances are rounding-level.
 import itertools
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def _data(rng, M, d):
@@ -108,9 +108,9 @@ def test_unbiased_with_replacement(student, rng, tol):
                  names="covariance of g(θ; B) over the 27 draws with replacement vs Σ/B (repeats must count twice)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_shapes(student, ref, rng, tol, trial):
     """M = 1, M = 2 and random shapes; batch sizes 1, 2 and random, with repeats"""
     M = [1, 2, int(rng.integers(3, 15)), int(rng.integers(3, 15))][trial]
@@ -123,7 +123,7 @@ def test_hidden_shapes(student, ref, rng, tol, trial):
     _fd_check(student, theta, X, y, idx, tol.fd["rel"])
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_unbiased(student, rng, tol):
     """random data, all C(6,2) subsets and all 3³ draws with replacement (M = 3, B = 3)"""
     d = int(rng.integers(2, 5))

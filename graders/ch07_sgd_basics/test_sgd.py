@@ -9,9 +9,9 @@ the eigenvectors of a quadratic with the theory 1 - α λ_i.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import QuadraticGrad, RobustRegressionGrad, Schedule, check_recursion, random_batches, robust_data
 
@@ -69,9 +69,9 @@ def test_contraction_factors(student, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """random sizes (M = 1 and 2 included), batch sizes 1..M with repeats, three schedules, no batches at all"""
     M = [1, 2, int(rng.integers(3, 12))][trial]
@@ -88,7 +88,7 @@ def test_hidden_random(student, ref, rng, tol, trial):
     check_recursion(traj, theta0, batches, grad, schedule, tol)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_batch_sizes(student, ref, rng):
     """batch sizes 1, 7, 2, 5, 3, 7, 1 on M = 7: the step must not scale with |B|"""
     X, y = robust_data(rng, 7, 4)
@@ -98,7 +98,7 @@ def test_hidden_batch_sizes(student, ref, rng):
     expect.close(got, ref.sgd(RobustRegressionGrad(X, y), theta0, batches, Schedule("constant", 0.3)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_decaying_contraction(student, rng, tol):
     """full batch on a quadratic with α_k = a/(k+k0): step k contracts component i by 1 - α_k λ_i"""
     p = int(rng.integers(2, 5))

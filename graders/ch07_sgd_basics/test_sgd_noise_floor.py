@@ -9,9 +9,9 @@ over the last K/2 steps must match the noise floor V_∞ = ασ²/(λ(2-αλ)).
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import floor_inputs, floor_params, floor_z
 
@@ -93,9 +93,9 @@ def test_noise_floor(student, rng, tol):
     _variance_check(student, rng, tol, floor_params(rng))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_exact(student, ref, rng, trial):
     """R = 1, 2 and random; αλ in (0, 2), oscillating chains when αλ > 1"""
     R = [1, 2, int(rng.integers(3, 30))][trial]
@@ -109,7 +109,7 @@ def test_hidden_exact(student, ref, rng, trial):
     expect.close(got, convolution(theta0, lam, alpha, xi))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_mean_contraction(student, rng, tol):
     """antithetic chains with 1-αλ random in [-0.8, 0.8]"""
     lam = float(rng.uniform(0.5, 3.0))
@@ -118,8 +118,8 @@ def test_hidden_mean_contraction(student, rng, tol):
     _mean_factor_check(student, rng, tol, float(rng.uniform(1, 4)), lam, (1 - c) / lam, 10, K)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_noise_floor(student, rng, tol):
     """[theory] the noise floor for random λ, α, σ, θ_0"""
     _variance_check(student, rng, tol, floor_params(rng))

@@ -7,9 +7,9 @@ resumed run at k = 37 and tiny gradients where the place of δ matters.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import compare_sequences, gradient_sequence
 
@@ -52,9 +52,9 @@ def test_resume_and_tiny_gradients(student, ref, rng):
     compare_sequences(student.adam_step, ref.adam_step, (np.zeros(5), np.zeros(5), np.zeros(5)), inputs, ["θ", "s", "r"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_sequences(student, ref, rng, trial):
     """random shapes (a matrix included), ρ1, ρ2, δ, η, starting step and gradient scales"""
     shape = [(1,), (int(rng.integers(2, 6)), int(rng.integers(2, 6))), (int(rng.integers(5, 20)),)][trial]
@@ -65,7 +65,7 @@ def test_hidden_sequences(student, ref, rng, trial):
     compare_sequences(student.adam_step, ref.adam_step, (rng.standard_normal(shape), np.zeros(shape), np.zeros(shape)), inputs, ["θ", "s", "r"])
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_late_step(student, ref, rng):
     """one step at a large k (the bias corrections are almost 1)"""
     theta, s, g = rng.standard_normal((3, 4))

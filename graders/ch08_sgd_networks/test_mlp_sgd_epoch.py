@@ -8,9 +8,9 @@ previous one left), checked on the student's own function.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import distinct_sizes, loss, random_net
 
@@ -71,9 +71,9 @@ def test_batches_compose(student, ref, rng):
     expect.close(both, (W2, bs2), names=["W^{k} after [B1, B2] vs after [B1] then [B2]", "B^{k} after [B1, B2] vs after [B1] then [B2]"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """pairwise-distinct layer sizes, batches of size 1 and 2 and mixed, every activation"""
     L = int(rng.integers(1, 4))
@@ -93,7 +93,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.mlp_sgd_epoch(X, Y, Ws, bs, batches, lr, activation), ref.mlp_sgd_epoch(X, Y, Ws, bs, batches, lr, activation))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_gradient(student, rng, tol):
     """the full-batch step against finite differences on a random tanh net"""
     sizes = distinct_sizes(rng, 2, 2, 6)

@@ -9,9 +9,9 @@ of the error e_k = θ_k - θ* shrinks by exactly μ per step (so ||e_k|| ~ (√�
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import compare_sequences, gradient_sequence
 
@@ -38,7 +38,7 @@ def test_hand_nesterov(student, rng):
     expect.close(got, (theta - lr * (g + mu * v_new), v_new), detail=f"θ = {theta}, v = {v}, g = {g}, η = {lr}, μ = {mu}")
 
 
-@pytest.mark.parametrize("nesterov", [False, True])
+@mark.parametrize("nesterov", [False, True])
 def test_sequence(student, ref, rng, nesterov):
     """15 steps from v = 0 with η_k = 0.1/(1 + k/5) changing every step, against the reference"""
     gs = gradient_sequence(rng, 15, (4,), spread=1.0)
@@ -76,9 +76,9 @@ def test_heavy_ball_rate(student, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_sequences(student, ref, rng, trial):
     """random shapes (a weight matrix included), μ, per-step η, both variants"""
     shape = [(1,), (int(rng.integers(2, 6)), int(rng.integers(2, 6))), (int(rng.integers(5, 20)),)][trial]
@@ -90,7 +90,7 @@ def test_hidden_sequences(student, ref, rng, trial):
     compare_sequences(student.momentum_step, ref.momentum_step, (rng.standard_normal(shape), np.zeros(shape)), inputs, ["θ", "v"])
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_resume(student, ref, rng):
     """a nonzero incoming velocity (resumed training), Nesterov and heavy ball"""
     theta, v, g = rng.standard_normal((3, 7))

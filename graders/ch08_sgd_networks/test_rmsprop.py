@@ -7,9 +7,9 @@ every coordinate by exactly η/√(1 - ρ^k) against the sign of g, whatever |g|
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import compare_sequences, gradient_sequence
 
@@ -43,9 +43,9 @@ def test_constant_gradient(student, rng, tol):
     expect.close(np.array(steps), eta * np.sign(g) / np.sqrt(1 - rho**k) * np.ones(4), names="step θ_{k-1} - θ_k (row k-1)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_sequences(student, ref, rng, trial):
     """random shapes, ρ, δ ∈ {0, 1e-8, 1e-2}, gradient scales from 1e-4 to 1e4"""
     shape = [(1,), (int(rng.integers(2, 6)), int(rng.integers(2, 6))), (int(rng.integers(5, 20)),)][trial]
@@ -56,7 +56,7 @@ def test_hidden_sequences(student, ref, rng, trial):
     compare_sequences(student.rmsprop_step, ref.rmsprop_step, (rng.standard_normal(shape), np.zeros(shape)), inputs, ["θ", "r"])
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_resume(student, ref, rng):
     """a nonzero incoming average r (resumed training)"""
     theta, g = rng.standard_normal((2, 6))

@@ -8,9 +8,9 @@ near Var X, while W = U multiplies it by about d_{ℓ-1} at every layer.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import NAIVE_M, NAIVE_WIDTHS, XAVIER_M, XAVIER_WIDTHS, XAVIER_WIDTHS_HIDDEN, gaussian_case, naive_log_growth, xavier_widths
 
@@ -97,9 +97,9 @@ def test_naive_init_explodes(student, ref, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_values(student, ref, rng, tol, trial):
     """pairwise-distinct random sizes, M = 1 and M = 2 included, all activations, random C"""
     L = int(rng.integers(1, 5))
@@ -114,8 +114,8 @@ def test_hidden_values(student, ref, rng, tol, trial):
         expect.close(student.preactivation_variances(X, U, activation), ref.preactivation_variances(X, U, activation), "variances")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_variance_preserved(student, ref, rng, tol):
     """[theory] the Xavier band on other widths and a fresh draw"""
     _xavier_band(student, ref, rng, tol, XAVIER_WIDTHS_HIDDEN)

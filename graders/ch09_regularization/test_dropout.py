@@ -6,9 +6,9 @@ rate at a keep probability drawn from the seed between two hundredths (so a
 sampler quantised to hundredths fails)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import MASK_SHAPE, MASK_T, all_patterns, keep_probability, mask_rate_deviation, pattern_weights
 
@@ -23,7 +23,7 @@ def _mask(rng, shape, p):
     return (rng.random(shape) < p).astype(np.float64)
 
 
-@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+@mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
 def test_forward_values(student, ref, rng, inverted):
     """forward pass in training and in test mode on a (4, 5) batch with p = 0.8"""
     A = rng.standard_normal((4, 5))
@@ -44,7 +44,7 @@ def test_forward_any_shape(student, ref, rng):
             expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
 
 
-@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+@mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
 def test_expectation_over_all_masks(student, rng, tol, inverted):
     """E_R[train output] = test output, exactly, averaging over all 2^10 masks (p = 0.7)"""
     n, p = 10, 0.7
@@ -63,7 +63,7 @@ def test_expectation_over_all_masks(student, rng, tol, inverted):
     expect.close(train, patterns * a / (p if inverted else 1.0), names=f"train output for every mask ({_name(inverted)} convention)")
 
 
-@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+@mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
 def test_backward_values(student, ref, rng, inverted):
     """backward pass on a (3, 6) batch with p = 0.6"""
     dOut = rng.standard_normal((3, 6))
@@ -90,7 +90,7 @@ def _backward_vs_forward(student, ref, rng, shape, p, inverted):
     expect.close(got, fd, expect.Tol(1e-9, 1e-11), names=f"∂Λ/∂A vs the derivative of your training forward pass ({_name(inverted)})")
 
 
-@pytest.mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
+@mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
 def test_backward_is_derivative_of_forward(student, ref, rng, inverted):
     """your backward pass is the derivative of your forward pass (finite differences)"""
     _backward_vs_forward(student, ref, rng, (2, 4), 0.5, inverted)
@@ -167,9 +167,9 @@ def test_sample_mask_keep_rate(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random shapes (1-D to 3-D, a single sample), keep probabilities and both conventions"""
     shape = [(1, 5), (2, 3), (7,), (3, 4, 2), (1, 1)][int(rng.integers(5))]
@@ -183,7 +183,7 @@ def test_hidden_random(student, ref, rng, trial):
     _backward_vs_forward(student, ref, rng, shape, p, inverted)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_keep_rate(student, rng):
     """keep rate at a per-student p_keep (Hoeffding, FFP 8e-9); small 1-D and 3-D shapes; p_keep = 0 and 1"""
     _keep_rate(student, rng)

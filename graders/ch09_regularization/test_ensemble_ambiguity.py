@@ -3,9 +3,9 @@ the reference, and the Krogh–Vedelsby identity E = Ē - Ā with Ā ≥ 0 check
 on the student's own numbers."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def _identity(student, preds, y, tol):
@@ -52,9 +52,9 @@ def test_single_member(student, rng):
     expect.close(student.ensemble_decomposition(preds, y), (err, err, 0.0))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("shape", [(3, 1), (1, 2), (6, 6), (2, 9), (11, 4)], ids=["n=1", "K=1", "K=n", "K<n", "K>n"])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("shape", [(3, 1), (1, 2), (6, 6), (2, 9), (11, 4)], ids=["n=1", "K=1", "K=n", "K<n", "K>n"])
 def test_hidden_shapes(student, ref, rng, tol, shape):
     """shapes with n = 1, K = 1, K = n (no broadcasting error to warn you), K ≠ n"""
     K, n = shape
@@ -64,7 +64,7 @@ def test_hidden_shapes(student, ref, rng, tol, shape):
     _identity(student, preds, y, tol)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_identical_members(student, rng):
     """identical members: Ā = 0 and E = Ē"""
     y = rng.standard_normal(7)

@@ -3,9 +3,9 @@ gradient against central differences of (λ/2)Σ‖W‖²; the weight-decay step
 against SGD on Λ_λ built from the student's own penalised gradients."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import distinct_sizes, network
 
@@ -90,9 +90,9 @@ def test_pure_decay(student, rng):
     expect.close((cur_W, cur_b), ([(1 - lr * lam) ** k * W for W in Ws], bs), names=["W^{k} after 5 decay steps", "B^{k} after 5 decay steps"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random depths and pairwise-distinct widths, λ and η over several decades"""
     depth = int(rng.integers(1, 5))
@@ -104,7 +104,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.weight_decay_step(Ws, bs, dWs, dbs, lr, lam), ref.weight_decay_step(Ws, bs, dWs, dbs, lr, lam))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_lambda_zero(student, ref, rng):
     """λ = 0: the penalised gradient is the plain gradient and the step is plain SGD"""
     Ws, bs = network(rng, [2, 7, 1])

@@ -6,9 +6,9 @@ Jensen's inequality for the exp output; and the Monte Carlo error decaying like
 K^{-1/2} (a seeded statistical check)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import (
     DECAY_KS, DECAY_TOL, decay_problem, decay_statistic, distinct_sizes, exact_mask_stack, extreme_rows_problem, network,
@@ -23,7 +23,7 @@ def _masks(rng, K, M, sizes, p):
     return [(rng.random((K, M, d)) < p).astype(np.float64) for d in sizes[1:-1]]
 
 
-@pytest.mark.parametrize("output", ["identity", "softmax", "exp"])
+@mark.parametrize("output", ["identity", "softmax", "exp"])
 def test_mc_values(student, ref, rng, output):
     """K = 7 passes through a 3→5→4→2 ReLU network, M = 6"""
     sizes = [3, 5, 4, 2]
@@ -33,7 +33,7 @@ def test_mc_values(student, ref, rng, output):
     expect.close(student.mc_dropout_predict(X, Ws, bs, masks, output), ref.mc_dropout_predict(X, Ws, bs, masks, output))
 
 
-@pytest.mark.parametrize("output", ["identity", "softmax", "exp"])
+@mark.parametrize("output", ["identity", "softmax", "exp"])
 def test_scaled_values(student, ref, rng, output):
     """weight scaling with p = 0.8 on a 3→5→4→2 ReLU network, M = 6"""
     Ws, bs = network(rng, [3, 5, 4, 2])
@@ -65,7 +65,7 @@ def _opposite_rows(student, ref, rng, M, K):
     expect.close(got, ref.scaled_predict(X, Ws, bs, p, "softmax"))
 
 
-@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
+@mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
 def test_softmax_large_logits(student, ref, rng, sign):
     """softmax output with logits near ±800 under np.errstate(all="raise"): subtract the row maximum before exp"""
     _large_logits(student, ref, rng, sign)
@@ -136,9 +136,9 @@ def test_error_decays_like_inverse_sqrt_k(student, ref, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random depths, pairwise-distinct widths, M = 1 and 2 included, every output map"""
     depth = int(rng.integers(2, 5))
@@ -153,20 +153,20 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.scaled_predict(X, Ws, bs, p, output), ref.scaled_predict(X, Ws, bs, p, output))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
+@mark.hidden
+@mark.parametrize("sign", [1.0, -1.0], ids=["+800", "-800"])
 def test_hidden_large_logits(student, ref, rng, sign):
     """softmax with logits near ±800 (overflow-safe), under np.errstate(all='raise')"""
     _large_logits(student, ref, rng, sign)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_opposite_rows(student, ref, rng):
     """softmax with rows near +800 and rows near -800 in one batch (a shift per row), per-student sizes"""
     _opposite_rows(student, ref, rng, int(rng.integers(2, 8)), int(rng.integers(1, 6)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_exact_average(student, ref, rng, tol):
     """exact mask average equals weight scaling at p = 2/3, distinct widths"""
     M, n = 3, 5

@@ -4,9 +4,9 @@ of BN's invariances (zero column sums; orthogonality to Z - μ when ε = 0).
 The cache always comes from the student's own batchnorm_forward_train."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import affine, batch, feature_axes, pair, random_shape
 
@@ -109,9 +109,9 @@ def test_values_4d(student, ref, rng):
     expect.close(_backward(student, dOut, Z, gamma, beta, 1e-5), _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random_shapes(student, ref, rng, tol, trial):
     """random 2-D and 4-D shapes (M = 1, 2, 3 included) against the reference and finite differences"""
     shape = random_shape(rng, four_d=bool(trial % 2))
@@ -123,8 +123,8 @@ def test_hidden_random_shapes(student, ref, rng, tol, trial):
     _gradcheck(student, ref, rng, Z, gamma, beta, eps, tol.fd["rel"])
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("M", [2, 3])
+@mark.hidden
+@mark.parametrize("M", [2, 3])
 def test_hidden_small_batches(student, ref, rng, M):
     """M = 2 and M = 3 with several features"""
     Z = batch(rng, (M, 6))
@@ -133,7 +133,7 @@ def test_hidden_small_batches(student, ref, rng, M):
     expect.close(_backward(student, dOut, Z, gamma, beta, 1e-5), _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_4d_identities(student, ref, rng, tol):
     """4-D, ε = 0: both identities hold per channel over (m, h, w)"""
     Z = batch(rng, (2, 3, 5, 4))

@@ -3,9 +3,9 @@ sample's output independent of the rest of the batch; agreement with the
 training transform when the running statistics equal the batch statistics."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import affine, batch, random_shape
 
@@ -55,9 +55,9 @@ def test_values_4d(student, ref, rng):
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random 2-D and 4-D shapes (M = 1 included), ε and running statistics"""
     shape = random_shape(rng, four_d=bool(trial % 2))
@@ -68,7 +68,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, eps), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, eps))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_4d_width_equals_channels(student, ref, rng):
     """4-D with W = C, and a single sample"""
     Z = batch(rng, (1, 3, 2, 3))
@@ -77,7 +77,7 @@ def test_hidden_4d_width_equals_channels(student, ref, rng):
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_tiny_and_huge_variance(student, ref, rng):
     """running variances 0, 1e-6 and 1e4 next to each other"""
     Z = batch(rng, (4, 3))
@@ -86,7 +86,7 @@ def test_hidden_tiny_and_huge_variance(student, ref, rng):
     expect.close(student.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5), ref.batchnorm_forward_eval(Z, gamma, beta, rm, rv, 1e-5))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_independent_4d(student, ref, rng, tol):
     """4-D: one sample alone gives the same output as inside the batch"""
     Z = batch(rng, (4, 2, 3, 5))

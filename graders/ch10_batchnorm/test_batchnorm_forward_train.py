@@ -4,9 +4,9 @@ standard deviation |γ| when ε = 0), ε inside the root, tiny batches and a lar
 offset that defeats the one-pass variance formula."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import affine, batch, pair, random_shape
 
@@ -72,9 +72,9 @@ def test_tiny_batches(student, ref, rng):
     _check(student, ref, batch(rng, (2, 3)), gamma, beta, 1e-5)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("M", [1, 2, 3])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("M", [1, 2, 3])
 def test_hidden_tiny_batches(student, ref, rng, M):
     """M = 1, 2, 3 (M = 3 exposes ddof=1; M = 1 gives out = β)"""
     Z = batch(rng, (M, 5))
@@ -82,9 +82,9 @@ def test_hidden_tiny_batches(student, ref, rng, M):
     _check(student, ref, Z, gamma, beta, 1e-5)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random_shapes(student, ref, rng, trial):
     """random 2-D and 4-D shapes with pairwise-distinct sizes and random ε"""
     shape = random_shape(rng, four_d=bool(trial % 2))
@@ -94,7 +94,7 @@ def test_hidden_random_shapes(student, ref, rng, trial):
     _check(student, ref, Z, gamma, beta, eps)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_4d_width_equals_channels(student, ref, rng):
     """4-D with W = C (a (C,) vector broadcast along the last axis would not raise)"""
     Z = batch(rng, (3, 4, 2, 4))
@@ -109,7 +109,7 @@ def test_large_offset(student, ref, rng, tol):
     _check(student, ref, Z, gamma, beta, 1e-5, tol.offset)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_large_offset(student, ref, rng, tol):
     """features with mean ~-1e6 and standard deviation ~1, M = 3"""
     Z = batch(rng, (3, 4), offset=-1e6)

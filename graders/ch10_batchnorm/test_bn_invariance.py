@@ -3,9 +3,9 @@ student's own gradients, column-wise orthogonality ⟨∂Λ/∂W_{:,j}, W_{:,j}�
 and homogeneity of degree -1 under positive column scalings (ε = 0)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import affine
 
@@ -70,9 +70,9 @@ def test_eps_argument(student, ref, rng):
     expect.close(student.bn_linear_layer_grad(X, W, gamma, beta, G, 1e-3), ref.bn_linear_layer_grad(X, W, gamma, beta, G, 1e-3))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """random pairwise-distinct M, d_in, d_out; input offsets; orthogonality on every case"""
     M, d_in, d_out = (int(s) for s in rng.choice(np.arange(3, 10), size=3, replace=False))
@@ -82,7 +82,7 @@ def test_hidden_random(student, ref, rng, tol, trial):
     _orthogonality(dW, X, W, gamma, G, tol.orth["rel"])
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_two_samples(student, ref, rng):
     """M = 2: BN(XW) = ±γ + β is locally constant, so ∂Λ/∂W = 0 (and M = 3, where it is not)"""
     X, W, gamma, beta, G = _problem(rng, 2, 4, 3)
@@ -98,7 +98,7 @@ def test_hidden_two_samples(student, ref, rng):
     expect.close(student.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0), ref.bn_linear_layer_grad(X, W, gamma, beta, G, 0.0))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_with_eps(student, ref, rng):
     """ε = 1e-2 with M = 7 and d_in = 1"""
     X, W, gamma, beta, G = _problem(rng, 7, 1, 5)

@@ -3,9 +3,9 @@ updates against the unrolled exponential average, and the Bessel factor
 n/(n-1) with n = M·H·W for 4-D batches."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import batch, feature_axes, random_shape
 
@@ -47,9 +47,9 @@ def test_momentum_one(student, rng):
     expect.close(got, (Z.mean(axis=0), Z.var(axis=0, ddof=1)), names=["running mean", "running variance (the unbiased batch variance, ddof=1)"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random 2-D and 4-D shapes (M = 2 included), momenta and starting statistics"""
     shape = random_shape(rng, four_d=bool(trial % 2), min_batch=2)
@@ -60,7 +60,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.update_running_stats(Z, rm, rv, m), ref.update_running_stats(Z, rm, rv, m))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_two_samples(student, rng):
     """M = 2: the unbiased variance is twice the biased one"""
     Z = batch(rng, (2, 5))
@@ -70,7 +70,7 @@ def test_hidden_two_samples(student, rng):
     expect.close(got, (0.25 * (Z[0] + Z[1]), 0.5 * (d * d / 2)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_default_momentum(student, ref, rng):
     """the default momentum is 0.1 (4-D batch)"""
     Z = batch(rng, (3, 2, 3, 4))

@@ -4,9 +4,9 @@ student's own outputs, and two statistical checks on simulated polynomial
 regression (fixed design, fresh noise per replicate)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import DEGREES, SIGMA, poly_fits, error_z, u_shape_statistics
 
@@ -98,9 +98,9 @@ def test_u_shape(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, tol, trial):
     """random R and n, including R = 1, R = 2 and n = 1"""
     R, n = [(1, int(rng.integers(1, 9))), (2, int(rng.integers(1, 9))), (int(rng.integers(3, 30)), 1), (int(rng.integers(3, 60)), int(rng.integers(2, 60)))][trial]

@@ -3,9 +3,9 @@
 against the reference together with properties of the answer."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import CASES, rescaled
 
@@ -17,7 +17,7 @@ def _pair(got):
     return tuple(got)
 
 
-@pytest.mark.parametrize("case", range(len(CASES)), ids=[c[0].replace(" ", "-").replace(",", "") for c in CASES])
+@mark.parametrize("case", range(len(CASES)), ids=[c[0].replace(" ", "-").replace(",", "") for c in CASES])
 def test_hand_built(student, rng, case):
     """hand-built curve (shifted and rescaled by a power of 2, which changes nothing)"""
     name, curves = CASES[case]
@@ -60,9 +60,9 @@ def _properties(losses, patience, min_delta, got):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random noisy curves, patience 0..6, min_delta 0 or small, with and without exact ties"""
     T = int(rng.integers(1, 40))
@@ -74,7 +74,7 @@ def test_hidden_random(student, ref, rng, trial):
     _properties(losses, patience, min_delta, got)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_exact_thresholds(student, ref, rng):
     """curves on a grid of eighths with min_delta = 1/8 or 1/4: many decreases of exactly min_delta (not improvements)"""
     for patience in (0, 1, 3):
@@ -85,7 +85,7 @@ def test_hidden_exact_thresholds(student, ref, rng):
         expect.equal(got, ref.early_stopping(losses, patience, min_delta))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_plateau(student, ref, rng):
     """a long exact plateau after a drop"""
     k = int(rng.integers(2, 6))

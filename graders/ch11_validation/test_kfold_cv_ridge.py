@@ -8,9 +8,9 @@ CV = (1/M) Σ_m ((y - Hy)_m / (1 - H_mm))² with n_k = M - 1.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import block_leverage_cv, press_cv
 
@@ -60,9 +60,9 @@ def test_uses_perm(student, rng):
         expect.close(student.kfold_cv_ridge(X, y, lams, p, 2), _want(block_leverage_cv(X, y, lams, p, 2), lams))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random M, d and K with M mod K ≠ 0, λ over five decades, unsorted"""
     K = int(rng.integers(2, 6))
@@ -76,7 +76,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(got, _want(block_leverage_cv(X, y, lams, perm, K), lams))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_loo_wide(student, rng):
     """leave-one-out with more features than training samples (d = 6, M = 5)"""
     X, y = _data(rng, 5, 6)
@@ -85,7 +85,7 @@ def test_hidden_loo_wide(student, rng):
     expect.close(student.kfold_cv_ridge(X, y, lams, perm, 5), _want(press_cv(X, y, lams), lams))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_two_samples(student, ref, rng):
     """M = 2, K = 2: one training sample per fold"""
     X, y = _data(rng, 2, 3)

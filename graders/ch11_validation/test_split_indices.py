@@ -5,9 +5,9 @@ student's own answer, and random shapes against the reference."""
 import math
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 NAMES = ("train", "validation", "test")
@@ -92,9 +92,9 @@ def test_extremes(student, ref, rng):
     _extremes(student, ref, rng, 12)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random M (1 and 2 included, each next to a larger M) and fractions"""
     for M in ([1, 2, int(rng.integers(3, 15)), int(rng.integers(15, 200))][trial], int(rng.integers(15, 60))):
@@ -106,7 +106,7 @@ def test_hidden_random(student, ref, rng, trial):
         _partition_checks(perm, frac_val, frac_test, got)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_extremes(student, ref, rng):
     """everything in the test set, nothing held out, everything in validation, no training set"""
     _extremes(student, ref, rng, int(rng.integers(5, 30)))

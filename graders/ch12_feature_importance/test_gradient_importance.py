@@ -4,9 +4,9 @@ output computed here (an oracle independent of the δ recursion); and two
 properties on the student's own outputs (normalisation, rescaling a feature)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import fd_input_gradients, hidden_sizes, network
 
@@ -66,9 +66,9 @@ def test_rescaled_feature(student, ref, rng):
     expect.close(S2, S / c, names="S after rescaling the inputs (should be S / c)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random depth and pairwise-distinct widths, M = 1, 2 or more, every activation"""
     sizes = hidden_sizes(rng)
@@ -81,7 +81,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.gradient_importance(X, Ws, bs, activation, o, normalize), ref.gradient_importance(X, Ws, bs, activation, o, normalize))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_finite_differences(student, rng, tol):
     """a deeper tanh net 6→8→5→3→4 against central differences, last output"""
     Ws, bs = network(rng, [6, 8, 5, 3, 4], scale=1.5)
@@ -90,7 +90,7 @@ def test_hidden_finite_differences(student, rng, tol):
     expect.close(student.gradient_importance(X, Ws, bs, "tanh", 3, False), fd, tol.fd)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_saturated_sigmoid(student, ref, rng):
     """saturated sigmoid units, pre-activations about ±800: no overflow under np.errstate(all="raise")"""
     Ws, bs = network(rng, [3, 5, 2])

@@ -5,9 +5,9 @@ exactly); values against the reference; and the completeness error
 (midpoint rule), checked as a fitted log-log slope and as halving ratios."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import ExpModel, TanhModel, quadratic
 
@@ -74,9 +74,9 @@ def test_completeness_rate(student, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d and baseline, n = 1, 2 or more"""
     d = int(rng.integers(1, 8))
@@ -86,7 +86,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.integrated_gradients(model.grad, x, x0, n), ref.integrated_gradients(model.grad, x, x0, n))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_baseline_equals_input(student, ref, rng):
     """x = x': every attribution is 0 (and x ≠ x' next to it: they are not)"""
     model = TanhModel(rng, 4)
@@ -96,7 +96,7 @@ def test_hidden_baseline_equals_input(student, ref, rng):
     expect.close(student.integrated_gradients(model.grad, x, x0, 7), ref.integrated_gradients(model.grad, x, x0, 7))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_completeness(student, rng, tol):
     """completeness with a non-zero baseline: slope -2 ± 0.15 over n = 2..16"""
     x, x0 = rng.standard_normal(6), rng.standard_normal(6)

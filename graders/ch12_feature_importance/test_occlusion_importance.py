@@ -3,9 +3,9 @@ least-squares linear model with intercept; exact zeros (an ignored feature, a
 constant column); values against the reference for a nonlinear model."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import nonlinear_model, ols_problem
 
@@ -37,9 +37,9 @@ def test_exact_zeros(student, ref, rng):
     expect.close(one, np.zeros(3), expect.Tol(0.0, 1e-13), names="O for a single sample (each column equals its mean)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d, M = 1, 2 or more (each next to a larger M), y of shape (M,)"""
     for M in ([1, 2, int(rng.integers(3, 40))][trial], int(rng.integers(5, 40))):
@@ -50,7 +50,7 @@ def test_hidden_random(student, ref, rng, trial):
         expect.close(student.occlusion_importance(predict, X, y), ref.occlusion_importance(predict, X, y))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_linear_model(student, rng):
     """least-squares linear model with 5 features: ½ w_i² s_i²"""
     X, y, w, b, predict = ols_problem(rng, 50, 5, noise=1.0)

@@ -7,9 +7,9 @@ The model `predict` runs in the grader and is called back from the student's
 code (about a millisecond per call), so d·R stays small."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import nonlinear_model, ols_problem, ols_permutation_z, permutations
 
@@ -70,9 +70,9 @@ def test_linear_model_expectation(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d and R, M = 1, 2 or more (each next to a larger M), y of shape (M,)"""
     for M in ([1, 2, int(rng.integers(3, 25))][trial], int(rng.integers(5, 25))):
@@ -84,7 +84,7 @@ def test_hidden_random(student, ref, rng, trial):
         expect.close(student.permutation_importance(predict, X, y, perms), ref.permutation_importance(predict, X, y, perms))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_linear_model(student, rng):
     """least-squares linear model with 4 features (statistical, |z| ≤ 6, FFP ≈ 8e-9)"""
     M, d, R = 300, 4, 8

@@ -2,9 +2,9 @@
 directional derivatives of Λ (built from your own rnn_forward) by finite
 differences, and identities that truncated BPTT must satisfy."""
 
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import hidden_rnn_shape
 from ._oracles import KEYS, bptt_case, directional_check, gradient_template
@@ -62,9 +62,9 @@ def test_h0_first_chunk_only(student, ref, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_shapes(student, ref, rng, trial):
     """random shapes (T ≠ B, B = 1 or 2, pairwise-distinct sizes), full and truncated"""
     T, B, dx, dh, do = hidden_rnn_shape(rng)
@@ -74,14 +74,14 @@ def test_hidden_shapes(student, ref, rng, trial):
     expect.close(student.bptt(*args, tbptt_chunk=tau), ref.bptt(*args, tbptt_chunk=tau))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_every_step_cut(student, ref, rng):
     """τ = 1: every step its own chunk"""
     args = bptt_case(rng, 5, 2, 4, 3, 1)
     expect.close(student.bptt(*args, tbptt_chunk=1), ref.bptt(*args, tbptt_chunk=1))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_finite_differences(student, ref, rng, tol):
     """full BPTT on a random shape: directional derivatives of Λ"""
     T, B, dx, dh, do = hidden_rnn_shape(rng)

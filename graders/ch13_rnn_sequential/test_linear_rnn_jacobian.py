@@ -5,9 +5,9 @@ the theory of exploding and vanishing gradients (Gelfand's formula and the rate
 log ‖W^t‖₂ ≈ t log ρ(W)) on your own numbers."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._oracles import complex_step_norms, power_norms, tanh_case, trajectory, with_radius
 
@@ -78,9 +78,9 @@ def test_exploding_and_vanishing(student, rng, tol):
         )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(2))
 def test_hidden_linear(student, rng, trial):
     """random sizes and lengths, linear RNN, against ‖W^t‖₂"""
     dh, T = int(rng.integers(1, 8)), int(rng.integers(1, 40))
@@ -88,9 +88,9 @@ def test_hidden_linear(student, rng, trial):
     expect.close(student.hidden_jacobian_norms(W, None, T), power_norms(W, T))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(2))
 def test_hidden_tanh(student, ref, rng, trial):
     """random tanh trajectories, against the reference and the complex-step derivative"""
     dh, T = int(rng.integers(2, 8)), int(rng.integers(1, 15))

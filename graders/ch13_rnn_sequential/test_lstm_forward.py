@@ -3,9 +3,9 @@ checked by a closed form (constant gates when all weights are zero), the
 restart property of the recurrence, and saturated gates (no overflow, no NaN)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import distinct
 
@@ -72,9 +72,9 @@ def test_restart(student, ref, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_shapes(student, ref, rng, trial):
     """random shapes: T ≠ B, B in {1, 2, ...}, D ≠ H"""
     B = int(rng.choice([1, 2, 3]))
@@ -84,7 +84,7 @@ def test_hidden_shapes(student, ref, rng, trial):
     expect.close(student.lstm_forward(*args), ref.lstm_forward(*args))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_saturated_gates(student, ref, rng):
     """saturated gates: pre-activations beyond ±709, under np.errstate(all="raise") (σ must not overflow)"""
     args = _case(rng, 4, 2, 3, 5)

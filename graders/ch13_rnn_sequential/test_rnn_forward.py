@@ -3,9 +3,9 @@ W_hh and W_hx probed with unit vectors (a closed form), the readout O = H W_oháµ
 and the restart property of a recurrence (run in two pieces = run at once)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import hidden_rnn_shape, rnn_case, rnn_params
 
@@ -69,9 +69,9 @@ def test_restart(student, ref, rng):
     _restart(student, ref, rnn_case(rng, 5, 2, 3, 4, 2), 2, expect.Tol(1e-12, 1e-12))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_shapes(student, ref, rng, trial):
     """random shapes: T â‰  B, B in {1, 2, ...}, d_x, d_h, d_o pairwise distinct"""
     T, B, dx, dh, do = hidden_rnn_shape(rng)
@@ -80,7 +80,7 @@ def test_hidden_shapes(student, ref, rng, trial):
     _restart(student, ref, args, int(rng.integers(1, T)), expect.Tol(1e-12, 1e-12))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_saturated(student, ref, rng):
     """saturated units: pre-activations of several hundred (tanh must not overflow, under np.errstate(all="raise"))"""
     args = list(rnn_case(rng, 4, 2, 3, 5, 1))

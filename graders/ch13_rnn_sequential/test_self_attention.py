@@ -4,9 +4,9 @@ one query (the softmax runs over the keys); causality (a query never sees a late
 key, the first output is v_1); and scores of ±800 under np.errstate(all="raise")."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._data import distinct
 
@@ -100,9 +100,9 @@ def test_causality(student, ref, rng, tol):
     expect.close(Zf[:, :3], Z[:, :3], tol.identity, names="causal Z[:, :3] after changing only tokens 4 and 5 (must not change: no query sees a later key)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_shapes(student, ref, rng, trial):
     """random shapes (d, d_k, d_v pairwise distinct; n = 1, 2 or more), with and without mask"""
     d, dk, dv = distinct(rng, 3, 1, 7)
@@ -131,14 +131,14 @@ def _huge(student, ref, rng, causal):
     expect.close(got, ref.self_attention(*args, causal=causal))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@mark.hidden
+@mark.parametrize("causal", [False, True], ids=["full", "causal"])
 def test_hidden_huge_scores(student, ref, rng, causal):
     """scores near +800 for some queries and -800 for others, under np.errstate(all="raise"): a max shift per column"""
     _huge(student, ref, rng, causal)
 
 
-@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@mark.parametrize("causal", [False, True], ids=["full", "causal"])
 def test_huge_scores(student, ref, rng, causal):
     """scores near +800 for some queries and -800 for others, under np.errstate(all="raise"): a max shift per column (the hidden cases draw other ones)"""
     _huge(student, ref, rng, causal)

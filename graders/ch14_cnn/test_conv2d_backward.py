@@ -4,9 +4,9 @@ in K, so for any U and V, Σ dX·U = Σ dY·conv(U, K, 0) and Σ dK·V = Σ dY·
 (2) Euler's identity for a bilinear map: Σ dX·X = Σ dK·K, and Σ db = Σ dY."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import close_or_diagnose, conv_case, hidden_conv_shape, out_size, require_shape
 
@@ -94,9 +94,9 @@ def test_identities_with_padding(student, ref, rng, tol):
     expect.close(got, ref.conv2d_backward(dY, X, K, 2, 2))  # dX = 0, dK = 0 satisfy the first identity too
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """random layers: C_in ≠ C_out, H ≠ W, strides that do not divide, padding, N = 1..3"""
     c = hidden_conv_shape(rng)
@@ -105,7 +105,7 @@ def test_hidden_random(student, ref, rng, tol, trial):
     _identities(got, dY, X, K, tol)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_adjoint(student, ref, rng, tol):
     """adjoint identities on a random layer with stride 3"""
     c = hidden_conv_shape(rng)

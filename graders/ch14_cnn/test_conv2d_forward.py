@@ -3,9 +3,9 @@ computed here (an impulse image returns the rotated kernel; a 1x1 kernel is a
 matrix product over channels) that need no convolution code."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import close_or_diagnose, conv_case, distinct, hidden_conv_shape, impulse, out_size, require_shape
 
@@ -94,9 +94,9 @@ def test_padding_border(student, rng):
     expect.close(student.conv2d_forward(X, K, b, 1, 1), c * np.outer(rows, cols)[None, None])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random layers: C_in ≠ C_out, H ≠ W, strides that do not divide, N = 1..3"""
     c = hidden_conv_shape(rng)
@@ -104,8 +104,8 @@ def test_hidden_random(student, ref, rng, trial):
     _check(student, ref, X, K, b, c["s"], c["P"])
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("N", [1, 2])
+@mark.hidden
+@mark.parametrize("N", [1, 2])
 def test_hidden_stride3(student, ref, rng, N):
     """stride 3, rectangular kernel, H + 2P - k not a multiple of 3"""
     X, K, b = conv_case(rng, N, 4, 2, 9, 8, 2, 3)

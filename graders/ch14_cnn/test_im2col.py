@@ -4,9 +4,9 @@ landed where), and the property that one matrix product with the unfolded
 patches reproduces the convolution layer."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import coded_image, decode, distinct, out_size, require_shape
 
@@ -68,9 +68,9 @@ def test_conv_as_matmul(student, ref, rng, tol):
     expect.close(Ymat, Y, tol.matmul, names="(K.reshape(C_out, -1) @ cols).reshape(N, C_out, H_o, W_o) + b vs the convolution layer")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random sizes: C, k_h ≠ k_w, stride 1..3, padding 0..2, N = 1..2"""
     N = int(rng.choice([1, 2]))
@@ -82,7 +82,7 @@ def test_hidden_random(student, ref, rng, trial):
     _check(student, ref, X, kh, kw, s, P)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_matmul(student, ref, rng, tol):
     """one matrix product reproduces a random convolution layer"""
     Cin, Cout = distinct(rng, 1, 5, 2)

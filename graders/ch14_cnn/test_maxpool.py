@@ -6,9 +6,9 @@ homogeneous); and the backward pass is the derivative of the forward pass
 (a directional finite difference on continuous inputs, where no ties occur)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import out_size, require_shape
 
@@ -133,9 +133,9 @@ def test_ties(student, ref, rng):
     _ties(student, ref, rng, 1, 2, 6, 6)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random k, s (overlapping, tiling or with gaps), N ∈ {1, 2}, C and H ≠ W"""
     k = int(rng.integers(2, 4))
@@ -150,14 +150,14 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(float(np.sum(dX * X)), float(np.sum(dOut * out)), names="Σ ∂Λ/∂X · X")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_ties(student, ref, rng):
     """ties (integer-valued images), per-student sizes: the first maximum in row-major order wins"""
     H, W = (int(v) for v in rng.choice(np.arange(4, 10), 2, replace=False))
     _ties(student, ref, rng, int(rng.integers(1, 3)), int(rng.integers(1, 4)), H, W)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_overlap_batch(student, ref, rng):
     """k = 3, s = 2 with M = 2 images and shared winners"""
     X = rng.uniform(-1.0, 0.0, (2, 3, 9, 7))

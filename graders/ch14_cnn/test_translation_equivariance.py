@@ -3,9 +3,9 @@ impulse response on the torus (a closed form built here), equivariance under
 every translation, and its loss for odd shifts after a stride-2 max pool."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import close_or_diagnose, conv_case, distinct, impulse, pool2, require_shape
 
@@ -105,9 +105,9 @@ def test_pooling_breaks_equivariance(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random layers: odd k_h ≠ k_w (mostly), C_in ≠ C_out, H ≠ W, N ∈ {1, 2}; plus one random shift"""
     Cin, Cout = distinct(rng, 1, 5, 2)

@@ -5,9 +5,9 @@ the posterior. The Monte Carlo estimate must be within 6 exact standard errors
 of the ELBO (statistical; FFP ≈ 2e-9, calibrated in tests/oracles)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._stats import Z_MAX, elbo_case, elbo_mc_sd, elbo_via_posterior, log_evidence
 
@@ -98,9 +98,9 @@ def test_mc_unbiased(student, rng):
     _unbiased(student, rng)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d ≠ k (d = 1 and k = 1 included): closed form against log p(x) - KL(q ‖ posterior) and Monte Carlo values"""
     k = int(rng.integers(1, 5))
@@ -111,7 +111,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.elbo_mc(*args, eps), ref.elbo_mc(*args, eps))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_mc_unbiased(student, rng):
     """Monte Carlo ELBO within 6 standard errors on a per-student model (FFP ≈ 2e-9)"""
     _unbiased(student, rng)

@@ -6,9 +6,9 @@ and division by zero fail the check; underflow (e^{-800} → 0, which every stab
 formula produces) does not."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 LOG2 = float(np.log(2.0))
 
@@ -69,9 +69,9 @@ def test_separate_means(student, rng):
     expect.close(got[0], want, names=f"L_D (must be mean softplus(-r) + mean softplus(f) = softplus({-a:.4g}) + softplus({b:.4g}), whatever M_r = {mr} and M_f = {mf})")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("sizes", [(1, 1), (2, 1), (1, 2), (2, 2)])
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("sizes", [(1, 1), (2, 1), (1, 2), (2, 2)])
 def test_hidden_extreme(student, ref, rng, sizes):
     """M = 1 and M = 2 samples: logits of exactly ±800, then near ±750, under np.errstate(all="raise")"""
     mr, mf = sizes
@@ -82,8 +82,8 @@ def test_hidden_extreme(student, ref, rng, sizes):
     expect.close(_stable_call(student, r, f), ref.gan_losses(r, f))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.parametrize("trial", range(2))
 def test_hidden_random(student, ref, rng, trial):
     """random lengths M_r ≠ M_f and logit scales up to 10³"""
     mr, mf = (int(v) for v in rng.choice(np.arange(1, 12), 2, replace=False))

@@ -3,9 +3,9 @@ the variance-only case, KL(q ‖ q) = 0), additivity over the latent dimensions
 on the student's own function, and the reference on general priors."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def _gauss(rng, B, k, scale=1.0):
@@ -64,9 +64,9 @@ def test_zero_and_additive(student, ref, rng):
     expect.close(full, parts, names="KL in 3 dimensions vs the sum of the three 1-D KLs")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random B ∈ {1, 2, 5} ≠ k, means up to ±5, log-variances in [-8, 8], with and without a prior"""
     B = int(rng.choice([1, 2, 5]))
@@ -97,7 +97,7 @@ def test_one_prior_argument(student, rng):
     _one_prior_argument(student, rng, 3, 2)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_defaults(student, rng):
     """each prior argument may be None on its own"""
     B = int(rng.integers(1, 6))

@@ -5,9 +5,9 @@ EXACT standard errors derived in _stats.py: both estimators are unbiased
 estimator has the larger variance (FFP ≈ 1e-12). Calibrated in tests/oracles."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._stats import Z_MAX, d_sin, d_square, estimator_case, estimator_truth_sd, square, variance_case
 
@@ -98,15 +98,15 @@ def test_variance_comparison(student, rng):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_unbiased(student, rng):
     """per-student μ, σ and draws: both estimators within 6 standard errors (FFP ≈ 8e-9)"""
     _unbiased(student, rng)
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.parametrize("trial", range(2))
 def test_hidden_values(student, ref, rng, trial):
     """random μ (either sign), σ and R = 1..20 draws: exact values for f = z³ and f = sin"""
     mu, sigma = float(rng.uniform(-2, 2)), float(rng.uniform(0.1, 2.0))

@@ -4,9 +4,9 @@ V = -log 4 + 2 JSD(p ‖ q) with JSD computed here from the KL to the mixture,
 pointwise optimality p(1 - D*) = q D* on the support, and the reference."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 LOG4 = float(np.log(4.0))
 
@@ -83,9 +83,9 @@ def test_tiny_probabilities(student, ref, rng):
     expect.close(student.optimal_discriminator_value(p, q), ref.optimal_discriminator_value(p, q))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random n (n = 1 and 2 included) with random zeros in p, q or both"""
     n = int(rng.choice([1, 2, 5, 12]))
@@ -96,7 +96,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(got[1], -LOG4 + 2 * _jsd(p, q), names="V(D*, G) vs -log 4 + 2 JSD")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_tiny(student, ref, rng):
     """probabilities spanning 1e-30 to 1"""
     n = 10

@@ -8,9 +8,9 @@ approximation error never increases with N and decays at least like N^{-1/2}.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import RF_NS, features, loglog_slope, raises_value_error, rf_errors, rf_problem, spread_features, spread_points, value_case
 
@@ -135,9 +135,9 @@ def test_approximation_rate(student, rng, tol):
     _theory_check(student, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """M = 1, 2 and random; N = 1 and random; both activations; fit and predict"""
     x, w, b, act = value_case(rng, trial)
@@ -148,7 +148,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.random_features_predict(xn, c, w, b, act), ref.random_features_predict(xn, c, w, b, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_approximation_rate(student, rng, tol):
     """[theory] the approximation rate for other random features and data"""
     _theory_check(student, rng, tol)

@@ -7,9 +7,9 @@ oracle). Theory: for f = sin on [0, π] the student's interpolants have error
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import interpolant_outputs, loglog_slope, network, random_knots
 
@@ -95,9 +95,9 @@ def test_rate_h_squared(student, tol):
     _rate_check(student, tol, np.sin, 1.0, 0.0, np.pi, "f = sin on [0, π]")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """K = 1, 2 and random up to 40; offset, span and scale of the data random"""
     K = [1, 2, int(rng.integers(3, 41))][trial]
@@ -112,7 +112,7 @@ def test_hidden_random(student, ref, rng, tol, trial):
     _against_interp(student, tol, knots, values, n=2000)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_rate(student, rng, tol):
     """[theory] f = exp on a random interval [a, a + 1]: error ≤ (h²/8) e^{a+1}, O(h²)"""
     a = float(rng.uniform(-2, 2))

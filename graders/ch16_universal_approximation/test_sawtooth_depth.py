@@ -9,9 +9,9 @@ own second differences), so a shallow ReLU network needs ≥ 2^k - 1 units.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 
 def closed_form(x, k):
@@ -134,7 +134,7 @@ def test_depth_separation(student):
     _depth_check(student, list(range(1, 9)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_tent_random(student, rng):
     """k random in [6, 20] at random points, and on the dyadic grid"""
     k = int(rng.integers(6, 21))
@@ -142,9 +142,9 @@ def test_hidden_tent_random(student, rng):
     expect.close(student.tent_network(x, k), closed_form(x, k), names=f"T^{k}(x)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_count_random(student, rng, trial):
     """random pieces 1..30, non-uniform grids, slopes scaled by 10^{-3..3}"""
     pieces = [1, 2, int(rng.integers(3, 31))][trial]
@@ -152,7 +152,7 @@ def test_hidden_count_random(student, rng, trial):
     _count(student, f_vals, x, pieces, f"a {pieces}-piece function")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_depth_separation(student, rng):
     """[theory] k = 9, 10, 11 and a random k ≤ 6"""
     _depth_check(student, [9, 10, 11, int(rng.integers(1, 7))])

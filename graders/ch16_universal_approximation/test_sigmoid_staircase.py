@@ -9,9 +9,9 @@ np.errstate(all="raise").
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import grid_only, lipschitz_function, loglog_slope
 
@@ -93,9 +93,9 @@ def test_error_decreases_like_1_over_K(student, tol):
     _decay_check(student, tol, lipschitz_function("sin"), 20.0)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """K = 1, 2 and random; λ log-uniform in [1, 10⁵]; a random zigzag f; x includes 0 and 1"""
     K = [1, 2, int(rng.integers(3, 60))][trial]
@@ -107,7 +107,7 @@ def test_hidden_random(student, ref, rng, trial):
     grid_only(f, K)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_huge_lambda(student, ref, rng):
     """λ = 10⁷: N is the staircase itself, ½ of the jump exactly at a midpoint"""
     K = int(rng.integers(3, 12))
@@ -117,7 +117,7 @@ def test_hidden_huge_lambda(student, ref, rng):
     expect.close(got, ref.sigmoid_staircase(f.fresh(), K, 1e7, x))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_bound_values(student, ref, rng):
     """staircase_bound for random L, K, λ, including λ/K = 10⁻³ (1 - q by expm1)"""
     cases = [(float(rng.uniform(0.1, 10)), int(rng.integers(1, 100)), float(10 ** rng.uniform(-1, 4))) for _ in range(4)]
@@ -127,7 +127,7 @@ def test_hidden_bound_values(student, ref, rng):
         expect.close(student.staircase_bound(*args), ref.staircase_bound(*args), names=f"staircase_bound{args}")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_bound_holds(student, rng):
     """[theory] the bound for a random zigzag, random K and λ/K in [10, 200]"""
     K = int(rng.integers(4, 40))

@@ -9,9 +9,9 @@ attained.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import loglog_slope
 
@@ -98,9 +98,9 @@ def test_sublinear_rate(student, rng, tol):
     _theory_check(student, rng, tol, 1)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """n = 1, 2 and random; η up to 1.9/L; ratios with random Λ*"""
     n = [1, 2, int(rng.integers(3, 40))][trial]
@@ -113,8 +113,8 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.check_sublinear_bound(fvals, fstar, theta0, theta_star, lr), ref.check_sublinear_bound(fvals, fstar, theta0, theta_star, lr))
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("p", [0.5, 2])
+@mark.hidden
+@mark.parametrize("p", [0.5, 2])
 def test_hidden_sublinear_rate(student, rng, tol, p):
     """[theory] (θ_0 - θ*)_j² = j^{-p} (p = 0.5 or 2): slope -(p+1)/2, ratios ≤ 1"""
     _theory_check(student, rng, tol, p)

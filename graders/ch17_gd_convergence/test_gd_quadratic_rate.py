@@ -8,9 +8,9 @@ direction, and growth by |1 - ηL| > 1 beyond η = 2/L.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import quadratic_closed_form, spd
 
@@ -121,9 +121,9 @@ def test_divergence(student, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """d = 1, 2 and random; η random in (0, 2/L); steps random"""
     d = [1, 2, int(rng.integers(3, 9))][trial]
@@ -137,14 +137,14 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(got, quadratic_closed_form(A, b, theta0, lr, K), "default")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_ill_conditioned(student, rng, tol):
     """[theory] κ = 10³ at the optimal η = 2/(L+μ): q = (κ-1)/(κ+1)"""
     lam = [0.01, 0.3, 2.0, 10.0]
     _theory_check(student, rng, tol, lam, 2 / 10.01, 300)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_contraction_random(student, ref, rng):
     """random μ ≤ L and η in [0, 3/L], and μ = L"""
     cases = []

@@ -10,9 +10,9 @@ student's empirical_rate), the null-space component frozen, and convergence from
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import fstar_of, low_rank_problem, ls_closed_form, pl_start, rate_window, trajectory
 
@@ -118,9 +118,9 @@ def test_implicit_bias(student, rng, tol):
     _bias_check(student, rng, tol, [1.0, 0.5, 0.2], 20, 6)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """M = 1, M < d and random; η random ≤ 1.9/L; against the reference and the closed form"""
     M, d = [(1, 3), (int(rng.integers(2, 4)), int(rng.integers(4, 8))), (int(rng.integers(5, 20)), int(rng.integers(2, 6)))][trial]
@@ -132,7 +132,7 @@ def test_hidden_random(student, ref, rng, tol, trial):
     expect.close(got, ls_closed_form(X, y, theta0, lr, K), "closed_form")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_rate_random(student, ref, rng):
     """random mixtures of three geometric modes, random windows"""
     k = np.arange(60)
@@ -144,7 +144,7 @@ def test_hidden_rate_random(student, ref, rng):
     expect.close(student.empirical_rate(f, fstar, start, stop), ref.empirical_rate(f, fstar, start, stop))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_pl_rate(student, rng, tol):
     """[theory] the PL checks with a random spectrum (rank 3..5, λ_{r-1} ≥ 3 μ_PL)"""
     r = int(rng.integers(3, 6))
@@ -153,7 +153,7 @@ def test_hidden_pl_rate(student, rng, tol):
     _pl_check(student, rng, tol, eigs, int(rng.integers(25, 40)), r + int(rng.integers(1, 4)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_implicit_bias(student, rng, tol):
     """[theory] the minimum-norm limit with a random spectrum"""
     r = int(rng.integers(2, 5))

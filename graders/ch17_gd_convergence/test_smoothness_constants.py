@@ -7,9 +7,9 @@ at random θ, with L attained (tight) at θ = 0.
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import orthogonal
 
@@ -92,9 +92,9 @@ def test_logistic_sandwich(student, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_ls(student, ref, rng, tol, trial):
     """M = 1, M = 2, M < d, M > d with a duplicated column (rank-deficient), random scales"""
     M, d = [(1, 3), (2, 2), (int(rng.integers(2, 5)), int(rng.integers(5, 9))), (int(rng.integers(8, 30)), int(rng.integers(2, 6)))][trial]
@@ -108,8 +108,8 @@ def test_hidden_ls(student, ref, rng, tol, trial):
     _sandwich(L, mu, [X.T @ X / M], tol, f"least squares with X of shape ({M}, {d})", tight_at=X.T @ X / M)
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.parametrize("trial", range(2))
 def test_hidden_logistic(student, ref, rng, tol, trial):
     """random shapes, λ = 0 and random λ; the sandwich at 20 random θ"""
     M, d = int(rng.integers(1, 25)), int(rng.integers(1, 7))

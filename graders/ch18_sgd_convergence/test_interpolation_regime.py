@@ -8,9 +8,9 @@ the exact stationary E‖θ - θ̂‖² (a Lyapunov equation solved here) at two
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import FLOOR, floor_problem, markov_steps, stationary_floor, time_average_floor, unit_rows
 
@@ -108,9 +108,9 @@ def test_noise_floor(student, rng, tol):
     _floor_check(student, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, tol, trial):
     """M = 1, d = 1 and random; B random; against the reference and the recursion"""
     M, d = [(1, 2), (int(rng.integers(2, 10)), 1), (int(rng.integers(2, 30)), int(rng.integers(2, 6)))][trial]
@@ -121,14 +121,14 @@ def test_hidden_random(student, ref, rng, tol, trial):
     _recursion(student, tol, X, y, theta0, lr, idx)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_linear_convergence(student, rng, tol):
     """[theory] interpolation with random M, d, B and η"""
     d = int(rng.integers(2, 5))
     _linear_check(student, rng, tol, int(rng.integers(3 * d, 40)), d, int(rng.integers(1, 5)), float(rng.uniform(0.5, 1.2)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_noise_floor(student, rng, tol):
     """[theory] the noise floor on another random problem"""
     _floor_check(student, rng, tol)

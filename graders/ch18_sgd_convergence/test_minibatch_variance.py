@@ -9,10 +9,10 @@ ValueError for B > M without replacement, and gradients with a common offset 10�
 import itertools
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.errors import StudentError
+from mathdl_cli.grading.marks import mark
 
 
 def enumerated(G, B, replace):
@@ -88,9 +88,9 @@ def test_large_offset(student, rng):
     expect.close(student.minibatch_grad_cov(G, 2, False), want, expect.Tol(1e-9, 1e-12), names="Cov for gradients with offset 10⁶ (M = 6, B = 2)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_enumeration(student, rng, trial):
     """random M ≤ 7, p, B and both kinds of sampling, against brute force"""
     M = int(rng.integers(2, 8))
@@ -100,8 +100,8 @@ def test_hidden_enumeration(student, rng, trial):
     _vs_enumeration(student, G, B, replace)
 
 
-@pytest.mark.hidden
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.parametrize("trial", range(2))
 def test_hidden_large(student, ref, rng, trial):
     """M up to 500, p up to 20, against the reference"""
     M, p = int(rng.integers(50, 500)), int(rng.integers(1, 20))

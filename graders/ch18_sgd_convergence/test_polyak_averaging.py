@@ -8,9 +8,9 @@ finite-k mean-square error (z-score), K·E(θ̄_K - θ*)²·λ²/σ² in the cat
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import POLYAK_PUBLIC, loglog_slope, moment_z, polyak_chains, polyak_hidden_params, polyak_moments, window
 
@@ -81,9 +81,9 @@ def test_optimal_constant(student, rng, tol):
     _theory_check(student, rng, tol, POLYAK_PUBLIC)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_exact(student, ref, rng, trial):
     """R = 1 and random; K = 1 and random"""
     R = [1, int(rng.integers(2, 9)), int(rng.integers(2, 9))][trial]
@@ -94,7 +94,7 @@ def test_hidden_exact(student, ref, rng, trial):
     expect.close(got, running_means(thetas))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_optimal_constant(student, rng, tol):
     """[theory] the same with random λ, a, σ, θ*, θ_0"""
     _theory_check(student, rng, tol, polyak_hidden_params(rng))

@@ -8,9 +8,9 @@ the fitted log–log slope against -min(1, 2aλ).
 """
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import RM_PUBLIC, loglog_slope, moment_z, rm_hidden_params, rm_moments, rm_noise, rm_theory, window
 
@@ -79,9 +79,9 @@ def test_rate_slow(student, rng, tol):
     _theory_check(student, rng, tol, RM_PUBLIC["slow"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_exact(student, ref, rng, trial):
     """R = 1, 2 and random; random K, λ, a, k_0 (α_0 λ up to 2: the first steps overshoot)"""
     R = [1, 2, int(rng.integers(3, 20))][trial]
@@ -95,8 +95,8 @@ def test_hidden_exact(student, ref, rng, trial):
     expect.close(got, closed_form(theta0, lam, a, k0, xi))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_rate(student, rng, tol):
     """[theory] random λ, a, k_0, σ, θ_0, in the regime 2aλ > 1 or 2aλ < 1 (drawn too)"""
     _theory_check(student, rng, tol, rm_hidden_params(rng, ["fast", "slow"][int(rng.integers(2))]))

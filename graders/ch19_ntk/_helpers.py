@@ -153,7 +153,6 @@ def lazy_statistics(case: dict, runs: list, kernel) -> dict:
     from the gradient-flow prediction (with the deviation's inputs) at N = 10⁴.
     """
     X, X_all, y, lr, K = case["X"], case["X_all"], case["y"], case["lr"], case["n_steps"]
-    M = X.shape[0]
     it = iter(runs)
     dev, move, flow_inputs = [], [], []
     for group in case["inits"]:

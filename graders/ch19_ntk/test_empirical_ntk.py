@@ -4,9 +4,9 @@ formula); symmetry and positive semi-definiteness; the mean over neurons (two
 networks side by side have the average kernel); the linear network in closed form."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect, gen
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import antisymmetric_net, gaussian_net, tanh_net_jacobian, unit_rows
 
@@ -77,9 +77,9 @@ def test_width_average(student, rng):
     expect.that(np.abs(K2).max() > 1e-3, "the kernel must not vanish", quantity="Θ^{2N}")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random activation, pairwise-distinct N, d, n1, n2 (N = 1 and n1 = 1 included)"""
     N, d, n1, n2 = gen.distinct_sizes(rng, 4, 1, 12)
@@ -92,7 +92,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.empirical_ntk(c, W, X1, X2, act), ref.empirical_ntk(c, W, X1, X2, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_wide(student, ref, rng):
     """N = 10⁴ neurons (antisymmetric initialisation), unit inputs"""
     d = int(rng.integers(2, 6))
@@ -102,7 +102,7 @@ def test_hidden_wide(student, ref, rng):
     expect.close(student.empirical_ntk(c, W, X1, X2, act), ref.empirical_ntk(c, W, X1, X2, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_gradient_gram(student, rng):
     """Θ^N = J1 J2ᵀ by the complex step, random sizes"""
     N, d = int(rng.integers(1, 9)), int(rng.integers(1, 6))

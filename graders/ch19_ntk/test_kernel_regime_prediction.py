@@ -8,9 +8,9 @@ t → ∞ (kernel interpolation, by np.linalg.solve); the theorem: the residual 
 reference on well-conditioned and singular kernels."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import joint_kernel
 
@@ -135,9 +135,9 @@ def test_infinite_time(student, rng):
                  "predictions are those of kernel regression with kernel A started from h_0")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random sizes (M = 1 and n = 1 included), α, t"""
     M = [1, int(rng.integers(2, 9)), int(rng.integers(2, 9))][trial]
@@ -147,7 +147,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.ntk_predict(A, B, h0, h0x, y, alpha, t), ref.ntk_predict(A, B, h0, h0x, y, alpha, t))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_singular(student, ref, rng, tol):
     """random rank-deficient kernels, with the ODE check"""
     M = int(rng.integers(3, 8))
@@ -157,14 +157,14 @@ def test_hidden_singular(student, ref, rng, tol):
     _ode_check(student, rng, tol, A, B, h0, h0x, y, alpha)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_zero_time(student, rng):
     """t = 0 returns h_0 exactly (singular A)"""
     A, B, h0, h0x, y = _inputs(rng, 4, 2, rank=1)
     expect.close(student.ntk_predict(A, B, h0, h0x, y, 1.0, 0.0), (h0, h0x))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_rate(student, rng, tol):
     """[theory] the bound and the late rate for random M and α"""
     _rate_check(student, rng, tol, int(rng.integers(3, 8)), int(rng.integers(1, 4)), float(rng.uniform(0.5, 3.0)))

@@ -5,9 +5,9 @@ against Monte Carlo over 2·10⁴ Gaussian neurons (an integral independent of t
 closed form)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import cos_outside, relu_kernel_mc, unit_rows
 
@@ -91,9 +91,9 @@ def test_monte_carlo(student, rng, tol):
     _mc_check(student, rng, tol, X1, X2)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random sizes (n1 = 1 once), norms from 0.3 to 3, some zero rows, near-parallel and near-antipodal pairs"""
     d = int(rng.integers(2, 6))
@@ -106,7 +106,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.limit_ntk_relu(X1, X2), ref.limit_ntk_relu(X1, X2))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_one_dimensional(student, ref, rng):
     """d = 1: every angle is 0 or π exactly (cos φ = ±1, where the clip matters most)"""
     X1 = rng.standard_normal((4, 1)) * 1.3
@@ -114,7 +114,7 @@ def test_hidden_one_dimensional(student, ref, rng):
     expect.close(student.limit_ntk_relu(X1, X2), ref.limit_ntk_relu(X1, X2))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_diagonal(student, rng):
     """A(x, x) = ‖x‖² and A(x, -x) = 0 on rows with rounding outside [-1, 1]"""
     d = int(rng.integers(2, 7))
@@ -124,7 +124,7 @@ def test_hidden_diagonal(student, rng):
     expect.close(np.diag(got).copy(), np.concatenate([np.sum(X * X, axis=1), np.zeros(4)]), names="A(x, x) and A(y, -y)")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_monte_carlo(student, rng, tol):
     """[statistical] Monte Carlo in random dimension"""
     d = int(rng.integers(2, 6))

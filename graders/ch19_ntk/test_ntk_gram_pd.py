@@ -4,9 +4,9 @@ singular on a repeated point, on x and 2x, and on d + 1 antipodal pairs; the
 identity kernel 2XXᵀ singular for n > d and equal to 2σ_min(X)² for n ≤ d."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import unit_rows
 
@@ -63,9 +63,9 @@ def test_relu_antipodal(student, ref, rng, tol):
               "ReLU(z) - ReLU(-z) = z is linear, so Σ_j a_j (row x_j - row -x_j) = 0 when Σ_j a_j x_j = 0")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_relu(student, ref, rng, trial):
     """ReLU on random non-unit, non-parallel inputs (n = 1 once)"""
     d = int(rng.integers(2, 6))
@@ -74,7 +74,7 @@ def test_hidden_relu(student, ref, rng, trial):
     expect.close(_value(student, X, "relu"), ref.min_eig_limit_kernel(X, "relu"))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_identity(student, rng, tol):
     """identity: n > d singular, n ≤ d equal to 2σ_min(X)²"""
     d = int(rng.integers(2, 6))
@@ -83,7 +83,7 @@ def test_hidden_identity(student, rng, tol):
     expect.close(_value(student, X, "identity"), float(2 * np.linalg.svd(X, compute_uv=False)[-1] ** 2))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_antipodal(student, rng, tol):
     """ReLU: d + 1 antipodal pairs in random dimension are singular"""
     d = int(rng.integers(2, 5))

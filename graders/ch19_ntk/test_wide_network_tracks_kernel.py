@@ -12,9 +12,9 @@ kernels come from the reference's empirical_ntk and ntk_predict (on the
 grader's inputs)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import WIDTHS, gaussian_net, lazy_case, lazy_statistics, flow_deviation, sweep_calls, two_layer, unit_rows
 
@@ -119,9 +119,9 @@ def test_lazy_training(student, ref, rng, tol):
     _lazy_check(student, ref, rng, tol, hidden=False)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random sizes (N = 1, M = 1 included), activations and step counts"""
     N = [1, int(rng.integers(2, 30)), int(rng.integers(30, 300))][trial]
@@ -134,14 +134,14 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.train_wide_net(c0, W0, X, y, lr, K, Xt, act), ref.train_wide_net(c0, W0, X, y, lr, K, Xt, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_one_step(student, rng):
     """one step by the complex step, random sizes"""
     _one_step_check(student, rng, int(rng.integers(1, 7)), int(rng.integers(1, 4)), int(rng.integers(1, 7)), int(rng.integers(1, 4)))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_lazy_training(student, ref, rng, tol):
     """[theory] the width sweep with random d, M, test inputs, step and time"""
     _lazy_check(student, ref, rng, tol, hidden=True)

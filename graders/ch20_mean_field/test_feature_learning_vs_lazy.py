@@ -4,10 +4,10 @@ two regimes on the student's own train_mf: the movement is flat in N for γ = 1
 (features are learned) and falls like N^{-1/2} for γ = ½ (lazy training)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.errors import CheckOutcome
+from mathdl_cli.grading.marks import mark, skip
 
 from ._helpers import FL_R, FL_WIDTHS, feature_calls, feature_case, gaussian_nets, movement_slopes, unit_rows
 
@@ -22,7 +22,7 @@ def _train_mf_is_right(student, ref, rng):
             expect.close(student.train_mf(c0, W0, X, y, idx, 1.0, 2.0, "tanh", gamma), ref.train_mf(c0, W0, X, y, idx, 1.0, 2.0, "tanh", gamma),
                          expect.Tol(1e-10, 1e-12))
     except CheckOutcome:
-        pytest.skip("this check trains networks with your train_mf; it runs once ch20.lln_convergence's train_mf is correct")
+        skip("this check trains networks with your train_mf; it runs once ch20.lln_convergence's train_mf is correct")
 
 
 def _regimes_check(student, ref, rng, tol, hidden):
@@ -83,9 +83,9 @@ def test_two_regimes(student, ref, rng, tol):
     _regimes_check(student, ref, rng, tol, hidden=False)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random shapes: one particle, one coordinate, batches"""
     shape = [(1, int(rng.integers(1, 5))), (int(rng.integers(2, 30)), 1), (int(rng.integers(2, 5)), int(rng.integers(2, 30)), int(rng.integers(1, 5)))][trial]
@@ -94,8 +94,8 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.relative_movement(W0, WT), ref.relative_movement(W0, WT))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_two_regimes(student, ref, rng, tol):
     """[theory] the two regimes with random d and α"""
     _regimes_check(student, ref, rng, tol, hidden=True)

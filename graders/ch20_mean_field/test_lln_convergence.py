@@ -5,9 +5,9 @@ interact; and the law of large numbers, statistically: the across-initialisation
 standard deviation of g^N_t decays like N^{-1/2} for γ = 1 and stays O(1) for γ = ½."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import LLN_GAMMAS, LLN_R, LLN_WIDTHS, gaussian_nets, lln_calls, lln_case, lln_slopes, unit_rows
 
@@ -85,9 +85,9 @@ def test_law_of_large_numbers(student, rng, tol):
     _lln_check(student, rng, tol, hidden=False)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random R, N (1 included), d, α, γ, activation and a fractional tN"""
     R = [1, int(rng.integers(2, 6)), int(rng.integers(1, 4))][trial]
@@ -101,8 +101,8 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.train_mf(c0, W0, *args), ref.train_mf(c0, W0, *args))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_law_of_large_numbers(student, rng, tol):
     """[statistical] the law of large numbers with random d, α and t"""
     _lln_check(student, rng, tol, hidden=True)

@@ -4,9 +4,9 @@ step of the loss (independent of the update formulas); exchangeability; e = 0
 leaves the particles unchanged; γ = ½, ¾ and ReLU."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import sgd_step_by_complex_step
 
@@ -23,7 +23,7 @@ def test_small(student, ref, rng):
     expect.close(student.mf_sgd_step(c, W, x, y, 0.8, "tanh", 1.0), ref.mf_sgd_step(c, W, x, y, 0.8, "tanh", 1.0))
 
 
-@pytest.mark.parametrize("gamma", [1.0, 0.5])
+@mark.parametrize("gamma", [1.0, 0.5])
 def test_is_sgd(student, rng, gamma):
     """the step is SGD with learning rate α N^{2γ-2} on ½(y - g)², ∇ by the complex step (N = 5, d = 4, tanh)"""
     c, W, x, y = _case(rng, 5, 4)
@@ -60,9 +60,9 @@ def test_zero_error(student, rng):
     expect.close(student.mf_sgd_step(c, W, x, y, 1.0, "tanh", 1.0), (c, W))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(4))
 def test_hidden_random(student, ref, rng, trial):
     """random N (1 included), d (1 included), activation, α and γ"""
     N = [1, int(rng.integers(2, 20)), int(rng.integers(20, 2000)), 10_000][trial]
@@ -72,7 +72,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.mf_sgd_step(c, W, x, y, alpha, act, gamma), ref.mf_sgd_step(c, W, x, y, alpha, act, gamma))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_is_sgd(student, rng):
     """the complex-step SGD oracle, random sizes and γ"""
     c, W, x, y = _case(rng, int(rng.integers(1, 8)), int(rng.integers(1, 5)))

@@ -3,9 +3,9 @@ the forward pass (the 1/R variance); R = 1 gives 0; and the theorem, statistical
 the slope of log Var against log N over N = 10..10⁴ is 1 - 2γ for γ = ½, ¾, 1."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import GAMMAS, OS_R, OS_WIDTHS, gaussian_nets, scaling_calls, scaling_case, scaling_slopes
 
@@ -59,9 +59,9 @@ def test_scaling_law(student, rng, tol):
     _scaling_check(student, rng, tol, hidden=False)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random R (2 included), N (1 included), d, γ and activation"""
     R = [2, int(rng.integers(3, 50)), int(rng.integers(3, 50))][trial]
@@ -73,8 +73,8 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.init_output_variance(c, W, x, gamma, act), ref.init_output_variance(c, W, x, gamma, act))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_scaling_law(student, rng, tol):
     """[statistical] the slopes for a random input, dimension and smooth activation"""
     _scaling_check(student, rng, tol, hidden=True)

@@ -5,9 +5,9 @@ error for a quadratic f: duplicating every particle (the same μ^N, steps half a
 large) divides the error by exactly 4; e = 0 predicts 0."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import QuadFn, mean_change
 
@@ -86,9 +86,9 @@ def test_zero_error(student, rng):
     expect.close(student.weak_form_increment(c, W, x, y, 1.0, QuadFn(rng.standard_normal(2), 1.0, 1.0), "tanh"), 0.0)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random N (1 included), d, activation and test function"""
     N = [1, int(rng.integers(2, 50)), int(rng.integers(50, 3000))][trial]
@@ -100,13 +100,13 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.weak_form_increment(c, W, x, y, alpha, f, act), ref.weak_form_increment(c, W, x, y, alpha, f, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_linear_exact(student, ref, rng, tol):
     """[theory] linear test functions, random sizes, ReLU"""
     _linear_check(student, ref, rng, tol, int(rng.integers(5, 200)), int(rng.integers(1, 5)), "relu")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_quadratic(student, ref, rng, tol):
     """[theory] the factor 4 for random sizes"""
     _quadratic_check(student, ref, rng, tol, int(rng.integers(5, 100)), int(rng.integers(1, 5)))

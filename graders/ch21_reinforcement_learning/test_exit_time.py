@@ -6,9 +6,9 @@ student's own results; and the policy's call budget (batched, ≤ n_max
 calls, stopping once every trajectory has exited)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import RowPolicy, constant_policy_exit, constant_rows, feedback
 
@@ -93,9 +93,9 @@ def test_monotone_in_v0(student, rng):
                 quantity="T_λ(x0)", detail=f"α = {alpha:.4g}; T increases at v_0 = {x0[1 + int(np.argmax(np.diff(T) > 0)), 1]:.4g}")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_constant(student, rng, trial):
     """random δ, q_+, starts (m = 1, 2 and more) and constant accelerations: the closed form"""
     m = [1, 2, int(rng.integers(3, 30))][trial]
@@ -106,8 +106,8 @@ def test_hidden_constant(student, rng, trial):
     _budget(policy, n_max, _steps(T, delta, n_max))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_feedback(student, ref, rng):
     """a random feedback policy, random δ and q_+, n_max = 1 and n_max = 150"""
     m = int(rng.integers(2, 15))

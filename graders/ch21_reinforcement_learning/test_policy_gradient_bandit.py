@@ -9,9 +9,9 @@ estimates; and the baseline b(x) = Σ_a p(a|x) f(x, a) reduces the spread of
 the batch estimates. Calibrated in tests/oracles and bench/ch21_calibration.py."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import (
     BATCH, N_BATCH, bandit_case, batch_slices, batch_z, fd_gradient, reinforce_case, sample_actions, total_variance,
@@ -115,16 +115,16 @@ def test_baseline_reduces_variance(student, rng):
     _variance_reduced(_batches(student, theta, X, A, r, None), _batches(student, theta, X, A, r, b))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_statistics(student, ref, rng, tol):
     """per-student θ, contexts and samples: unbiased with and without a baseline, and the baseline reduces the variance"""
     _variance_reduced(*_unbiased(student, ref, rng, tol))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random K ≠ d, n = 1, 2 and more, scaled θ: exact gradient and REINFORCE with and without a baseline"""
     K, d = [(2, 3), (4, 1), (int(rng.integers(5, 8)), 2)][trial]

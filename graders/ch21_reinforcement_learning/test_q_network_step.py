@@ -6,9 +6,9 @@ is what the student computed; the featuriser's call budget; β = 0, η = 0,
 one action and one neuron as pinned cases."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import FeatureMap
 
@@ -122,9 +122,9 @@ def test_pinned(student, rng):
     expect.close(C1, C + delta * h / np.sqrt(6), names="C after a step with β = 0 (target y = c)")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random N, p, d_x, number of actions (one action included), β, η, parameter scale"""
     N, p, d_x = int(rng.integers(1, 12)), int(rng.integers(1, 6)), int(rng.integers(1, 4))
@@ -140,7 +140,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.q_net(C, W, xi, act), ref.q_net(C, W, xi, act))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_semigradient(student, rng, tol):
     """per-student network: the step is the semi-gradient of your q_net (β = 0.95)"""
     _semigradient(student, rng, tol, 0.95, float(rng.uniform(0.1, 1)))

@@ -7,9 +7,9 @@ than 1.25 times the largest error of the reference over 1000 seeds
 (bench/ch21_calibration.py); the short calibration runs in tests/oracles."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import distinct_sa, q_from_v, q_learning_case, random_mdp, relative_sup_error, trajectory
 
@@ -75,16 +75,16 @@ def test_converges(student, ref, rng, tol):
     _converges(student, ref, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_converges(student, ref, rng, tol):
     """per-student problem, β and ω: ‖Q_K - Q*‖∞ ≤ 0.05 ‖Q*‖∞ after K = 2·10⁴ steps"""
     _converges(student, ref, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random S ≠ A, β, ω ∈ (½, 1], 1 to 400 steps, random Q0"""
     S, A = distinct_sa(rng)

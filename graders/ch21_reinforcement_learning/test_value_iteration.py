@@ -6,9 +6,9 @@ returned policy, confirmed on the student's own results; β = 0, one action,
 ties and max_iter as pinned cases."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import distinct_sa, policy_value, random_mdp
 
@@ -110,9 +110,9 @@ def test_max_iter(student, ref, rng):
     expect.close(student.value_iteration(P, cost, 0.9, 1e-12, 3), ref.value_iteration(P, cost, 0.9, 1e-12, 3))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random S ≠ A, β ∈ [0, 0.97), costs of either sign: T V and value iteration"""
     S, A = distinct_sa(rng)
@@ -127,7 +127,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.that(abs(got[2] - want[2]) <= 1, "K must be the first k with ‖V_k - V_{k-1}‖∞ ≤ tol", quantity="iterations")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_single_state(student, ref, rng):
     """S = 1 (A = 3) and S = 3 (A = 1)"""
     for S, A in ((1, 3), (3, 1)):
@@ -135,7 +135,7 @@ def test_hidden_single_state(student, ref, rng):
         expect.close(student.value_iteration(P, cost, 0.6), ref.value_iteration(P, cost, 0.6), "value")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_slow_contraction(student, ref, rng):
     """β = 0.99 (about 2000 iterations) with tol = 1e-8"""
     P, cost = random_mdp(rng, 4, 3)

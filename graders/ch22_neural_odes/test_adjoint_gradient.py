@@ -5,9 +5,9 @@ own L; a closed form for W = 0 (constant field, exact under RK4); and
 pinned extremes (N_b = 1, d = 1, one step)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import adjoint_case
 
@@ -60,9 +60,9 @@ def test_constant_field(student, rng):
     expect.close(student.neural_ode_adjoint_grad(W, b, X0, Y, T, 7), want, names=["L", "dL/dW (closed form, W = 0)", "dL/db (closed form, W = 0)"])
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d, N_b (1 included), T, weight scale; n = 200"""
     d = [1, int(rng.integers(2, 5)), int(rng.integers(2, 6))][trial]
@@ -70,7 +70,7 @@ def test_hidden_random(student, ref, rng, trial):
     _check(student, ref, *adjoint_case(rng, d, Nb, scale=float(rng.uniform(0.3, 2))), float(rng.uniform(0.2, 2)), 200)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_one_step(student, ref, rng):
     """n = 1 (a single RK4 step each way), T = 0.05: L exactly, the gradients to the O(h⁴) the spec allows"""
     _check(student, ref, *adjoint_case(rng, 3, 2), 0.05, 1, "one_step")

@@ -9,9 +9,9 @@ second derivative taken without create_graph=True. Only the student's
 process imports torch (the grader's closed forms are numpy)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import dgm_closed_form, dgm_samples, dgm_theta
 
@@ -82,9 +82,9 @@ def test_gradient_of_your_loss(student, rng, tol):
     _fd(student, rng, tol, 3, (15, 6, 7))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(2))
 def test_hidden_network(student, rng, trial):
     """random N (1 included), sample sizes (1 included), parameter scales"""
     N = [1, int(rng.integers(2, 8))][trial]
@@ -93,7 +93,7 @@ def test_hidden_network(student, rng, trial):
     expect.close(student.dgm_objective(theta, *samples), dgm_closed_form(theta, *samples))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_bump(student, rng):
     """per-student ε and samples: the closed form"""
     theta = dgm_theta(rng, 2, a=1.0, eps=float(rng.uniform(-2, 2)), C_scale=0.0)
@@ -101,7 +101,7 @@ def test_hidden_bump(student, rng):
     expect.close(student.dgm_objective(theta, *samples), dgm_closed_form(theta, *samples))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_gradient(student, rng, tol):
     """per-student network: ∇_θ J against central differences of your J"""
     _fd(student, rng, tol, int(rng.integers(1, 4)), (10, 4, 5))

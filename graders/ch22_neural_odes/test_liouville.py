@@ -5,9 +5,9 @@ own results: Liouville's identity log|det J| = ∫ tr ∂f/∂x to 2e-6 at n = 4
 and the trace integral converging with order 4 (bench/ch22_calibration.py)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import TRACE_NS, JacobianField, fitted_order, liouville_field, rk4_polynomial
 
@@ -84,9 +84,9 @@ def test_trace_order(student, ref, rng, tol):
     _trace_order(student, ref, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d (1 included), m (1 included), T and n"""
     d = [1, int(rng.integers(2, 5)), int(rng.integers(2, 5))][trial]
@@ -97,7 +97,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.flow_jacobian(field, x0, T, n), ref.flow_jacobian(field, x0, T, n))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_identity(student, rng, tol):
     """per-student field: Liouville's identity within 2e-6 at n = 40"""
     _identity(student, rng, tol, m=int(rng.integers(1, 5)), d=int(rng.integers(2, 5)))

@@ -6,9 +6,9 @@ number of calls; and the theorems on the student's own solvers: fitted orders
 1 ± 0.15 and 4 ± 0.15 (windows calibrated in bench/ch22_calibration.py)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import EULER_NS, RK4_NS, TRUTH_N, Field, fitted_order, order_case, rk4_polynomial, stage_times, tanh_field
 
@@ -95,9 +95,9 @@ def test_empirical_order(student, ref, rng):
     expect.close(student.empirical_order(errs, hs), ref.empirical_order(errs, hs))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random d, batch or vector states, t0 and T (either direction), n = 1, 2 and more"""
     d = int(rng.integers(1, 5))
@@ -110,13 +110,13 @@ def test_hidden_random(student, ref, rng, trial):
         expect.close(getattr(student, name)(f, x0, t0, T, n), getattr(ref, name)(f, x0, t0, T, n))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_orders(student, ref, rng, tol):
     """per-student field: fitted orders 1 ± 0.15 and 4 ± 0.15"""
     _orders(student, ref, rng, tol)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_empirical_order(student, ref, rng):
     """random numbers of points and slopes, errors spanning several decades"""
     k = int(rng.integers(2, 8))

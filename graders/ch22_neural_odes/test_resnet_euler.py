@@ -7,9 +7,9 @@ L = 16, 32, 64; the reference stays within [1.933, 2.033] over 1000 problems,
 bench/ch22_calibration.py)."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import TRUTH_N, piecewise_field, smooth_theta, theta_field
 
@@ -75,9 +75,9 @@ def test_converges_like_euler(student, ref, rng, tol):
     _converges(student, ref, rng, tol)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, ref, rng, trial):
     """random depth, width (d = 1 included), batch (m = 1 included), step and weight scale"""
     d = [1, int(rng.integers(2, 6)), int(rng.integers(2, 6))][trial]
@@ -88,7 +88,7 @@ def test_hidden_random(student, ref, rng, trial):
     expect.close(student.resnet_forward(x0, thetas, h), ref.resnet_forward(x0, thetas, h))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_converges(student, ref, rng, tol):
     """per-student smooth θ(t): ratios of distances in [1.8, 2.2]"""
     _converges(student, ref, rng, tol)

@@ -5,9 +5,9 @@ the theorem on the student's own code: decay at 0.97 η*, growth at 1.03 η*,
 with a growth rate per step equal to the largest root of z^{τ+1} - z^τ + ηλ."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import companion_trajectory, growth_rate, spectral_radius
 
@@ -43,7 +43,7 @@ def test_thresholds(student, rng):
         expect.close(student.max_stable_lr(lam, tau), value / lam, names=f"η*(λ = {lam:.4g}, τ = {tau})")
 
 
-@pytest.mark.parametrize("tau", (0, 1, 2, 5))
+@mark.parametrize("tau", (0, 1, 2, 5))
 def test_stability_threshold_on_your_code(student, rng, tol, tau):
     """your delayed_gd decays at 0.97 η* and grows at 1.03 η* (η* from your max_stable_lr), at the rate of the largest root"""
     lam, theta0 = float(rng.uniform(0.5, 3.0)), float(rng.uniform(0.5, 2.0))
@@ -77,9 +77,9 @@ def test_stability_threshold_on_your_code(student, rng, tol, tau):
                     detail=f"fitted from your iterates: {fit:.6f} per step; largest root modulus: {rho:.6f} (relative error in log {err:.3f})")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("tau", (1, 3, 7))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("tau", (1, 3, 7))
 def test_hidden_trajectories(student, rng, tau):
     """random λ, step sizes on both sides of the threshold, τ = 1, 3, 7"""
     lam, theta0 = float(rng.uniform(0.2, 5.0)), float(rng.uniform(-3.0, 3.0))
@@ -88,7 +88,7 @@ def test_hidden_trajectories(student, rng, tau):
         expect.close(student.delayed_gd(theta0, lam, lr, tau, 40), companion_trajectory(theta0, lam, lr, tau, 40))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_edge_cases(student, rng):
     """n_steps = 0 (θ_0 only), n_steps = 1, and τ larger than n_steps"""
     lam, theta0 = float(rng.uniform(0.5, 3.0)), float(rng.uniform(0.5, 2.0))
@@ -98,7 +98,7 @@ def test_hidden_edge_cases(student, rng):
     expect.close(student.delayed_gd(theta0, lam, lr, 10, 6), theta0 * (1 - lr * lam * np.arange(7)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_thresholds(student, rng):
     """max_stable_lr for random λ and τ up to 20"""
     for tau in (3, 10, 20):

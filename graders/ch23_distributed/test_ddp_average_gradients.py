@@ -7,9 +7,9 @@ gradient descent. Expected values are closed forms of a linear model's mean
 square loss, computed here in numpy."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import full_batch_gd, full_gradient, linear_problem, same_on_every_rank, shard_mean_gradient
 
@@ -85,9 +85,9 @@ def test_training_four_ranks(student, rng):
     train(student, rng, [3, 3, 3, 3], 5, 1, 0.2, 2)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("P", (2, 3, 4))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("P", (2, 3, 4))
 def test_hidden_random_shards(student, rng, P):
     """random shard sizes (some of 1 sample), random widths, averaged gradient and training"""
     sizes = [int(v) for v in rng.integers(1, 8, P)]
@@ -96,7 +96,7 @@ def test_hidden_random_shards(student, rng, P):
     train(student, rng, sizes, d_in, d_out, float(rng.uniform(0.05, 0.3)), int(rng.integers(1, 5)))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_broadcast_middle_rank(student, rng):
     """4 ranks, broadcasting from rank 1"""
     broadcast(student, rng, 4, 1)

@@ -8,9 +8,9 @@ answer. The stability threshold of ch23.async_delayed_sgd with τ = W - 1, on
 the student's own server: decay below it, divergence above."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import check_ps, ps_case, run_ps
 
@@ -73,22 +73,22 @@ def stability(student, rng, world_size, factor):
     check_ps(results, np.ones(1), As, bs, lr, n, world_size)
 
 
-@pytest.mark.parametrize("factor", (0.9, 1.1))
+@mark.parametrize("factor", (0.9, 1.1))
 def test_stale_gradient_threshold(student, rng, factor):
     """server + 2 workers on f(θ) = λθ²/2: 100 updates at 0.9 and 1.1 times 2 sin(π/(2(2W-1)))/λ = 1/λ"""
     stability(student, rng, 3, factor)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("world_size", (2, 3, 4))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("world_size", (2, 3, 4))
 def test_hidden_random(student, rng, world_size):
     """random dimension and number of updates (0 included), slow workers"""
     n = [0, int(rng.integers(1, 12)), int(rng.integers(5, 14))][world_size - 2]
     round_robin(student, rng, world_size, int(rng.integers(1, 5)), n)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_threshold_four_ranks(student, rng):
     """server + 3 workers (τ = 2), above the threshold: divergence"""
     W = 3

@@ -5,9 +5,9 @@ once; each worker sends at most 2(P-1)⌈n/P⌉ numbers (bandwidth optimality);
 P not dividing n, n < P, and P = 1."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import check_schedule, log_array, replay
 
@@ -71,9 +71,9 @@ def test_fewer_numbers_than_workers(student, rng):
     replay(log, 5)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(3))
 def test_hidden_random(student, rng, trial):
     """random P from 2 to 8, n from 1 to 40, mean or sum"""
     P = int(rng.integers(2, 9))
@@ -84,7 +84,7 @@ def test_hidden_random(student, rng, trial):
     replay(log, P)
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_two_workers(student, rng):
     """P = 2: one reduce-scatter step and one all-gather step"""
     log = run(student, vectors_for(rng, 2, 5))

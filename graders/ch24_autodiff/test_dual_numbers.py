@@ -4,9 +4,9 @@ derivative rule is written here), a composite expression built from the
 student's operations, 2-D arrays, and σ, tanh at ±800 without overflow."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import H, complex_step, csigmoid, dual
 
@@ -109,9 +109,9 @@ def test_extremes(student, ref, rng):
         expect.close(got, getattr(ref, name)(a))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
-@pytest.mark.parametrize("trial", range(2))
+@mark.hidden
+@mark.weight(2)
+@mark.parametrize("trial", range(2))
 def test_hidden_every_operation(student, ref, rng, trial):
     """every operation on random shapes (1-D and 2-D), against the reference and the complex step"""
     shape = [(int(rng.integers(1, 9)),), (int(rng.integers(1, 4)), int(rng.integers(2, 5)))][trial]
@@ -127,7 +127,7 @@ def test_hidden_every_operation(student, ref, rng, trial):
         expect.close(getattr(student, name)(arg), getattr(ref, name)(arg))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_matvec_shapes(student, ref, rng):
     """d_matvec with a single row, a single column, and a tall matrix"""
     for m, n in [(1, 4), (5, 1), (7, 3)]:
@@ -136,8 +136,8 @@ def test_hidden_matvec_shapes(student, ref, rng):
         expect.close(student.d_matvec(W, a), cs_unary(lambda z, W=W: W @ z, a))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(2)
+@mark.hidden
+@mark.weight(2)
 def test_hidden_composites(student, rng):
     """the composite expression on random shapes and scales"""
     for m, n in [(2, 5), (6, 2)]:

@@ -4,9 +4,9 @@ pass; the branches ẋ = 0 (parameters only) and θ̇ = 0 (input only); one laye
 saturated layers."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import forward_fd, layered_case, layered_direction, random_sizes
 
@@ -55,9 +55,9 @@ def test_jvp_input_only(student, ref, rng):
     expect.close(student.layered_jvp(x, Wz, Wx, dWz, dWx, dx), ref.layered_jvp(x, Wz, Wx, dWz, dWx, dx))
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("L", (1, 2, 5))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("L", (1, 2, 5))
 def test_hidden_random_depths(student, ref, rng, L):
     """L = 1, 2 and 5 layers with pairwise-distinct widths"""
     x, Wz, Wx = layered_case(rng, random_sizes(rng, L), scale=float(rng.uniform(0.5, 2.0)))
@@ -66,7 +66,7 @@ def test_hidden_random_depths(student, ref, rng, L):
     expect.close(student.layered_jvp(x, Wz, Wx, dWz, dWx, dx), ref.layered_jvp(x, Wz, Wx, dWz, dWx, dx))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_saturated(student, ref, rng):
     """large weights: most units saturated (σ' ≈ 0), 4 layers"""
     x, Wz, Wx = layered_case(rng, random_sizes(rng, 4), scale=8.0)
@@ -74,7 +74,7 @@ def test_hidden_saturated(student, ref, rng):
     expect.close(student.layered_jvp(x, Wz, Wx, dWz, dWx, dx), ref.layered_jvp(x, Wz, Wx, dWz, dWx, dx))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_fd(student, rng, tol):
     """central differences of your own forward pass, 6 layers of random widths"""
     x, Wz, Wx = layered_case(rng, random_sizes(rng, 6))

@@ -5,9 +5,9 @@ from a single VJP. The Jacobians are those of a smooth F at a random point,
 computed here by the complex step."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import Counted, expect_calls, smooth_jacobian
 
@@ -56,9 +56,9 @@ def test_one_by_one(student, rng):
     reverse(student, J)
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(3))
 def test_hidden_random_shapes(student, ref, rng, trial):
     """random n ≠ m, both modes, against the reference and the counts"""
     n, m = [(int(rng.integers(6, 12)), int(rng.integers(2, 5))), (int(rng.integers(2, 5)), int(rng.integers(6, 12))), (1, 7)][trial]
@@ -68,7 +68,7 @@ def test_hidden_random_shapes(student, ref, rng, trial):
     expect.close(student.jacobian_forward(Counted(J, "jvp"), n), ref.jacobian_forward(Counted(J, "jvp"), n))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_forward_200(student, rng):
     """F: R^200 → R^2 by forward mode: exactly 200 JVPs"""
     forward(student, rng.standard_normal((2, 200)))

@@ -4,10 +4,10 @@ against central differences of the student's own forward pass; the dot-product
 networks."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.errors import CheckOutcome
+from mathdl_cli.grading.marks import mark, skip
 
 from ._helpers import forward_fd, layered_case, layered_direction, pairing, random_sizes, vjp_template
 
@@ -51,7 +51,7 @@ def test_dot_product(student, ref, rng, tol):
         for d in directions[:1]:
             expect.close(student.layered_jvp(x, Wz, Wx, *d), ref.layered_jvp(x, Wz, Wx, *d), expect.Tol(1e-10, 1e-12))
     except CheckOutcome:
-        pytest.skip("this check uses your layered_jvp (ch24.forward_mode_layered); it runs once that is correct")
+        skip("this check uses your layered_jvp (ch24.forward_mode_layered); it runs once that is correct")
     jvps = student.layered_jvp.many([(x, Wz, Wx, *d) for d in directions])
     lhs = np.array([float(zbar @ np.asarray(j, dtype=np.float64)) for j in jvps])
     rhs = np.array([pairing(*d, *grads) for d in directions])
@@ -66,9 +66,9 @@ def test_dot_product(student, ref, rng, tol):
     )
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("L", (1, 2, 6))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("L", (1, 2, 6))
 def test_hidden_random_depths(student, ref, rng, L):
     """L = 1, 2 and 6 layers with pairwise-distinct widths"""
     x, Wz, Wx = layered_case(rng, random_sizes(rng, L), scale=float(rng.uniform(0.5, 2.0)))
@@ -76,7 +76,7 @@ def test_hidden_random_depths(student, ref, rng, L):
     expect.close(student.layered_vjp(x, Wz, Wx, zbar), ref.layered_vjp(x, Wz, Wx, zbar))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_saturated(student, ref, rng):
     """large weights, most units saturated, 4 layers"""
     x, Wz, Wx = layered_case(rng, random_sizes(rng, 4), scale=8.0)
@@ -84,7 +84,7 @@ def test_hidden_saturated(student, ref, rng):
     expect.close(student.layered_vjp(x, Wz, Wx, zbar), ref.layered_vjp(x, Wz, Wx, zbar))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_wide_input(student, ref, rng):
     """d_0 = 12 input features into narrow layers 3 → 2 → 1"""
     x, Wz, Wx = layered_case(rng, [12, 3, 2, 1])

@@ -4,9 +4,9 @@ tapes where one node feeds many others (fan-out: adjoints must add up), on
 ('mul', (j, j)) and ('add', (j, j)), on every operation, and on random tapes."""
 
 import numpy as np
-import pytest
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.marks import mark
 
 from ._helpers import random_tape, tape_oracle
 
@@ -95,9 +95,9 @@ def test_random_tape_with_fan_out(student, rng):
     check(student, nodes, inputs, "a random 40-node tape")
 
 
-@pytest.mark.hidden
-@pytest.mark.weight(3)
-@pytest.mark.parametrize("trial", range(3))
+@mark.hidden
+@mark.weight(3)
+@mark.parametrize("trial", range(3))
 def test_hidden_random_tapes(student, ref, rng, trial):
     """random tapes of 20 to 150 nodes, 1 to 6 inputs, heavy fan-out"""
     n_inputs = [1, int(rng.integers(2, 4)), 6][trial]
@@ -106,14 +106,14 @@ def test_hidden_random_tapes(student, ref, rng, trial):
     expect.close(got, ref.tape_eval_and_grad(nodes, inputs))
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_single_node(student, rng):
     """a tape of a single input node: value inputs[k], gradient e_k"""
     inputs = rng.standard_normal(3)
     check(student, [("input", (), 1)], inputs, "the tape [input 1]")
 
 
-@pytest.mark.hidden
+@mark.hidden
 def test_hidden_deep_chain(student, rng):
     """a chain of 200 operations: tanh, sin and x ↦ x·x + x alternating"""
     nodes = [("input", (), 0)]

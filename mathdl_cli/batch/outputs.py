@@ -179,11 +179,24 @@ def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> di
 
 
 def write_outputs(out: Path, course: Course, records: dict[str, dict]) -> dict[str, Path]:
-    paths = {"gradebook": write_gradebook(out, course, records), "results": out / "results.jsonl"}
+    paths = {"gradebook": out / "grades.csv", "results": out / "results.jsonl", "feedback": out / "feedback", "gradescope": out / "gradescope"}
+    files = [paths["gradebook"]] + [out / "feedback" / f"{file_name(s)}.md" for s in records] + [out / "gradescope" / file_name(s) / "results.json" for s in records]
+    if _newer_than_results(out, files):
+        return paths  # a resume that graded nothing: every output was built from these very results
+    write_gradebook(out, course, records)
     for student, rec in records.items():
         name = file_name(student)
         _atomic_write(out / "feedback" / f"{name}.md", feedback_markdown(rec))
         _atomic_write(out / "gradescope" / name / "results.json", json.dumps(gradescope_json(rec), ensure_ascii=False, indent=1))
-    paths["feedback"] = out / "feedback"
-    paths["gradescope"] = out / "gradescope"
     return paths
+
+
+def _newer_than_results(out: Path, files: list[Path]) -> bool:
+    """Whether every output file exists and was written after results.jsonl last
+    changed (each run appends to it before writing the outputs, so an output older
+    than it, or missing, means the outputs must be rebuilt)."""
+    try:
+        results = (out / "results.jsonl").stat().st_mtime_ns
+        return all(f.stat().st_mtime_ns > results for f in files)
+    except OSError:
+        return False

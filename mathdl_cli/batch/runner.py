@@ -14,15 +14,16 @@ import json
 import os
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..catalog import Chapter, Course, load_course
 from .submissions import Submission, load_files, missing_module
 from .verdict import found_and_expected, submission_status
+
+if TYPE_CHECKING:  # the pool's modules are imported only when a pool is needed (not on a resume)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 RESULTS = "results.jsonl"
 IN_PROCESS = 2  # batches this small are graded in this process, without a worker pool
@@ -253,6 +254,9 @@ def grade_all(
         todo = []
     pending = list(reversed(todo))
     attempts: dict[str, int] = {}
+    if pending:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
     while pending:
         with _pool(workers) as pool:
             running: dict[Future, Submission] = {}
@@ -283,7 +287,8 @@ def grade_all(
                         on_done(sub, record, False)
             if broken:
                 pending.extend(running.values())
-    return BatchSummary(total=len(subs), graded=graded, reused=reused, records=read_results(out), elapsed=time.perf_counter() - t0)
+    records = read_results(out) if graded else previous
+    return BatchSummary(total=len(subs), graded=graded, reused=reused, records=records, elapsed=time.perf_counter() - t0)
 
 
 def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Course, chapters: list[Chapter]) -> list[str]:
@@ -332,6 +337,7 @@ def _first_failure(record: dict) -> tuple[str, str]:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)

@@ -71,14 +71,14 @@ def check_command(
         case = case.strip().lower()
 
     from ..catalog import preload_for
-    from ..sandbox import ProcessIsolation, Sandbox
+    from ..checking import early_sandbox
 
-    # start the child first: its Python start-up overlaps with our imports of numpy and
-    # pytest. A student checking their own code needs no namespaces (nothing to hide from
-    # them; the course graders and recordings are theirs): a limited process will do,
-    # and saves probing for and setting up namespaces.
+    # the child was started first, by the entry point (checking.start_early): its Python
+    # start-up overlaps with ours. A student checking their own code needs no namespaces
+    # (nothing to hide from them; the course graders and recordings are theirs): a
+    # limited process will do, and saves probing for and setting up namespaces.
     # A torch chapter's child imports torch at once, also overlapped (preload).
-    sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload_for(chapters))
+    sandbox = early_sandbox(preload_for(chapters))
     placed = {ch.module: sandbox.add_file(ch.filename, built.source.encode() if built else (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
     try:

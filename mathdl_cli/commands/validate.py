@@ -37,7 +37,7 @@ def validate_command(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         total = sum(1 + len(mutants(course, ch)) for ch in selected)
-        progress = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+        progress = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err.console, transient=True)
         task = progress.add_task("validate", total=total)
         progress.start()
     try:

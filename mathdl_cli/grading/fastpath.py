@@ -26,14 +26,16 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
-
-import pytest
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import wire
 from ..catalog import Course
-from . import plugin
+from . import checks as checking
 from .errors import set_current
+from .marks import forget_inert_modules
+
+if TYPE_CHECKING:
+    import pytest
 
 CACHE_NAME = "_collection.json"
 _collected: dict[tuple, list["Check"] | None] = {}
@@ -49,15 +51,6 @@ class Check:
     meta: dict[str, Any]
 
 
-class _Grab:
-    def __init__(self) -> None:
-        self.items: list[pytest.Item] = []
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.items = list(session.items)
-
-
 def _params(item: pytest.Item) -> dict[str, Any]:
     return dict(getattr(getattr(item, "callspec", None), "params", {}))
 
@@ -67,15 +60,27 @@ def _usable(obj: Callable[..., Any], params: dict[str, Any], fixturenames: list[
     # pytest adds "request" for our own fixtures; anything else (an autouse fixture,
     # a fixture of the grader's) needs pytest's machinery
     extra = set(fixturenames or ()) - set(wanted) - {"request"}
-    return not extra and all(name in plugin.FIXTURES or name in params for name in wanted)
+    return not extra and all(name in checking.FIXTURES or name in params for name in wanted)
 
 
 def pytest_items(course: Course, files: list[Path], args: list[str]) -> list[pytest.Function] | None:
     """pytest's collection of these grader files (markers described), or None."""
+    import pytest
+
+    from . import plugin
     from .state import GradingState
 
+    class Grab:
+        def __init__(self) -> None:
+            self.items: list[pytest.Item] = []
+
+        @pytest.hookimpl(trylast=True)
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            self.items = list(session.items)
+
+    forget_inert_modules()  # graders imported without pytest: pytest must see their real marks
     state = GradingState(course=course, mode="instructor", sandbox=None, modules={})  # type: ignore[arg-type]
-    grab = _Grab()
+    grab = Grab()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main([*args, "--collect-only"], plugins=[plugin.Inject(state), grab])
     items = [i for i in grab.items if isinstance(i, pytest.Function)]
@@ -93,7 +98,9 @@ def collect(course: Course, files: list[Path], args: list[str]) -> list[Check] |
         if checks is None:
             items = pytest_items(course, files, args)
             if items is not None and all(_usable(i.obj, _params(i), i.fixturenames) for i in items):
-                checks = [Check(i.name, i.obj, _params(i), i.stash[plugin.META]) for i in items]
+                from .plugin import META
+
+                checks = [Check(i.name, i.obj, _params(i), i.stash[META]) for i in items]
         _collected[key] = checks
     return _collected[key]
 
@@ -107,6 +114,8 @@ def _digest(path: Path) -> str:
 
 def collection_record(course: Course, folder: Path, args: list[str]) -> dict | None:
     """What ``mathdl record`` stores for one chapter's graders (None: not recordable)."""
+    from .plugin import META
+
     files = sorted(folder.glob("test_*.py"))
     items = pytest_items(course, files, args)
     if items is None:
@@ -120,7 +129,7 @@ def collection_record(course: Course, folder: Path, args: list[str]) -> dict | N
             encoded = base64.b64encode(wire.encode(params)).decode("ascii")
         except wire.WireError:
             return None
-        meta = item.stash[plugin.META]
+        meta = item.stash[META]
         checks.append({
             "file": Path(item.path).name, "name": item.name, "function": item.originalname, "params": encoded,
             "hidden": meta["hidden"], "case": meta["case"], "weight": meta["weight"], "title": meta["name"],
@@ -150,7 +159,7 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
             if entry["file"] not in names:
                 continue
             module = importlib.import_module(f"{folder.name}.{Path(entry['file']).stem}")
-            exercise = plugin.exercise_of(folder / entry["file"])
+            exercise = checking.exercise_of(folder / entry["file"])
             meta = {"exercise": exercise, "hidden": entry["hidden"], "case": entry["case"], "weight": entry["weight"], "name": entry["title"]}
             params = wire.decode(base64.b64decode(entry["params"]))
             checks.append(Check(entry["name"], getattr(module, entry["function"]), params, meta))
@@ -164,15 +173,15 @@ def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
     """Run the selected checks against the state's submission; results go to
     state.results. With ``first_failure``, stop after the first check that fails
     (not a grader error; public checks run before hidden ones)."""
-    selected = [check for check in checks if plugin.wanted(state, check.meta)]
-    for check in plugin.in_phases(selected, lambda c: c.meta["hidden"]):
+    selected = [check for check in checks if checking.wanted(state, check.meta)]
+    for check in checking.in_phases(selected, lambda c: c.meta["hidden"]):
         meta = dict(check.meta)
         state.begin_phase(meta["hidden"])
-        plugin.begin(meta)
+        checking.begin(meta)
         outcome: BaseException | None = None
         try:
             kwargs = {
-                name: check.params[name] if name in check.params else plugin.fixture_value(name, state, meta, check.name)
+                name: check.params[name] if name in check.params else checking.fixture_value(name, state, meta, check.name)
                 for name in inspect.signature(check.obj).parameters
             }
             check.obj(**kwargs)
@@ -182,8 +191,8 @@ def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
             outcome = exc
         finally:
             set_current(None)
-        verdict = ("passed", "", None, "") if outcome is None else plugin._classify_exception("call", outcome)
-        result = plugin.make_result(meta, *verdict)
+        verdict = ("passed", "", None, "") if outcome is None else checking.classify_exception("call", outcome)
+        result = checking.make_result(meta, *verdict)
         state.results.append(result)
         if first_failure and result.status not in ("passed", "skipped", "internal_error"):
             break

@@ -96,10 +96,6 @@ def run_checks(
             data = source.read_bytes() if isinstance(source, Path) else source
             paths[chapter.module] = sandbox.add_file(chapter.filename, data, "" if own_sandbox else _fresh_folder(sandbox))
         sandbox.start()  # overlap the child's start-up with our imports
-        import pytest
-
-        from .plugin import Inject
-
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
         state = GradingState(
             course=course,
@@ -122,6 +118,12 @@ def run_checks(
             with _quiet_pytest():
                 fastpath.run(checks, state, first_failure=first_failure)
         elif files:
+            import pytest
+
+            from .marks import forget_inert_modules
+            from .plugin import Inject
+
+            forget_inert_modules()  # graders imported without pytest: pytest must see their real marks
             with _quiet_pytest() as sink:
                 code = pytest.main(pytest_args(course, files), plugins=[Inject(state)])
             if code not in (0, 1, 5):  # usage or internal error of pytest itself

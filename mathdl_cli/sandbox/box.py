@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 from . import cgroups, fs, view
 from .isolation import Isolation
-from .zygote import child_env, copy_runtime, shared_zygote
+from .zygote import child_env, copy_runtime, shared_zygote, site_folders
 
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
@@ -181,6 +181,7 @@ class Sandbox:
             "cgroups": self.cgroup.procs if self.cgroup is not None else [],
             "env": child_env(home),
             "preload": list(self.preload),
+            "site": site_folders(),
         }
         if self.use_zygote:
             zygote = shared_zygote(self.preload)

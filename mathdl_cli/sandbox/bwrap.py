@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from . import fs, view
 from .isolation import INSIDE_ID, Isolation
+from .zygote import CHILD_FLAGS
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -122,7 +123,7 @@ class BwrapIsolation(Isolation):
             else:
                 raise ValueError(f"unknown view entry {kind!r}")
         args += ["--remount-ro", "/", "--chdir", view.SCRATCH, "--"]
-        args += [sys.executable, "-I", "-B", f"{view.RUNTIME}/child.py", json.dumps(config)]
+        args += [sys.executable, *CHILD_FLAGS, f"{view.RUNTIME}/child.py", json.dumps(config)]
         if root:
             if self.drop is None:
                 raise OSError("bubblewrap as root needs an unprivileged user to run as")

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from . import view
 from .isolation import Isolation
+from .zygote import CHILD_FLAGS
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -55,4 +56,4 @@ class NamespacesIsolation(Isolation):
 
     def command(self, box: "Sandbox", config: dict) -> tuple[list[str], list[int]]:
         # Python starts with the grader's view of the file system and confines itself
-        return [sys.executable, "-I", "-B", str(box.runtime / "child.py"), json.dumps(config)], []
+        return [sys.executable, *CHILD_FLAGS, str(box.runtime / "child.py"), json.dumps(config)], []

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .isolation import Isolation
+from .zygote import CHILD_FLAGS
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -54,4 +55,4 @@ class ProcessIsolation(Isolation):
         import json
         import sys
 
-        return [sys.executable, "-I", "-B", str(box.runtime / "child.py"), json.dumps(config)], []
+        return [sys.executable, *CHILD_FLAGS, str(box.runtime / "child.py"), json.dumps(config)], []

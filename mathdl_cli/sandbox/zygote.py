@@ -33,6 +33,19 @@ def copy_runtime(folder: Path) -> None:
         fs.write_new(folder / name, (here / name).read_bytes(), 0o444)
 
 
+def site_folders() -> list[str]:
+    """The site-packages folders a ``python -I`` child would get from ``site``.
+    Children start with ``python -I -S`` and are given these instead: running
+    ``site`` (and whatever .pth files the machine has, some of which import
+    modules at every start) is start-up cost a child does not need."""
+    import site
+
+    return [p for p in site.getsitepackages() if os.path.isdir(p)]
+
+
+CHILD_FLAGS = ("-I", "-S", "-B")  # isolated, no site (see site_folders), no bytecode written
+
+
 def child_env(home: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
@@ -55,7 +68,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", str(self.dir / "child.py"), "--zygote", str(theirs.fileno()), ",".join(preload)],
+            [sys.executable, *CHILD_FLAGS, str(self.dir / "child.py"), "--zygote", str(theirs.fileno()), ",".join(preload), json.dumps(site_folders())],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
