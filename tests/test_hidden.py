@@ -172,3 +172,34 @@ def test_all_zero_results_earn_nothing_on_chapter_2_property_checks():
         report = grade("ch2", with_replaced("ch2", zeros), exercises=["mse_objective_and_grad", "poly_design"], mode=mode)
         passed = [(ex.id, c.name) for ex in report.exercises for c in ex.checks if c.status == "passed"]
         assert passed == [], passed
+
+
+def test_without_a_zygote_the_hidden_child_starts_ahead_but_runs_nothing_before_its_phase(monkeypatch):
+    """Where every child is a fresh interpreter (bubblewrap), run_checks starts the
+    hidden checks' child with the public one: its start-up overlaps with the public
+    checks, and it gets no call (no import of the student's module) before them."""
+    events = []
+    real_start, real_call = Sandbox.start, Sandbox.call
+
+    def start(self):
+        events.append(("start", id(self)))
+        return real_start(self)
+
+    def call(self, module, func, *args, **kwargs):
+        events.append(("call", id(self)))
+        return real_call(self, module, func, *args, **kwargs)
+
+    monkeypatch.setattr(Sandbox, "start", start)
+    monkeypatch.setattr(Sandbox, "call", call)
+    report = run_checks(course, {CH2: reference_source(course, CH2).encode()}, mode="instructor", zygote=False, fast=True,
+                        hidden_seed=lambda ex: stable_seed("ahead", ex.id))
+    assert report.score == report.max_score
+    boxes = list(dict.fromkeys(box for kind, box in events if kind == "call"))
+    assert len(boxes) == 2, "public and hidden checks each in a sandbox of their own"
+    public, hidden = boxes
+    first_call = events.index(("call", public))
+    assert ("start", hidden) in events[:first_call], "the hidden child was started before the public checks ran"
+    calls = [box for kind, box in events if kind == "call"]
+    assert calls == sorted(calls, key=lambda b: b == hidden), "no call reached the hidden child before the public phase ended"
+    hidden_cases = [c for ex in report.exercises for c in ex.checks if c.visibility == "hidden"]
+    assert hidden_cases and all(c.status == "passed" for c in hidden_cases)

@@ -88,14 +88,18 @@ def run_checks(
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+    ahead: tuple[Sandbox, dict[str, str]] | None = None
     try:
         paths = dict(placed or {})
-        for chapter, source in modules.items():
-            if chapter.module in paths:
-                continue
-            data = source.read_bytes() if isinstance(source, Path) else source
+        sources = {ch: (src.read_bytes() if isinstance(src, Path) else src) for ch, src in modules.items() if ch.module not in paths}
+        for chapter, data in sources.items():
             paths[chapter.module] = sandbox.add_file(chapter.filename, data, "" if own_sandbox else _fresh_folder(sandbox))
         sandbox.start()  # overlap the child's start-up with our imports
+        if own_sandbox and mode == "instructor" and not sandbox.use_zygote and len(sources) == len(modules):
+            # every child starts from scratch here: start the hidden checks' child now (see GradingState.hidden_box)
+            second = Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+            ahead = (second, {ch.module: second.add_file(ch.filename, data) for ch, data in sources.items()})
+            second.start()
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
         state = GradingState(
             course=course,
@@ -107,6 +111,7 @@ def run_checks(
             exercises={ex.id for ex in selected},
             case=case,
             deadline=time.monotonic() + time_budget if time_budget else None,
+            hidden_box=ahead,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
         checks = None
@@ -136,6 +141,8 @@ def run_checks(
     finally:
         if own_sandbox:
             sandbox.close()
+            if ahead is not None:
+                ahead[0].close()  # used for the hidden checks or not, it ends with the run
 
 
 def _fresh_folder(sandbox: Sandbox) -> str:

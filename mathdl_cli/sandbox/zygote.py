@@ -151,7 +151,10 @@ class ForkedChild:
                 fd = -1
             if fd >= 0:
                 try:
-                    select.select([fd], [], [], limit)  # readable once the process has exited
+                    exited, _, _ = select.select([fd], [], [], limit)  # readable once the process has exited
+                    if exited and self.returncode is None:
+                        # gone (a zombie until the zygote reaps it; its status is not ours to read)
+                        self.returncode = -signal.SIGKILL
                 finally:
                     os.close(fd)
         deadline = time.monotonic() + limit
