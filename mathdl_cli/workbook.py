@@ -71,6 +71,24 @@ def modules_in(course: Course, folder: Path) -> list[Chapter]:
     return [course.load(n) for n, name in course.module_names().items() if (folder / f"{name}.py").is_file()]
 
 
+def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]:
+    """Sub-folders of ``folder`` (one level, at most ``limit`` entries looked at)
+    that hold ``filename``: where a student who forgot --dir keeps the module."""
+    import os
+
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for i, entry in enumerate(entries):
+                if i >= limit:
+                    break
+                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False) and (Path(entry.path) / filename).is_file():
+                    found.append(Path(entry.name) if folder == Path(".") else Path(entry.path))
+    except OSError:
+        return []
+    return sorted(found)
+
+
 def _state_file(folder: Path, name: str) -> Path:
     return folder / STATE_DIR / name
 

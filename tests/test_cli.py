@@ -149,3 +149,15 @@ def test_other_seed_skips_recorded_checks_and_runs_the_rest(tmp_path):
     statuses = {c["status"] for c in checks}
     assert statuses == {"passed", "skipped"}
     assert all("default seed" in c["message"] for c in checks if c["status"] == "skipped")
+
+
+def test_a_forgotten_dir_points_at_the_sub_folder_holding_the_module(tmp_path, monkeypatch):
+    assert run("new", "ch2", "--dir", tmp_path / "workbook").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "ch2", "ridge")
+    assert result.exit_code == 2
+    assert "workbook/ch02_linear_regression.py exists" in result.stderr
+    assert "mathdl check ch2 ridge --dir workbook" in result.stderr
+    (tmp_path / "workbook" / "ch02_linear_regression.py").unlink()
+    result = run("check", "ch2")
+    assert result.exit_code == 2 and "mathdl new ch2" in result.stderr and "exists" not in result.stderr

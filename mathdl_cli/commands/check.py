@@ -57,6 +57,12 @@ def check_command(
         chapters = [chapter_named(chapter)]
         path = dir / chapters[0].filename
         if not path.is_file():
+            from ..workbook import folders_holding
+
+            nearby = folders_holding(dir, chapters[0].filename)
+            if nearby:  # the usual slip: the workbook is a sub-folder and --dir was left out
+                raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}, but {nearby[0] / chapters[0].filename} exists",
+                           command("check", chapters[0].short, exercise, **{**again, "dir": nearby[0]}, case=case))
             raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", command("new", chapters[0].short, dir=dir))
     else:
         chapters = modules_in(course, dir)

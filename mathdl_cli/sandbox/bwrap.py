@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import fs, view
 from .isolation import INSIDE_ID, Isolation
-from .zygote import CHILD_FLAGS
+from .zygote import child_argv
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -123,7 +122,7 @@ class BwrapIsolation(Isolation):
             else:
                 raise ValueError(f"unknown view entry {kind!r}")
         args += ["--remount-ro", "/", "--chdir", view.SCRATCH, "--"]
-        args += [sys.executable, *CHILD_FLAGS, f"{view.RUNTIME}/child.py", json.dumps(config)]
+        args += child_argv(view.RUNTIME, json.dumps(config))
         if root:
             if self.drop is None:
                 raise OSError("bubblewrap as root needs an unprivileged user to run as")

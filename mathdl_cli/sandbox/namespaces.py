@@ -29,13 +29,12 @@ bug reachable from an unprivileged user namespace; the CPU is shared.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import view
 from .isolation import Isolation
-from .zygote import CHILD_FLAGS
+from .zygote import child_argv
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -56,4 +55,4 @@ class NamespacesIsolation(Isolation):
 
     def command(self, box: "Sandbox", config: dict) -> tuple[list[str], list[int]]:
         # Python starts with the grader's view of the file system and confines itself
-        return [sys.executable, *CHILD_FLAGS, str(box.runtime / "child.py"), json.dumps(config)], []
+        return child_argv(str(box.runtime), json.dumps(config)), []

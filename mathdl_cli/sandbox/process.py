@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .isolation import Isolation
-from .zygote import CHILD_FLAGS
+from .zygote import child_argv
 
 if TYPE_CHECKING:
     from .box import Sandbox
@@ -53,6 +53,5 @@ class ProcessIsolation(Isolation):
 
     def command(self, box: "Sandbox", config: dict) -> tuple[list[str], list[int]]:
         import json
-        import sys
 
-        return [sys.executable, *CHILD_FLAGS, str(box.runtime / "child.py"), json.dumps(config)], []
+        return child_argv(str(box.runtime), json.dumps(config)), []
