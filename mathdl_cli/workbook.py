@@ -89,6 +89,19 @@ def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]
     return sorted(found)
 
 
+def nearest_folder(path: Path) -> Path | None:
+    """An existing folder beside ``path`` whose name is close to its name (a typo)."""
+    import difflib
+
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        names = [p.name for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")][:500]
+    except OSError:
+        return None
+    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return (parent / match[0]) if match else None
+
+
 def _state_file(folder: Path, name: str) -> Path:
     return folder / STATE_DIR / name
 

@@ -161,3 +161,14 @@ def test_a_forgotten_dir_points_at_the_sub_folder_holding_the_module(tmp_path, m
     (tmp_path / "workbook" / "ch02_linear_regression.py").unlink()
     result = run("check", "ch2")
     assert result.exit_code == 2 and "mathdl new ch2" in result.stderr and "exists" not in result.stderr
+
+
+def test_a_mistyped_dir_is_named_and_the_course_folders_are_never_suggested(tmp_path, monkeypatch):
+    assert run("new", "ch2", "--dir", tmp_path / "workbook").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "ch2", "--dir", "workbok")
+    assert result.exit_code == 2 and "there is no folder workbok" in result.stderr
+    assert "mathdl check ch2 --dir workbook" in result.stderr
+    monkeypatch.chdir(course.root)  # the course repository: solutions_private/ holds every module
+    result = run("check", "ch2")
+    assert result.exit_code == 2 and "solutions_private" not in result.stderr

@@ -57,9 +57,14 @@ def check_command(
         chapters = [chapter_named(chapter)]
         path = dir / chapters[0].filename
         if not path.is_file():
-            from ..workbook import folders_holding
+            from ..workbook import folders_holding, nearest_folder
 
-            nearby = folders_holding(dir, chapters[0].filename)
+            if not dir.is_dir():  # a mistyped --dir
+                close = nearest_folder(dir)
+                raise fail(f"there is no folder {dir}", command("check", chapters[0].short, exercise, **{**again, "dir": close}, case=case) if close
+                           else command("new", chapters[0].short, dir=dir))
+            course_dirs = {course.exercises_dir.resolve(), course.graders_dir.resolve(), course.solutions_dir.resolve()}
+            nearby = [f for f in folders_holding(dir, chapters[0].filename) if (dir / f).resolve() not in course_dirs]
             if nearby:  # the usual slip: the workbook is a sub-folder and --dir was left out
                 raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}, but {nearby[0] / chapters[0].filename} exists",
                            command("check", chapters[0].short, exercise, **{**again, "dir": nearby[0]}, case=case))
