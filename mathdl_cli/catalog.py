@@ -285,10 +285,14 @@ def _yaml_parse(path: Path, raw: bytes) -> Any:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from None
 
 
+def _parsed_form(chapter_yaml: Path) -> dict:
+    raw = chapter_yaml.read_bytes()
+    return {"yaml_sha256": hashlib.sha256(raw).hexdigest(), "data": _yaml_parse(chapter_yaml, raw)}
+
+
 def write_parsed(chapter_yaml: Path) -> None:
     """Store chapter.yaml's parsed form beside it (see PARSED_NAME)."""
-    raw = chapter_yaml.read_bytes()
-    doc = {"yaml_sha256": hashlib.sha256(raw).hexdigest(), "data": _yaml_parse(chapter_yaml, raw)}
+    doc = _parsed_form(chapter_yaml)
     (chapter_yaml.parent / PARSED_NAME).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -297,8 +301,7 @@ def parsed_is_current(chapter_yaml: Path) -> bool:
         parsed = json.loads((chapter_yaml.parent / PARSED_NAME).read_bytes())
     except (OSError, ValueError):
         return False
-    raw = chapter_yaml.read_bytes()
-    return parsed == {"yaml_sha256": hashlib.sha256(raw).hexdigest(), "data": _yaml_parse(chapter_yaml, raw)}
+    return parsed == _parsed_form(chapter_yaml)
 
 
 class _Ctx:

@@ -101,16 +101,14 @@ def early_sandbox(preload: tuple[str, ...] = ()) -> "Sandbox":
         return sandbox
     if sandbox is not None:
         sandbox.close()  # a torch chapter: its child must import torch from the start
-    from .sandbox import ProcessIsolation, Sandbox
-
-    return Sandbox(isolation=ProcessIsolation(), preload=preload)
+    return student_sandbox(start=False, preload=preload)
 
 
-def student_sandbox(start: bool = True) -> "Sandbox":
+def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandbox":
     """A sandbox for a student's own code: a plain process with limits."""
     from .sandbox import ProcessIsolation, Sandbox
 
-    sandbox = Sandbox(isolation=ProcessIsolation())
+    sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload)
     if start:
         sandbox.start()
     return sandbox

@@ -8,7 +8,8 @@ chapter's exercises named after it (``mlp_backward``)."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
+from pathlib import Path
 
 CUTOFF = 0.6
 
@@ -44,3 +45,14 @@ def closest_exercises(exercises, text: str, n: int = 3) -> list:
     text = text.strip().lower()
     scored = [(s, i, ex) for i, ex in enumerate(exercises) if (s := _exercise_score(text, ex)) >= CUTOFF]
     return [ex for _, _, ex in sorted(scored, key=lambda t: (-t[0], t[1]))[:n]]
+
+
+def nearest_folder(path: Path) -> Path | None:
+    """An existing folder beside ``path`` whose name is close to its name (a typo)."""
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        names = [p.name for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")][:500]
+    except OSError:
+        return None
+    match = get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return (parent / match[0]) if match else None

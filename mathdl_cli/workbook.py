@@ -74,8 +74,6 @@ def modules_in(course: Course, folder: Path) -> list[Chapter]:
 def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]:
     """Sub-folders of ``folder`` (one level, at most ``limit`` entries looked at)
     that hold ``filename``: where a student who forgot --dir keeps the module."""
-    import os
-
     found = []
     try:
         with os.scandir(folder) as entries:
@@ -87,19 +85,6 @@ def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]
     except OSError:
         return []
     return sorted(found)
-
-
-def nearest_folder(path: Path) -> Path | None:
-    """An existing folder beside ``path`` whose name is close to its name (a typo)."""
-    import difflib
-
-    parent = path.parent if str(path.parent) else Path(".")
-    try:
-        names = [p.name for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")][:500]
-    except OSError:
-        return None
-    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
-    return (parent / match[0]) if match else None
 
 
 def _state_file(folder: Path, name: str) -> Path:

@@ -43,13 +43,9 @@ class ForkedStart:
 def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
     import importlib
 
-    try:
-        import numpy  # noqa: F401  (the point of the zygote: numpy is imported once)
-    except ImportError:  # numpy reachable only through a .pth file (see child._site)
-        import site
+    from child import import_numpy
 
-        site.main()
-        import numpy  # noqa: F401
+    import_numpy()  # the point of the zygote: numpy is imported once
     import wire  # noqa: F401
 
     for name in preload:  # e.g. torch for chapters that need it: each fork then costs a fork, not an import

@@ -25,7 +25,10 @@ from ..catalog import Course
 from ..console import points
 from ..inert import clean, csv_cell, md_block, md_inline, shorten
 from ..grading.errors import hidden_diagnostic, hidden_message
+from .runner import RESULTS
 from .submissions import file_name
+
+GRADEBOOK = "grades.csv"
 
 MAX_FEEDBACK_CHARS = 100_000
 MAX_MESSAGE_CHARS = 4_000
@@ -57,8 +60,8 @@ def exercise_columns(course: Course, records: dict[str, dict]) -> list[str]:
 
 def write_gradebook(out: Path, course: Course, records: dict[str, dict]) -> Path:
     columns = exercise_columns(course, records)
-    path = out / "grades.csv"
-    tmp = path.with_name("grades.csv.tmp")
+    path = out / GRADEBOOK
+    tmp = path.with_name(GRADEBOOK + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8", errors="replace") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student", *columns, "total", "max_total", "status", "isolation"])
@@ -179,7 +182,7 @@ def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> di
 
 
 def write_outputs(out: Path, course: Course, records: dict[str, dict]) -> dict[str, Path]:
-    paths = {"gradebook": out / "grades.csv", "results": out / "results.jsonl", "feedback": out / "feedback", "gradescope": out / "gradescope"}
+    paths = {"gradebook": out / GRADEBOOK, "results": out / RESULTS, "feedback": out / "feedback", "gradescope": out / "gradescope"}
     files = [paths["gradebook"]] + [out / "feedback" / f"{file_name(s)}.md" for s in records] + [out / "gradescope" / file_name(s) / "results.json" for s in records]
     if _newer_than_results(out, files):
         return paths  # a resume that graded nothing: every output was built from these very results
@@ -196,7 +199,7 @@ def _newer_than_results(out: Path, files: list[Path]) -> bool:
     changed (each run appends to it before writing the outputs, so an output older
     than it, or missing, means the outputs must be rebuilt)."""
     try:
-        results = (out / "results.jsonl").stat().st_mtime_ns
+        results = (out / RESULTS).stat().st_mtime_ns
         return all(f.stat().st_mtime_ns > results for f in files)
     except OSError:
         return False

@@ -57,7 +57,8 @@ def check_command(
         chapters = [chapter_named(chapter)]
         path = dir / chapters[0].filename
         if not path.is_file():
-            from ..workbook import folders_holding, nearest_folder
+            from ..names import nearest_folder
+            from ..workbook import folders_holding
 
             if not dir.is_dir():  # a mistyped --dir
                 close = nearest_folder(dir)

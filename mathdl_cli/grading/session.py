@@ -87,7 +87,11 @@ def run_checks(
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
-    sandbox = sandbox or Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+
+    def new_sandbox() -> Sandbox:
+        return Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+
+    sandbox = sandbox or new_sandbox()
     ahead: tuple[Sandbox, dict[str, str]] | None = None
     try:
         paths = dict(placed or {})
@@ -97,7 +101,7 @@ def run_checks(
         sandbox.start()  # overlap the child's start-up with our imports
         if own_sandbox and mode == "instructor" and not sandbox.use_zygote and len(sources) == len(modules):
             # every child starts from scratch here: start the hidden checks' child now (see GradingState.hidden_box)
-            second = Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+            second = new_sandbox()
             ahead = (second, {ch.module: second.add_file(ch.filename, data) for ch, data in sources.items()})
             second.start()
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
