@@ -485,3 +485,61 @@ def test_everything_a_run_made_is_removed_at_its_end(tmp_path):
     assert list(tmpdir.iterdir()) == []
     assert not any(Path(f).exists() for f in made["cgroups"])
     assert not any(str(tmpdir) in line for line in _marked("child.py"))
+
+
+SWEEP_SCRIPT = r"""
+import sys, time
+from mathdl_cli.sandbox import fs
+time.sleep(max(0.0, float(sys.argv[1]) - time.time()))  # every process sweeps at the same moment
+print(fs.private_base())
+"""
+
+
+def test_runs_starting_together_sweep_a_dead_runs_folder_without_failing(tmp_path):
+    """A killed run leaves its base folder behind; the next run's workers all
+    sweep it as they start. Two sweepers removing the same tree must not make
+    either of them fail (it did: FileNotFoundError in a worker, a grader error)."""
+    import sys
+    import time
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    stale = tmpdir / f"mathdl-{dead}-abcdefgh"
+    stale.mkdir()
+    (stale / fs.MARKER).write_bytes(b"")
+    for box in range(40):
+        for sub in ("runtime", "files/1", "files/2"):
+            folder = stale / f"box-{box:012x}" / sub
+            folder.mkdir(parents=True)
+            for i in range(20):
+                (folder / f"f{i}.py").write_text("x = 1\n")
+    env = {**os.environ, "TMPDIR": str(tmpdir), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    start = time.time() + 3.0
+    procs = [subprocess.Popen([sys.executable, "-c", SWEEP_SCRIPT, str(start)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(6)]
+    outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _, _ in outcomes), [err[-800:] for _, _, err in outcomes]
+    assert not stale.exists()
+    assert list(tmpdir.iterdir()) == []  # each sweeper removed its own base at exit, and nothing else is left
+
+
+def test_a_sweep_leaves_folders_it_did_not_make(tmp_path):
+    """Folders named like a base but without its marker (a student's course in
+    /tmp/mathdl-<year>-<term>, say) are not the grader's to remove."""
+    import sys
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    theirs = [tmpdir / f"mathdl-{dead}-fallterm", tmpdir / f"mathdl-{dead}-notes", tmpdir / "mathdl-2025-spring26"]
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "ch2.py").write_text("# my work\n")
+    stale = tmpdir / f"mathdl-{dead}-abcdefgh"
+    stale.mkdir()
+    (stale / fs.MARKER).write_bytes(b"")
+    env = {**os.environ, "TMPDIR": str(tmpdir), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    res = subprocess.run([sys.executable, "-c", "from mathdl_cli.sandbox import fs; print(fs.private_base())"], capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert not stale.exists()
+    assert all((folder / "ch2.py").read_text() == "# my work\n" for folder in theirs)

@@ -7,18 +7,23 @@ process, ``$TMPDIR/mathdl-<pid>-XXXXXXXX`` (mode 0711: nobody can list it, so
 sandbox names cannot be found; only the plain-process mode, whose child runs as
 ``nobody``, needs to walk through it). The base is removed when the process
 ends, and bases of processes that died without cleaning up are removed by the
-next run.
+next run: only folders with that name pattern, this user's, holding the marker
+file every base gets (a student's ``/tmp/mathdl-2025-fall`` is never touched).
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import re
 import stat
 import tempfile
+import uuid
 from pathlib import Path
 
 _base: Path | None = None
+MARKER = ".mathdl-sandboxes"  # in every base folder: a sweep removes nothing without it
+_OURS = re.compile(r"mathdl-(\d+)-(?:[a-z0-9_]{8}|swept-[0-9a-f]{12})")
 FLATTEN_DEPTH = 64  # deeper folders are moved up while removing a tree: at most this many open descriptors
 
 
@@ -30,6 +35,7 @@ def private_base() -> Path:
         _sweep(tmp)
         _base = Path(tempfile.mkdtemp(prefix=f"mathdl-{os.getpid()}-", dir=tmp))
         os.chmod(_base, 0o711)
+        write_new(_base / MARKER, b"")
         atexit.register(remove_base)
     return _base
 
@@ -43,14 +49,26 @@ def remove_base() -> None:
 
 
 def _sweep(tmp: Path) -> None:
-    """Remove the base folders of this user's mathdl processes that no longer run."""
+    """Remove the base folders of this user's mathdl processes that no longer run.
+
+    Housekeeping only: it never makes the run that sweeps fail. Several
+    processes start together (a run's workers) and sweep the same dead folders;
+    each folder is first claimed by renaming it to a name carrying this
+    process's pid (one rename wins, the others find it gone), so no two
+    processes ever remove the same tree. A claimed folder that this process
+    fails to remove is swept by a later run, once this process has ended.
+    """
     for folder in tmp.glob("mathdl-*-*"):
+        mine = _OURS.fullmatch(folder.name)
+        if mine is None:
+            continue  # e.g. a student's /tmp/mathdl-2025-fall: never touched
         try:
-            pid = int(folder.name.split("-")[1])
+            pid = int(mine.group(1))
             info = folder.lstat()
-        except (ValueError, IndexError, OSError):
+            marked = "swept-" in folder.name or stat.S_ISREG((folder / MARKER).lstat().st_mode)
+        except OSError:
             continue
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or pid == os.getpid():
+        if not (marked and stat.S_ISDIR(info.st_mode)) or info.st_uid != os.geteuid() or pid == os.getpid():
             continue
         try:
             os.kill(pid, 0)
@@ -59,7 +77,12 @@ def _sweep(tmp: Path) -> None:
             pass
         except PermissionError:
             continue
-        remove_tree(folder)
+        claimed = tmp / f"mathdl-{os.getpid()}-swept-{uuid.uuid4().hex[:12]}"
+        try:
+            os.rename(folder, claimed)
+            remove_tree(claimed)
+        except OSError:
+            continue  # another process claimed it first, or it resists: left for a later run
 
 
 def new_folder(parent: Path, name: str, mode: int = 0o755) -> Path:
