@@ -126,3 +126,35 @@ def test_killed_run_resumes_without_regrading(tmp_path):
         counts[rec["student"]] = counts.get(rec["student"], 0) + 1
     assert all(counts[s] == 1 for s in counts), counts
     assert set(scores(out)) == {f"st{i}" for i in range(8)}
+
+
+def test_a_passing_grader_error_is_graded_again_before_it_is_recorded(tmp_path, monkeypatch):
+    """A grader error (a child that could not start on a loaded machine, say)
+    gets one more grading in the same run; one that persists is recorded as a
+    grader error after exactly two attempts, and the next run regrades it."""
+    from mathdl_cli.batch import runner
+    from mathdl_cli.batch.submissions import discover
+    from mathdl_cli.sandbox import SandboxError
+
+    real = runner.grade_submission
+    calls = []
+
+    def flaky(sub, options):
+        calls.append(sub.student)
+        if sub.student == "always" or calls.count(sub.student) == 1:
+            raise SandboxError("the child could not start: it did not announce itself within 60 s")
+        return real(sub, options)
+
+    monkeypatch.setattr(runner, "grade_submission", flaky)
+    for student in ("once", "always"):
+        write_submission(tmp_path / "subs" / student, {CH2.filename: honest()})
+    subs = discover([tmp_path / "subs"], course)
+    options = runner.Options(chapters=[CH2.module], secret="s", workers=1)
+    summary = runner.grade_all(subs, course, options, tmp_path / "out")
+    assert sorted(calls) == ["always", "always", "once", "once"]
+    assert summary.records["once"]["status"] == "passed" and summary.records["once"]["score"] == summary.records["once"]["max_score"] > 0
+    assert summary.records["always"]["status"] == "internal_error"
+    assert "could not start" in summary.records["always"]["problems"][0]
+    monkeypatch.setattr(runner, "grade_submission", real)
+    again = runner.grade_all(subs, course, options, tmp_path / "out")
+    assert again.reused == 1 and again.graded == 1 and again.records["always"]["status"] == "passed"

@@ -152,6 +152,15 @@ def _worker(sub: Submission, options: Options) -> dict:
         from ..sandbox import cleanup
 
         _finalizer = multiprocessing.util.Finalize(None, cleanup, exitpriority=10)
+    record = _grade_or_record_failure(sub, options)
+    if record.get("status") == "internal_error":
+        # a grader error is often passing (a child slow to start on a loaded
+        # machine): grade once more before recording it for the next run
+        record = _grade_or_record_failure(sub, options)
+    return record
+
+
+def _grade_or_record_failure(sub: Submission, options: Options) -> dict:
     try:
         return grade_submission(sub, options)
     except Exception:  # never lose the submission: record the grader's failure
