@@ -136,16 +136,42 @@ def kink_data(rng: np.random.Generator, M: int, d: int, lam: float):
 
 def pegasos_kink_case(rng: np.random.Generator, T: int, d: int):
     """(X, y, lam, idx) for Pegasos whose step 2 meets a margin of exactly 1: step 1 gives
-    w_1 = y_i x_i / λ, and sample j has y_j = y_i and x_i·x_j = λ (dyadic, so exact)."""
+    w_1 = y_i x_i / λ, and sample j has y_j = y_i and x_i·x_j = λ (dyadic, so exact).
+
+    Every other step's margin is at least 1e-6 from 1 in exact arithmetic. Dyadic data make
+    exact ties at later steps likely too (one sample repeated k times has margin
+    k‖x‖²/(λt)); there, rounding decides the step, and a correct implementation that
+    rounds differently (w_t = S_t/(λt) unrolled, say) would take the other branch."""
     lam = 2.0 ** -int(rng.integers(1, 4))
     M = max(3, d + 1)
-    X = dyadic(rng, (M, d), 16)
-    y = rng.choice([-1, 1], M).astype(np.int64)
-    X[0, 0] = 0.5 * rng.choice([-1.0, 1.0])
-    X[1, 0] = (lam - float(X[0, 1:] @ X[1, 1:])) / X[0, 0]
-    y[1] = y[0]
-    idx = np.concatenate([[0, 1], rng.integers(0, M, T - 2)]).astype(np.int64)
-    return X, y, lam, idx
+    while True:
+        X = dyadic(rng, (M, d), 16)
+        y = rng.choice([-1, 1], M).astype(np.int64)
+        X[0, 0] = 0.5 * rng.choice([-1.0, 1.0])
+        X[1, 0] = (lam - float(X[0, 1:] @ X[1, 1:])) / X[0, 0]
+        y[1] = y[0]
+        idx = np.concatenate([[0, 1], rng.integers(0, M, T - 2)]).astype(np.int64)
+        margins = exact_pegasos_margins(X, y, lam, idx)
+        if margins[1] == 1 and all(abs(m - 1) >= 1e-6 for t, m in enumerate(margins) if t != 1):
+            return X, y, lam, idx
+
+
+def exact_pegasos_margins(X, y, lam, idx) -> list:
+    """y_i w_{t-1}·x_i at every step t, in exact rational arithmetic (floats are dyadic
+    rationals, so this is the value that the update's rounding approximates)."""
+    from fractions import Fraction
+
+    rows = [[Fraction(float(v)) for v in row] for row in X]
+    lam_q = Fraction(float(lam))
+    w = [Fraction(0)] * X.shape[1]
+    margins = []
+    for t, i in enumerate(idx, start=1):
+        x, s = rows[int(i)], int(y[int(i)])
+        margin = s * sum(a * b for a, b in zip(w, x))
+        margins.append(margin)
+        shrink = 1 - Fraction(1, t)
+        w = [shrink * a + (s * b / (lam_q * t) if margin < 1 else 0) for a, b in zip(w, x)]
+    return margins
 
 
 def dual_value(K, y, alpha) -> float:

@@ -290,6 +290,31 @@ def test_pegasos_against_exact_arithmetic(seed):
     assert float(y[1] * (X[1] @ got[1])) == 1.0 and np.array_equal(got[2], got[1] / 2)
 
 
+def unrolled_pegasos(X, y, lam, idx):
+    """w_t = S_t/(λt), S_t the sum of y_i x_i over the active steps: the same algorithm, other roundings."""
+    out = np.zeros((len(idx) + 1, X.shape[1]))
+    S = np.zeros(X.shape[1])
+    for t, i in enumerate(idx, start=1):
+        if y[i] * (out[t - 1] @ X[i]) < 1.0:
+            S = S + y[i] * X[i]
+        out[t] = S / (lam * t)
+    return out
+
+
+@pytest.mark.parametrize("d", [1, 2, 4])
+def test_pegasos_kink_cases_have_one_tie_only(d):
+    """The kink cases (public and hidden) hold exactly one exact tie, at step 2: any other
+    margin near 1 lets rounding choose the branch, and a correct implementation rounding
+    otherwise loses points (it did: the unrolled form on a hidden d = 1 case)."""
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        X, y, lam, idx = H.pegasos_kink_case(rng, int(rng.integers(3, 41)), d)
+        exact = exact_pegasos(X, y, lam, idx)
+        margins = [int(y[i]) * sum(a * Fraction(float(b)) for a, b in zip(exact[t], X[i])) for t, i in enumerate(idx)]
+        assert margins[1] == 1 and all(abs(m - 1) >= Fraction(1, 10**6) for t, m in enumerate(margins) if t != 1)
+        np.testing.assert_allclose(unrolled_pegasos(X, y, lam, idx), REF.pegasos(X, y, lam, idx), rtol=1e-12, atol=1e-12)
+
+
 def scipy_dual(K, y, lam):
     """The dual QP by SLSQP, an independent solver (accurate to about 1e-8)."""
     M = len(y)
