@@ -19,6 +19,8 @@ SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped", "internal_error")
 # how an exercise's status is chosen from its checks' statuses (first match wins)
 _PRECEDENCE = ("internal_error", "timeout", "error", "failed")
+# statuses that say nothing against the submission: a check with any other status caught something
+NOT_CAUGHT = ("passed", "skipped", "internal_error")
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .catalog import PARSED_NAME, Chapter, Course, parsed_is_current, preload_fo
 from .grading import fastpath
 from .grading.session import pytest_args, run_checks
 from .grading.state import stable_seed
-from .results import Report
+from .results import NOT_CAUGHT, Report
 from .sandbox import Sandbox
 from .solutions import mutant_source, mutants, reference_source
 from .stubs import stub_source
@@ -138,7 +138,7 @@ def validate_chapter(course: Course, chapter: Chapter, seeds: list[int], on_prog
                 first_failure=True,  # caught is caught: the first failing check names it
             )
             result = report.exercises[0]
-            caught_by = [f"case {c.case}: {c.name} ({c.status})" for c in result.checks if c.status not in ("passed", "skipped", "internal_error")]
+            caught_by = [f"case {c.case}: {c.name} ({c.status})" for c in result.checks if c.status not in NOT_CAUGHT]
             verdicts[exercise.id].mutants.append(
                 MutantVerdict(mutant.id, mutant.description, result.status, caught=bool(caught_by), caught_by=caught_by)
             )

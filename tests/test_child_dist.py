@@ -5,7 +5,6 @@ and the operation; no rank outlives the call."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .. import wire
 from ..catalog import Course
+from ..results import NOT_CAUGHT
 from . import checks as checking
 from .errors import set_current
 from .marks import forget_inert_modules
@@ -194,5 +195,5 @@ def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
         verdict = ("passed", "", None, "") if outcome is None else checking.classify_exception("call", outcome)
         result = checking.make_result(meta, *verdict)
         state.results.append(result)
-        if first_failure and result.status not in ("passed", "skipped", "internal_error"):
+        if first_failure and result.status not in NOT_CAUGHT:
             break
