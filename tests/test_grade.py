@@ -158,3 +158,22 @@ def test_a_passing_grader_error_is_graded_again_before_it_is_recorded(tmp_path, 
     monkeypatch.setattr(runner, "grade_submission", real)
     again = runner.grade_all(subs, course, options, tmp_path / "out")
     assert again.reused == 1 and again.graded == 1 and again.records["always"]["status"] == "passed"
+
+
+@pytest.mark.parametrize("arg,said,todo", [
+    ("subz", "there is no", "did you mean"),
+    ("subs/ok/" + CH2.filename, "is a single file, not a submission", "pass the folder holding the submissions"),
+    ("class.tar.gz", "is not a .zip file", "unpack it, or zip it"),
+    ("nothing_like_it", "there is no", "pass the folder that holds the submissions"),
+])
+def test_an_argument_that_is_not_a_submission_is_named_with_what_to_pass(tmp_path, arg, said, todo):
+    write_submission(tmp_path / "subs" / "ok", {CH2.filename: honest()})
+    (tmp_path / "class.tar.gz").write_bytes(b"\x1f\x8b")
+    res = grade(tmp_path / arg, "--out", tmp_path / "out")
+    assert res.returncode == 2, res.stderr
+    problem, _, rest = " ".join(res.stderr.split()).partition("next:")
+    assert said in problem and str(tmp_path / arg) in problem
+    assert todo in rest
+    if todo == "did you mean":
+        assert str(tmp_path / "subs") in rest
+    assert not (tmp_path / "out").exists()

@@ -50,6 +50,14 @@ METADATA = "submission_metadata.yml"
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@+")
 
 
+class NotASubmission(FileNotFoundError):
+    """A command-line argument that holds no submission, with what to pass instead."""
+
+    def __init__(self, message: str, todo: str):
+        super().__init__(message)
+        self.todo = todo
+
+
 class DuplicateIds(ValueError):
     """Two submissions would be graded under one student id."""
 
@@ -120,8 +128,8 @@ def _ignored(name: str) -> bool:
 def discover(paths: list[Path], course: Course, warnings: list[str] | None = None) -> list[Submission]:
     """Expand the command's arguments into submissions, sorted by student id.
 
-    Raises FileNotFoundError for an argument that is neither a folder nor a zip
-    file, and :class:`DuplicateIds` when two submissions share a student id.
+    Raises :class:`NotASubmission` for an argument that is neither a folder nor
+    a zip file (or cannot be read), and :class:`DuplicateIds` when two submissions share a student id.
     A submission that cannot be examined is still returned, with the reason in
     its ``problems``; batch-level remarks go to ``warnings``.
     """
@@ -135,7 +143,7 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
             try:
                 entries = sorted(path.iterdir())
             except OSError as exc:
-                raise FileNotFoundError(f"{path} cannot be read: {exc.strerror or exc}") from None
+                raise NotASubmission(f"{path} cannot be read: {exc.strerror or exc}", "make it readable by this user, or pass another folder") from None
             holds_module = any(e.name in names and e.is_file() for e in entries)
             if (path / METADATA).is_file() and not holds_module:
                 found += _gradescope(path, entries, warnings)
@@ -149,7 +157,7 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
                     elif child.suffix.lower() in _ARCHIVES and not _ignored(child.name):
                         warnings.append(f"{_shown(child)} was not graded: submissions are folders or .zip files")
         else:
-            raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
+            raise _not_a_submission(path)
     by_id: dict[str, Submission] = {}
     for sub in found:
         other = by_id.get(sub.student)
@@ -157,6 +165,21 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
             raise DuplicateIds(f"two submissions have the student id {sub.student!r}: {other.source} and {sub.source}")
         by_id[sub.student] = sub
     return sorted(found, key=lambda s: s.student)
+
+
+def _not_a_submission(path: Path) -> NotASubmission:
+    """Why ``path`` (a command-line argument) is not a submission, and what to pass."""
+    from ..names import nearest_folder
+
+    layout = "one folder or .zip per student, named by the student id"
+    if not os.path.lexists(path):
+        near = nearest_folder(path)
+        return NotASubmission(f"there is no {path}", f"did you mean {near}?" if near else f"pass the folder that holds the submissions ({layout})")
+    if path.suffix.lower() == ".py":
+        return NotASubmission(f"{path} is a single file, not a submission", f"pass the folder holding the submissions ({layout}); a student's files sit in their folder")
+    if path.suffix.lower() in _ARCHIVES:
+        return NotASubmission(f"{path} is not a .zip file", "unpack it, or zip it: only folders and .zip files are read")
+    return NotASubmission(f"{path} is neither a folder nor a .zip file", f"pass submission folders or .zip files ({layout})")
 
 
 def _child_submission(child: Path) -> Submission | None:

@@ -51,7 +51,7 @@ def grade_command(
     from ..batch.outputs import write_outputs
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
     from ..batch.shards import parse_shard, shard_of
-    from ..batch.submissions import DuplicateIds, discover, load_files, misnamed
+    from ..batch.submissions import DuplicateIds, NotASubmission, discover, load_files, misnamed
     from ..batch.verdict import counts, problem_lines
 
     course = course_or_exit()
@@ -71,8 +71,10 @@ def grade_command(
     warnings: list[str] = []
     try:
         subs = discover(submissions, course, warnings)
-    except (FileNotFoundError, OSError) as exc:
-        raise fail(str(exc), "pass submission folders or .zip files") from None
+    except NotASubmission as exc:
+        raise fail(str(exc), exc.todo) from None
+    except OSError as exc:
+        raise fail(f"the submissions could not be read: {exc}", "pass submission folders or .zip files that this user can read") from None
     except DuplicateIds as exc:
         raise fail(str(exc), "keep one of them (or rename one), then run mathdl grade again") from None
     if not subs:
