@@ -46,6 +46,17 @@ def test_new_never_overwrites_and_force_keeps_a_backup(tmp_path):
     assert "NotImplementedError" in path.read_text()
 
 
+def test_new_without_a_chapter_lists_them_and_a_typo_gets_the_nearest(tmp_path):
+    result = mathdl("new", "--dir", tmp_path / "wb", cwd=tmp_path)
+    flat = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "which chapter?" in flat
+    assert all(f"{ch.short} ({ch.slug})" in flat for ch in course.chapters)
+    assert f"next: mathdl new ch2 --dir {tmp_path / 'wb'}" in flat
+    result = mathdl("new", "ch2x", "--dir", tmp_path / "wb", cwd=tmp_path)
+    assert result.returncode == 2 and f"next: mathdl new ch2 --dir {tmp_path / 'wb'}" in " ".join(result.stderr.split())
+    assert not (tmp_path / "wb").exists()
+
+
 def test_usage_errors_exit_2_and_say_what_to_run(tmp_path):
     result = run("check", "ch99", "--dir", tmp_path)
     assert result.exit_code == 2 and "mathdl list" in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -14,7 +14,7 @@ from ._common import DirOption, chapter_or_exit, course_or_exit, writable_hint
 
 
 def new_command(
-    chapter: Annotated[str, typer.Argument(help="The chapter: ch6, ch06, 6 or its slug (backprop).")],
+    chapter: Annotated[Optional[str], typer.Argument(help="The chapter: ch6, ch06, 6 or its slug (backprop).", show_default=False)] = None,
     dir: DirOption = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing module with fresh stubs, keeping the old file as a .bak backup.")] = False,
 ) -> None:
@@ -24,7 +24,10 @@ def new_command(
     to a timestamped backup.
     """
     course = course_or_exit()
-    ch = chapter_or_exit(course, chapter)
+    if chapter is None:
+        listing = ", ".join(f"{c.short} ({c.slug})" for c in course.chapters)
+        raise fail(f"which chapter? The chapters: {listing}", command("new", course.chapters[0].short, dir=dir))
+    ch = chapter_or_exit(course, chapter, again=lambda c: command("new", c.short, dir=dir, force=force))
     try:
         result = scaffold(ch, dir, force=force)
     except NotWritable as exc:
