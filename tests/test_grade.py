@@ -177,3 +177,18 @@ def test_an_argument_that_is_not_a_submission_is_named_with_what_to_pass(tmp_pat
     if todo == "did you mean":
         assert str(tmp_path / "subs") in rest
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("out", [".", "ok", "ok/out"])
+def test_out_inside_the_submissions_is_refused_before_anything_is_written(tmp_path, out):
+    """The outputs (feedback/, gradescope/) inside the submissions folder were graded as
+    students on the next run, and reached the gradebook; inside a student's folder they
+    mixed with the submission."""
+    subs = tmp_path / "class"
+    write_submission(subs / "ok", {CH2.filename: honest()})
+    before = sorted(p.relative_to(subs) for p in subs.rglob("*"))
+    res = grade(subs, "--out", subs / out)
+    assert res.returncode == 2
+    flat = " ".join(res.stderr.split())
+    assert "is inside the submissions" in flat and f"--out {tmp_path / 'class-grades'}" in flat
+    assert sorted(p.relative_to(subs) for p in subs.rglob("*")) == before

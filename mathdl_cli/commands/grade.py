@@ -62,6 +62,7 @@ def grade_command(
         _merge_and_exit(submissions, out_dir, course, lms, dict(key=roster_key, names=assignment, no_submission=no_submission), json_output)
     if not submissions:
         raise fail("no submissions given", "pass submission folders or .zip files (or --merge OUT1 OUT2 ... to merge stores)")
+    _out_outside_submissions_or_exit(out_dir, submissions)
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
@@ -200,6 +201,23 @@ def _isolation_or_exit(allow_weak: bool):
             f"{HOW_TO_CONFINE}; or pass --allow-weak-isolation to grade anyway",
         )
     return isolation
+
+
+def _out_outside_submissions_or_exit(out_dir: Path, submissions: list[Path]) -> None:
+    """--out inside a submissions folder would make its outputs (feedback/,
+    gradescope/) students of the next run, or write into a student's folder."""
+    from ..suggest import command
+
+    out = out_dir.resolve()
+    for path in submissions:
+        where = path.resolve()
+        if where.is_dir() and (out == where or where in out.parents):
+            beside = where.parent / f"{where.name or 'submissions'}-grades"
+            raise fail(
+                f"--out {out_dir} is inside the submissions {path}: its outputs would be graded as students "
+                "(or written into a student's folder)",
+                "put the outputs beside the submissions: " + command("grade", *submissions, out=beside),
+            )
 
 
 def _roster_or_exit(roster: Path | None, no_submission: str):
