@@ -192,3 +192,32 @@ def test_out_inside_the_submissions_is_refused_before_anything_is_written(tmp_pa
     flat = " ".join(res.stderr.split())
     assert "is inside the submissions" in flat and f"--out {tmp_path / 'class-grades'}" in flat
     assert sorted(p.relative_to(subs) for p in subs.rglob("*")) == before
+
+
+def test_one_run_per_out_at_a_time_and_no_merge_of_a_running_shard(tmp_path):
+    """Two runs on one --out (two terminals, shards given the same folder) would grade
+    everything twice and, on NFS, tear each other's lines; a merge of a shard still
+    running would miss its work. The lock is the kernel's: a killed run releases it."""
+    subs = tmp_path / "subs"
+    for i in range(12):
+        write_submission(subs / f"st{i}", {CH2.filename: honest()})
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "mathdl_cli", "grade", str(subs), "--out", str(out), "--workers", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and not (out / "results.jsonl").exists():
+            time.sleep(0.05)
+        second = grade(subs, "--out", out)
+        flat = " ".join(second.stderr.split())
+        assert second.returncode == 2 and "another mathdl grade is writing to" in flat and f"pid {first.pid} on" in flat
+        merged = grade("--merge", out, "--out", tmp_path / "merged")
+        assert merged.returncode == 2 and "is still being graded into" in " ".join(merged.stderr.split())
+        assert not (tmp_path / "merged" / "grades.csv").exists()
+    finally:
+        os.killpg(first.pid, 9)
+        first.wait()
+    again = grade(subs, "--out", out, "--json")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert json.loads(again.stdout)["graded_now"] + json.loads(again.stdout)["reused"] == 12
+    assert grade("--merge", out, "--out", tmp_path / "merged").returncode == 0

@@ -56,13 +56,14 @@ def grade_command(
 
     course = course_or_exit()
     lms = _roster_or_exit(roster, no_submission)
+    if not merge:
+        _out_outside_submissions_or_exit(out_dir, submissions)
     if merge:
         if not submissions or shard:
             raise fail("--merge takes the stores to merge as arguments, and no --shard", "run: mathdl grade --merge OUT1 OUT2 ... --out OUT")
         _merge_and_exit(submissions, out_dir, course, lms, dict(key=roster_key, names=assignment, no_submission=no_submission), json_output)
     if not submissions:
         raise fail("no submissions given", "pass submission folders or .zip files (or --merge OUT1 OUT2 ... to merge stores)")
-    _out_outside_submissions_or_exit(out_dir, submissions)
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
@@ -91,6 +92,7 @@ def grade_command(
             hint = f" (files named like chapter modules: {', '.join(near[:5])}: they must be named exactly)" if near else ""
             raise fail(f"no chapter module (chNN_<slug>.py) in any submission{hint}", "pass --chapter to grade a chapter anyway (every submission then scores 0 on it)")
     everyone = subs  # the chapters above, and the batch's warnings, are about the whole class, in every shard
+    _hold_or_exit(out_dir)  # the first write to --out
     if part is not None:
         subs = [sub for sub in subs if shard_of(sub.student, part[1]) == part[0]]
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -203,6 +205,17 @@ def _isolation_or_exit(allow_weak: bool):
     return isolation
 
 
+def _hold_or_exit(out_dir: Path) -> None:
+    from ..batch.lock import OutputBusy, hold
+
+    try:
+        hold(out_dir)
+    except OutputBusy as exc:
+        raise fail(f"{exc}: two runs on one --out would grade everything twice", "wait for it to finish, or give this run an --out of its own (each shard its own)") from None
+    except OSError as exc:
+        raise fail(f"--out {out_dir} cannot be written: {exc.strerror or exc}", "choose an --out folder you can write to") from None
+
+
 def _out_outside_submissions_or_exit(out_dir: Path, submissions: list[Path]) -> None:
     """--out inside a submissions folder would make its outputs (feedback/,
     gradescope/) students of the next run, or write into a student's folder."""
@@ -253,6 +266,12 @@ def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_op
     from ..batch.outputs import write_outputs
     from ..batch.shards import merge_stores
 
+    from ..batch.lock import writer
+
+    _hold_or_exit(out_dir)
+    for store in stores:
+        if store.is_dir() and (who := writer(store)):
+            raise fail(f"{store} is still being graded into ({who})", "merge once every shard has finished")
     try:
         records, warnings = merge_stores(stores, out_dir)
     except OSError as exc:
