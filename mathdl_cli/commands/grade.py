@@ -56,14 +56,13 @@ def grade_command(
 
     course = course_or_exit()
     lms = _roster_or_exit(roster, no_submission)
-    if not merge:
-        _out_outside_submissions_or_exit(out_dir, submissions)
     if merge:
         if not submissions or shard:
             raise fail("--merge takes the stores to merge as arguments, and no --shard", "run: mathdl grade --merge OUT1 OUT2 ... --out OUT")
         _merge_and_exit(submissions, out_dir, course, lms, dict(key=roster_key, names=assignment, no_submission=no_submission), json_output)
     if not submissions:
         raise fail("no submissions given", "pass submission folders or .zip files (or --merge OUT1 OUT2 ... to merge stores)")
+    _out_outside_submissions_or_exit(out_dir, submissions)
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
@@ -263,10 +262,9 @@ def _gradebooks_or_exit(out_dir: Path, course, records: dict, lms, key, names, n
 
 def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_options: dict, json_output: bool) -> None:
     """``--merge``: join the stores into --out, rebuild every output, exit."""
+    from ..batch.lock import writer
     from ..batch.outputs import write_outputs
     from ..batch.shards import merge_stores
-
-    from ..batch.lock import writer
 
     _hold_or_exit(out_dir)
     for store in stores:
