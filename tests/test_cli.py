@@ -57,6 +57,18 @@ def test_new_without_a_chapter_lists_them_and_a_typo_gets_the_nearest(tmp_path):
     assert not (tmp_path / "wb").exists()
 
 
+@pytest.mark.parametrize("command", ["hint", "plot"])
+def test_a_chapter_where_an_exercise_is_expected_is_explained(tmp_path, command):
+    result = run(command, "ch02.leastsquares" if command == "plot" else "ch2", "--dir", tmp_path)
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2
+    if command == "hint":
+        assert "ch2 is a chapter; name one of its exercises: ch02.least_squares," in flat
+        assert f"next: mathdl hint ch02.least_squares --dir {tmp_path}" in flat
+    else:  # a typo still gets the nearest exercise
+        assert "did you mean ch02.least_squares" in flat
+
+
 def test_usage_errors_exit_2_and_say_what_to_run(tmp_path):
     result = run("check", "ch99", "--dir", tmp_path)
     assert result.exit_code == 2 and "mathdl list" in result.stderr

@@ -109,6 +109,11 @@ def test_check_plot_and_plot_command_write_pngs_into_the_workbook(tmp_path):
     assert res.returncode == 0 and "plots/ch02.gd_least_squares.png" in res.stdout and "factor" in res.stdout
     res = mathdl("plot", "ch02.ridge", "--dir", tmp_path)
     assert res.returncode == 2 and "has no plot" in res.stderr and "gd_least_squares" in res.stderr
+    res = mathdl("plot", "ch2", "--dir", tmp_path, "--json")  # a chapter: every plot it has
+    assert res.returncode == 0, res.stderr
+    assert {p["exercise"] for p in json.loads(res.stdout)["plots"]} == {f"ch02.{s}" for c, s in PLOTTED if c == "ch2"}
+    res = mathdl("plot", "ch3", "--dir", tmp_path)
+    assert res.returncode == 2 and "chapter 3 has no plot" in " ".join(res.stderr.split())
     (tmp_path / ch.filename).write_text("def gd_least_squares(X, y, theta0, lr, n_steps):\n    raise NotImplementedError\n")
     res = mathdl("plot", "gd_least_squares", "--dir", tmp_path)
     assert res.returncode == 1 and "not implemented" in res.stderr

@@ -48,6 +48,11 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, 
     except LookupFailed as exc:
         from ..names import closest_exercises
 
+        named = chapter_named(course, name) if chapter is None else None
+        if named is not None:  # `mathdl hint ch2`: a chapter where an exercise is expected
+            ids = ", ".join(ex.id for ex in named.exercises)
+            raise fail(f"{name} is a chapter; name one of its exercises: {ids}",
+                       again(named.exercises[0]) if again else f"run `mathdl list {named.short}` to see them") from None
         pool = chapter.exercises if chapter is not None else course.all_exercises()
         near = closest_exercises(pool, name.rpartition(".")[2] if chapter is None and "." in name else name)
         where = f"mathdl list {chapter.short}" if chapter else "mathdl list"
@@ -56,6 +61,14 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, 
         shown = " or ".join(ex.short if chapter else ex.id for ex in near)
         owner = f"chapter {chapter.number} has no exercise {name!r}" if chapter else f"unknown exercise {name!r}"
         raise fail(f"{owner}: did you mean {shown}?", again(near[0]) if again else f"run `{where}` to see the exercise ids") from None
+
+
+def chapter_named(course: Course, name: str) -> Chapter | None:
+    """The chapter ``name`` names exactly, or None."""
+    try:
+        return course.chapter(name)
+    except LookupFailed:
+        return None
 
 
 def split_id(chapter: str | None, exercise: str | None) -> tuple[str | None, str | None]:

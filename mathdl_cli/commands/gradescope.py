@@ -37,11 +37,11 @@ def gradescope_command(
     course = course_or_exit()
     if not course.has_solutions:
         raise fail("the autograder needs the references in solutions_private/", "run mathdl gradescope from the course repository, or set MATHDL_COURSE to it")
+    selected = list(dict.fromkeys(chapter_or_exit(course, name) for name in chapters))
     if not secret:
         raise fail("no course secret: every student's hidden cases would be predictable", "pass --secret or set MATHDL_SECRET (keep the same one for the whole course)")
     if hidden_visibility not in VISIBILITIES:
         raise fail(f"--hidden-visibility must be one of {', '.join(VISIBILITIES)}", "pass e.g. --hidden-visibility after_published")
-    selected = list(dict.fromkeys(chapter_or_exit(course, name) for name in chapters))
     try:
         path = write_zip(course, selected, out_dir, PackOptions(secret, hidden_visibility, timeout, memory), wheel=wheel)
     except PackError as exc:

@@ -11,7 +11,7 @@ import typer
 from ..console import err, escape, fail, out
 from ..inert import clean
 from ..suggest import command
-from ._common import DirOption, JsonOption, course_or_exit, exercise_or_exit
+from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_or_exit
 
 
 def draw_plots(course, chapters, exercises, folder: Path, sources=None) -> list:
@@ -34,7 +34,7 @@ def print_plots(plotted: list) -> None:
 
 
 def plot_command(
-    exercise: Annotated[str, typer.Argument(help="The exercise: its full id (ch02.gd_least_squares) or short name.")],
+    exercise: Annotated[str, typer.Argument(help="The exercise: its full id (ch02.gd_least_squares) or short name; a chapter (ch2) draws all of its plots.")],
     dir: DirOption = Path("."),
     json_output: JsonOption = False,
 ) -> None:
@@ -46,13 +46,19 @@ def plot_command(
     from ..plots import hooks
 
     course = course_or_exit()
-    ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir))
-    if ex.short not in hooks(course, ex.chapter):
-        with_plots = [f"{c.short} {e.short}" for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]
-        raise fail(f"{ex.id} has no plot", "plots exist for: " + (", ".join(with_plots) or "no exercise yet"))
-    if not (dir / ex.chapter.filename).is_file():
-        raise fail(f"there is no {ex.chapter.filename} in {dir.resolve()}", command("new", ex.chapter.short, dir=dir))
-    plotted = draw_plots(course, [ex.chapter], [ex], dir)
+    chapter = None if any(e.id == exercise or e.short == exercise for e in course.all_exercises()) else chapter_named(course, exercise)
+    if chapter is not None:  # `mathdl plot ch2`: every plot of the chapter
+        chosen = [e for e in chapter.exercises if e.short in hooks(course, chapter)]
+        what = f"chapter {chapter.number}"
+    else:
+        ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir))
+        chapter, chosen, what = ex.chapter, [ex] if ex.short in hooks(course, ex.chapter) else [], ex.id
+    if not chosen:
+        with_plots = [e.id for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]
+        raise fail(f"{what} has no plot", "plots exist for: " + (", ".join(with_plots) or "no exercise yet"))
+    if not (dir / chapter.filename).is_file():
+        raise fail(f"there is no {chapter.filename} in {dir.resolve()}", command("new", chapter.short, dir=dir))
+    plotted = draw_plots(course, [chapter], chosen, dir)
     if json_output:
         print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))
     else:
