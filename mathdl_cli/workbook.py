@@ -87,6 +87,35 @@ def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]
     return sorted(found)
 
 
+def lookalike(course: Course, folder: Path, chapter: Chapter, limit: int = 200, max_bytes: int = 1 << 20) -> Path | None:
+    """A ``.py`` file of ``folder`` that is probably ``chapter``'s module under another
+    name (``ch2.py``, ``linear regression.py``): the one defining the most of the
+    chapter's functions, if any. Other chapters' modules are never taken."""
+    import re
+
+    names = {f.name for ex in chapter.exercises for f in ex.functions}
+    modules = {f"{name}.py" for name in course.module_names().values()}
+    defined = re.compile(rb"^def\s+(\w+)\s*\(", re.MULTILINE)
+    best, most = None, 0
+    try:
+        with os.scandir(folder) as entries:
+            for i, entry in enumerate(entries):
+                if i >= limit:
+                    break
+                if not entry.name.endswith(".py") or entry.name in modules or not entry.is_file(follow_symlinks=False):
+                    continue
+                try:
+                    with open(entry.path, "rb") as fh:
+                        found = {m.decode() for m in defined.findall(fh.read(max_bytes))} & names
+                except OSError:
+                    continue
+                if len(found) > most:
+                    best, most = Path(entry.path), len(found)
+    except OSError:
+        return None
+    return best
+
+
 def _state_file(folder: Path, name: str) -> Path:
     return folder / STATE_DIR / name
 

@@ -69,6 +69,27 @@ def test_a_chapter_where_an_exercise_is_expected_is_explained(tmp_path, command)
         assert "did you mean ch02.least_squares" in flat
 
 
+def test_a_module_saved_under_another_name_is_found_by_its_functions(tmp_path):
+    """ch2.py (or "linear regression.py") holding the chapter's functions: the
+    student is told to rename it, never to scaffold a stub beside it."""
+    ch2, ch3 = course.chapter("ch2"), course.chapter("ch3")
+    (tmp_path / "ch2.py").write_text(reference_source(course, ch2))
+    (tmp_path / "helpers.py").write_text("def unrelated():\n    return 1\n")
+    (tmp_path / ch3.filename).write_text(reference_source(course, ch3))  # another chapter's module: never a candidate
+    rename = f"mv {tmp_path / 'ch2.py'} {tmp_path / ch2.filename}"
+    for args, then in [(("check", "ch2"), "mathdl check ch2"), (("submit", "ch2"), "mathdl submit ch2"), (("plot", "ch2"), "mathdl plot ch2")]:
+        result = run(*args, "--dir", tmp_path)
+        flat = " ".join(result.output.split())
+        assert result.exit_code == 2, flat
+        assert "but ch2.py defines its functions" in flat and f"next: {rename} && {then} --dir {tmp_path}" in flat
+    (tmp_path / ch3.filename).unlink()
+    flat = " ".join(run("check", "--dir", tmp_path).output.split())
+    assert f"next: {rename} && mathdl check ch2 --dir {tmp_path}" in flat
+    (tmp_path / "ch2.py").unlink()
+    flat = " ".join(run("check", "ch2", "--dir", tmp_path).output.split())
+    assert f"next: mathdl new ch2 --dir {tmp_path}" in flat
+
+
 def test_usage_errors_exit_2_and_say_what_to_run(tmp_path):
     result = run("check", "ch99", "--dir", tmp_path)
     assert result.exit_code == 2 and "mathdl list" in result.stderr

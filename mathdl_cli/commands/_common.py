@@ -87,17 +87,48 @@ def writable_hint(dir: Path, *words: str, **options) -> str:
     return f"make it writable (chmod u+w {where}) and run `{command(*words, dir=dir, **options)}` again, or pass --dir a folder you can write"
 
 
-def workbook_chapters(course: Course, chapter: Optional[str], folder: Path) -> list[Chapter]:
-    """The chapter named (its module must exist), else every chapter module in the workbook."""
+def workbook_chapters(course: Course, chapter: Optional[str], folder: Path, verb: str) -> list[Chapter]:
+    """The chapter named (its module must exist), else every chapter module in the
+    workbook; ``verb`` is the command to suggest again (``mathdl VERB ch2``)."""
     from ..suggest import command
     from ..workbook import modules_in
 
     if chapter is not None:
         ch = chapter_or_exit(course, chapter)
         if not (folder / ch.filename).is_file():
-            raise fail(f"there is no {ch.filename} in {folder.resolve()}", command("new", ch.short, dir=folder))
+            raise no_module(course, ch, folder, command(verb, ch.short, dir=folder))
         return [ch]
     chapters = modules_in(course, folder)
     if not chapters:
-        raise fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}", command("new", "ch2", dir=folder) + ("   (or pass --dir to point at your workbook)" if folder == Path(".") else ""))
+        raise no_modules(course, folder, verb)
     return chapters
+
+
+def no_module(course: Course, chapter: Chapter, folder: Path, then: str) -> typer.Exit:
+    """The usage error for a chapter module missing from the workbook: a file
+    defining its functions under another name is to be renamed (then ``then``);
+    otherwise the module is to be made with ``mathdl new``."""
+    import shlex
+
+    from ..suggest import command
+    from ..workbook import lookalike
+
+    near = lookalike(course, folder, chapter)
+    if near is not None:
+        return fail(f"there is no {chapter.filename} in {folder.resolve()}, but {near.name} defines its functions: the module must have exactly that name",
+                    f"mv {shlex.quote(str(near))} {shlex.quote(str(folder / chapter.filename))} && {then}")
+    return fail(f"there is no {chapter.filename} in {folder.resolve()}", command("new", chapter.short, dir=folder))
+
+
+def no_modules(course: Course, folder: Path, verb: str) -> typer.Exit:
+    """The usage error for a workbook without chapter modules: a file defining a
+    chapter's functions under another name is to be renamed; else ``mathdl new``."""
+    from ..suggest import command
+    from ..workbook import lookalike
+
+    for n in course.module_names():
+        chapter = course.load(n)
+        if lookalike(course, folder, chapter) is not None:
+            return no_module(course, chapter, folder, command(verb, chapter.short, dir=folder))
+    return fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}",
+                command("new", "ch2", dir=folder) + ("   (or pass --dir to point at your workbook)" if folder == Path(".") else ""))

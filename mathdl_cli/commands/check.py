@@ -10,7 +10,7 @@ import typer
 
 from ..console import err, escape, fail, out
 from ..suggest import carry, command
-from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit, split_id
+from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit, exercise_or_exit, no_module, no_modules, split_id
 
 
 def check_command(
@@ -69,11 +69,11 @@ def check_command(
             if nearby:  # the usual slip: the workbook is a sub-folder and --dir was left out
                 raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}, but {nearby[0] / chapters[0].filename} exists",
                            command("check", chapters[0].short, exercise, **{**again, "dir": nearby[0]}, case=case))
-            raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}", command("new", chapters[0].short, dir=dir))
+            raise no_module(course, chapters[0], dir, command("check", chapters[0].short, exercise, **again, case=case))
     else:
         chapters = modules_in(course, dir)
         if not chapters:
-            raise fail(f"no chapter modules (chNN_<slug>.py) in {dir.resolve()}", command("new", "ch2", dir=dir) + ("   (or pass --dir to point at your workbook)" if dir == Path(".") else ""))
+            raise no_modules(course, dir, "check")
     selected = None
     if exercise is not None:
         selected = [exercise_or_exit(course, exercise, chapters[0])]

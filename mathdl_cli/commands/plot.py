@@ -11,7 +11,7 @@ import typer
 from ..console import err, escape, fail, out
 from ..inert import clean
 from ..suggest import command
-from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_or_exit
+from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_or_exit, no_module
 
 
 def draw_plots(course, chapters, exercises, folder: Path, sources=None) -> list:
@@ -57,7 +57,7 @@ def plot_command(
         with_plots = [e.id for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]
         raise fail(f"{what} has no plot", "plots exist for: " + (", ".join(with_plots) or "no exercise yet"))
     if not (dir / chapter.filename).is_file():
-        raise fail(f"there is no {chapter.filename} in {dir.resolve()}", command("new", chapter.short, dir=dir))
+        raise no_module(course, chapter, dir, command("plot", exercise, dir=dir))
     plotted = draw_plots(course, [chapter], chosen, dir)
     if json_output:
         print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))

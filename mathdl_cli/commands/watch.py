@@ -25,7 +25,7 @@ def watch_command(
     from ..workbook import save_progress
 
     course = course_or_exit()
-    chapters = workbook_chapters(course, chapter, dir)
+    chapters = workbook_chapters(course, chapter, dir, "watch")
 
     def record(outcome) -> None:
         if outcome.report is not None:
