@@ -242,12 +242,13 @@ def test_shallowest_copy_is_graded_and_sizes_are_capped(tmp_path, monkeypatch):
 
 
 def test_a_misnamed_module_is_named_in_a_problem(tmp_path):
-    for given in ("ch2_linear_regression.py", "ch02_linear_regression (1).py", "ch02_linear_regression.py.txt", "Ch02_Linear_Regression.py"):
+    for given in ("ch2_linear_regression.py", "ch02_linear_regression (1).py", "ch02_linear_regression.py.txt", "Ch02_Linear_Regression.py",
+                  "ch2.py", "Ch02.py", "chapter 2.py", "ch2_solution.py"):  # the last four: by the chapter's number
         sub = loaded(folder(tmp_path / given.replace(" ", "_"), {given: CODE}))
         message, problem = missing_module(sub, M, [])
         assert given in message and M in message
         assert problem is not None and given in problem and f"did you mean {M}" in problem
-    sub = loaded(folder(tmp_path / "unrelated", {"notes.txt": "", "helpers.py": ""}))
+    sub = loaded(folder(tmp_path / "unrelated", {"notes.txt": "", "helpers.py": "", "ch20.py": "", "ch12.py": ""}))
     assert missing_module(sub, M, []) == (f"{M} is missing from the submission", None)
 
 

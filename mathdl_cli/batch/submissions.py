@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -483,7 +484,14 @@ def misnamed(sub: Submission, filename: str) -> str | None:
     ``ch06_backprop.py.txt``, ``Ch06_Backprop.py``), if one is close."""
     lowered = {s.lower(): s for s in sub.seen}
     close = difflib.get_close_matches(filename, list(lowered), n=1, cutoff=0.8)
-    return lowered[close[0]] if close else None
+    if close:
+        return lowered[close[0]]
+    # the chapter's number alone: ch2.py, ch02.py, Chapter 2.py, ch2_solution.py
+    number = re.match(r"ch0*(\d+)_", filename)
+    if number is None:
+        return None
+    pattern = re.compile(rf"(?:ch|chapter)[ _-]?0*{number.group(1)}(?!\d)[^/]*\.py")
+    return next((lowered[name] for name in sorted(lowered) if pattern.fullmatch(name)), None)
 
 
 def missing_module(sub: Submission, filename: str, others: list[str]) -> tuple[str, str | None]:
