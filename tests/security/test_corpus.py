@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from mathdl_cli.batch.lock import LOCK
 from mathdl_cli.catalog import course_root
 from support import course, reference_source
 
@@ -200,7 +202,8 @@ def test_batch_completes_and_honest_controls_keep_full_marks(batch, mode):
     full = sum(ex.points for ex in CH2.exercises)
     for name in CONTROLS:
         assert float(run.table[name]["total"]) == float(run.table[name]["max_total"]) == full, run.table[name]
-    assert {p.name for p in run.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope"}
+    assert {p.name for p in run.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope", LOCK}
+    assert re.fullmatch(r"pid \d+ on \S+", (run.out / LOCK).read_text())  # the run's own lock, as it wrote it
 
 
 @pytest.mark.parametrize("mode", ALL_MODES)

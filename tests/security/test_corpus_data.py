@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from mathdl_cli.batch.lock import LOCK
 
 from security.attacks_data import ATTACKS, CH2, HONEST, replay_module
 from security.corpus import MARKER, Attack
@@ -76,7 +79,8 @@ def test_batch_completes_and_controls_keep_full_marks(batch):
     for name in CONTROLS:
         assert batch.records[name]["score"] == batch.records[name]["max_score"] == 16
     assert list(batch.canaries.iterdir()) == []
-    assert {p.name for p in batch.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope"}
+    assert {p.name for p in batch.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope", LOCK}
+    assert re.fullmatch(r"pid \d+ on \S+", (batch.out / LOCK).read_text())  # the run's own lock, as it wrote it
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
