@@ -116,6 +116,16 @@ def lookalike(course: Course, folder: Path, chapter: Chapter, limit: int = 200, 
     return best
 
 
+def any_lookalike(course: Course, folder: Path) -> tuple[Chapter, Path] | None:
+    """The first chapter (in order) whose module sits in ``folder`` under another name, and that file."""
+    for n in course.module_names():
+        chapter = course.load(n)
+        found = lookalike(course, folder, chapter)
+        if found is not None:
+            return chapter, found
+    return None
+
+
 def _state_file(folder: Path, name: str) -> Path:
     return folder / STATE_DIR / name
 

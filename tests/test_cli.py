@@ -85,6 +85,9 @@ def test_a_module_saved_under_another_name_is_found_by_its_functions(tmp_path):
     (tmp_path / ch3.filename).unlink()
     flat = " ".join(run("check", "--dir", tmp_path).output.split())
     assert f"next: {rename} && mathdl check ch2 --dir {tmp_path}" in flat
+    status = run("status", "--dir", tmp_path)
+    flat = " ".join(status.output.split())
+    assert status.exit_code == 0 and "but ch2.py defines chapter 2's functions" in flat and f"{rename} && mathdl status --dir {tmp_path}" in flat
     (tmp_path / "ch2.py").unlink()
     flat = " ".join(run("check", "ch2", "--dir", tmp_path).output.split())
     assert f"next: mathdl new ch2 --dir {tmp_path}" in flat

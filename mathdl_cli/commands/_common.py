@@ -124,11 +124,10 @@ def no_modules(course: Course, folder: Path, verb: str) -> typer.Exit:
     """The usage error for a workbook without chapter modules: a file defining a
     chapter's functions under another name is to be renamed; else ``mathdl new``."""
     from ..suggest import command
-    from ..workbook import lookalike
+    from ..workbook import any_lookalike
 
-    for n in course.module_names():
-        chapter = course.load(n)
-        if lookalike(course, folder, chapter) is not None:
-            return no_module(course, chapter, folder, command(verb, chapter.short, dir=folder))
+    found = any_lookalike(course, folder)
+    if found is not None:
+        return no_module(course, found[0], folder, command(verb, found[0].short, dir=folder))
     return fail(f"no chapter modules (chNN_<slug>.py) in {folder.resolve()}",
                 command("new", "ch2", dir=folder) + ("   (or pass --dir to point at your workbook)" if folder == Path(".") else ""))

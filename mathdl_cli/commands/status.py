@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import typer
@@ -39,6 +40,15 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
         return
     started = [r for r in rows if r["present"]]
     if not started:
+        from ..workbook import any_lookalike
+
+        found = any_lookalike(course, dir)
+        if found is not None:  # the module saved under another name: renaming it is the next step, not `new`
+            chapter, path = found
+            rename = f"mv {shlex.quote(str(path))} {shlex.quote(str(dir / chapter.filename))} && {command('status', dir=dir)}"
+            out.print(f"No chapter modules in {escape(str(dir.resolve()))}, but {escape(path.name)} defines chapter {chapter.number}'s functions: "
+                      f"its module must be named {escape(chapter.filename)}. Rename it: `{escape(rename)}`.", soft_wrap=True)
+            return
         out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', 'ch2', dir=dir))}`.", soft_wrap=True)
         return
     for r in started:
