@@ -87,16 +87,14 @@ def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]
     return sorted(found)
 
 
-def lookalike(course: Course, folder: Path, chapter: Chapter, limit: int = 200, max_bytes: int = 1 << 20) -> Path | None:
-    """A ``.py`` file of ``folder`` that is probably ``chapter``'s module under another
-    name (``ch2.py``, ``linear regression.py``): the one defining the most of the
-    chapter's functions, if any. Other chapters' modules are never taken."""
+def _defined_functions(course: Course, folder: Path, limit: int = 200, max_bytes: int = 1 << 20) -> dict[Path, set[str]]:
+    """The top-level functions each ``.py`` file of ``folder`` defines (at most ``limit``
+    entries looked at, ``max_bytes`` read of each); chapter modules themselves are left out."""
     import re
 
-    names = {f.name for ex in chapter.exercises for f in ex.functions}
     modules = {f"{name}.py" for name in course.module_names().values()}
     defined = re.compile(rb"^def\s+(\w+)\s*\(", re.MULTILINE)
-    best, most = None, 0
+    found: dict[Path, set[str]] = {}
     try:
         with os.scandir(folder) as entries:
             for i, entry in enumerate(entries):
@@ -106,21 +104,37 @@ def lookalike(course: Course, folder: Path, chapter: Chapter, limit: int = 200, 
                     continue
                 try:
                     with open(entry.path, "rb") as fh:
-                        found = {m.decode() for m in defined.findall(fh.read(max_bytes))} & names
+                        found[Path(entry.path)] = {m.decode() for m in defined.findall(fh.read(max_bytes))}
                 except OSError:
                     continue
-                if len(found) > most:
-                    best, most = Path(entry.path), len(found)
     except OSError:
-        return None
+        return {}
+    return found
+
+
+def _best_file(defined: dict[Path, set[str]], chapter: Chapter) -> Path | None:
+    names = {f.name for ex in chapter.exercises for f in ex.functions}
+    best, most = None, 0
+    for path in sorted(defined):
+        if len(defined[path] & names) > most:
+            best, most = path, len(defined[path] & names)
     return best
+
+
+def lookalike(course: Course, folder: Path, chapter: Chapter) -> Path | None:
+    """A ``.py`` file of ``folder`` that is probably ``chapter``'s module under another
+    name (``ch2.py``, ``linear regression.py``): the one defining the most of the
+    chapter's functions, if any. Other chapters' modules are never taken."""
+    return _best_file(_defined_functions(course, folder), chapter)
 
 
 def any_lookalike(course: Course, folder: Path) -> tuple[Chapter, Path] | None:
     """The first chapter (in order) whose module sits in ``folder`` under another name, and that file."""
-    for n in course.module_names():
-        chapter = course.load(n)
-        found = lookalike(course, folder, chapter)
+    defined = _defined_functions(course, folder)  # the folder is read once, whatever the number of chapters
+    if not defined:
+        return None
+    for chapter in course.chapters:
+        found = _best_file(defined, chapter)
         if found is not None:
             return chapter, found
     return None

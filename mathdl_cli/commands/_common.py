@@ -108,16 +108,29 @@ def no_module(course: Course, chapter: Chapter, folder: Path, then: str) -> type
     """The usage error for a chapter module missing from the workbook: a file
     defining its functions under another name is to be renamed (then ``then``);
     otherwise the module is to be made with ``mathdl new``."""
-    import shlex
-
     from ..suggest import command
     from ..workbook import lookalike
 
     near = lookalike(course, folder, chapter)
     if near is not None:
         return fail(f"there is no {chapter.filename} in {folder.resolve()}, but {near.name} defines its functions: the module must have exactly that name",
-                    f"mv {shlex.quote(str(near))} {shlex.quote(str(folder / chapter.filename))} && {then}")
+                    rename_step(near, folder, chapter, then))
     return fail(f"there is no {chapter.filename} in {folder.resolve()}", command("new", chapter.short, dir=folder))
+
+
+def rename_step(near: Path, folder: Path, chapter: Chapter, then: str) -> str:
+    """``mv NEAR FOLDER/chNN_<slug>.py && THEN``: the fix for a module saved under another name."""
+    import shlex
+
+    return f"mv {shlex.quote(str(near))} {shlex.quote(str(folder / chapter.filename))} && {then}"
+
+
+def exercise_named(course: Course, name: str) -> Exercise | None:
+    """The exercise ``name`` names exactly, or None."""
+    try:
+        return course.exercise(name)
+    except LookupFailed:
+        return None
 
 
 def no_modules(course: Course, folder: Path, verb: str) -> typer.Exit:

@@ -11,7 +11,7 @@ import typer
 from ..console import err, escape, fail, out
 from ..inert import clean
 from ..suggest import command
-from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_or_exit, no_module
+from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_named, exercise_or_exit, no_module
 
 
 def draw_plots(course, chapters, exercises, folder: Path, sources=None) -> list:
@@ -46,7 +46,7 @@ def plot_command(
     from ..plots import hooks
 
     course = course_or_exit()
-    chapter = None if any(e.id == exercise or e.short == exercise for e in course.all_exercises()) else chapter_named(course, exercise)
+    chapter = None if exercise_named(course, exercise) else chapter_named(course, exercise)
     if chapter is not None:  # `mathdl plot ch2`: every plot of the chapter
         chosen = [e for e in chapter.exercises if e.short in hooks(course, chapter)]
         what = f"chapter {chapter.number}"

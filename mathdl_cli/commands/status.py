@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ import typer
 from ..console import escape, out, points
 from ..suggest import command
 from ..workbook import modules_in, progress
-from ._common import DirOption, JsonOption, course_or_exit
+from ._common import DirOption, JsonOption, course_or_exit, rename_step
 
 
 def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) -> None:
@@ -45,7 +44,7 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
         found = any_lookalike(course, dir)
         if found is not None:  # the module saved under another name: renaming it is the next step, not `new`
             chapter, path = found
-            rename = f"mv {shlex.quote(str(path))} {shlex.quote(str(dir / chapter.filename))} && {command('status', dir=dir)}"
+            rename = rename_step(path, dir, chapter, command("status", dir=dir))
             out.print(f"No chapter modules in {escape(str(dir.resolve()))}, but {escape(path.name)} defines chapter {chapter.number}'s functions: "
                       f"its module must be named {escape(chapter.filename)}. Rename it: `{escape(rename)}`.", soft_wrap=True)
             return
