@@ -119,6 +119,9 @@ class FreshStart:
     def started(self, pid: int) -> None:
         pass
 
+    def forked(self) -> None:
+        pass
+
     def exited(self, code: int) -> None:
         if code < 0:
             import signal
@@ -148,6 +151,7 @@ def _fork_intermediate(link, signals_as_codes: bool = False) -> None:
         link.exited(code)
         os._exit(0)
     os.close(ready_w)
+    link.forked()
     os.read(ready_r, 1)
     os.close(ready_r)
 
@@ -175,6 +179,9 @@ PRELOADABLE = ("torch",)  # modules a chapter's metadata may ask children to imp
 
 def become_child(config: dict, link, forked: bool) -> None:
     """Steps 1-3 of the start-up; returns in the confined child."""
+    for fd in config.get("cgroup_fds", []):  # cgroup.procs files the grader opened (a zygote in a container)
+        os.write(fd, b"0")  # this process; its descendants follow
+        os.close(fd)
     for procs in config.get("cgroups", []):
         with open(procs, "w") as fh:
             fh.write("0")  # this process; its descendants follow
@@ -208,6 +215,7 @@ def run_child(config: dict, link, forked: bool = False) -> None:
     """Start up (see the module's docstring), then serve requests on the protocol pipes."""
     try:
         become_child(config, link, forked)
+        link.forked()  # nothing of the zygote's link reaches student code
         # protocol pipes: move them off fds 0/1 so student prints cannot corrupt them
         rfd = os.dup(0)
         wfd = os.dup(1)

@@ -4,11 +4,16 @@ Batch grading starts a zygote once per grading worker: ``python -I -B child.py
 --zygote FD``, which imports numpy (the slow part of every child's start) and
 nothing of the grader, then waits on a Unix socket. For each child the grader
 sends the child's configuration with three descriptors (the request pipe, the
-reply pipe and the log, all opened by the grader); the zygote forks, and the
-fork starts up exactly like a child started from scratch (``child.run_child``:
-the same cgroups, the same confinement, the same limits). An intermediate
-process reports the child's host pid first and its exit status last, so the
-grader can kill it and explain a crash.
+reply pipe and the log, all opened by the grader), and for a zygote in a
+container (bubblewrap) more, named by the configuration's ``fds``: the
+``cgroup.procs`` files to join and a ``credentials`` socket. The zygote forks,
+and the fork starts up exactly like a child started from scratch
+(``child.run_child``: the same cgroups, the same confinement, the same
+limits). An intermediate process reports the child's pid first and its exit
+status last, so the grader can kill it and explain a crash; in a container
+its pid means nothing to the grader, which learns the host pid from the
+credentials the kernel attaches to one message on the ``credentials``
+socket.
 
 Runs on the child side: standard library, ctypes and numpy only.
 """
@@ -23,12 +28,28 @@ import struct
 import sys
 
 
+MAX_FDS = 16  # descriptors one request may carry
+
+
 class ForkedStart:
     """How a zygote's fork talks to the grader before and after the child runs:
     the child's pid as 8 bytes first, an ``exited`` message last."""
 
+    def __init__(self, credentials: int | None = None) -> None:
+        self.credentials = credentials  # a socket whose one message tells the grader our host pid
+
     def started(self, pid: int) -> None:
+        if self.credentials is not None:
+            with socket.socket(fileno=self.credentials) as sock:
+                sock.send(b"p")  # the kernel attaches our pid, as the grader sees it
+            self.credentials = None
         os.write(1, struct.pack("<Q", pid))
+
+    def forked(self) -> None:
+        """In the fork that becomes the child: nothing of the link stays open."""
+        if self.credentials is not None:
+            os.close(self.credentials)
+            self.credentials = None
 
     def exited(self, code: int) -> None:
         import wire
@@ -57,12 +78,12 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
     sock = socket.socket(fileno=sockfd)
     while True:
         try:
-            msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 3)
+            msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, MAX_FDS)
         except OSError:
             os._exit(0)
         if not msg:
             os._exit(0)  # the grader went away
-        if len(fds) != 3:
+        if len(fds) < 3:
             for fd in fds:
                 os.close(fd)
             continue
@@ -71,15 +92,25 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
             try:
                 sock.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                for target, fd in enumerate(fds):
+                config = json.loads(msg)
+                for target, fd in enumerate(fds[:3]):  # received descriptors are >= 3 (0-2 are /dev/null here)
                     os.dup2(fd, target)
-                for fd in fds:
+                for fd in fds[:3]:
                     if fd > 2:
                         os.close(fd)
-                config = json.loads(msg)
+                credentials, config["cgroup_fds"] = None, []
+                names = config.pop("fds", [])
+                for i, fd in enumerate(fds[3:]):
+                    name = names[i] if i < len(names) else None
+                    if name == "cgroup":
+                        config["cgroup_fds"].append(fd)
+                    elif name == "credentials" and credentials is None:
+                        credentials = fd
+                    else:
+                        os.close(fd)
             except BaseException:  # noqa: BLE001
                 os._exit(70)
-            run_child(config, ForkedStart(), forked=True)  # never returns
+            run_child(config, ForkedStart(credentials), forked=True)  # never returns
             os._exit(0)
         for fd in fds:
             os.close(fd)

@@ -21,8 +21,8 @@ def isolation(mode):
         pytest.skip(f"{mode} isolation is not available here: {str(exc).splitlines()[1:2]}")
 
 
-# (mode, zygote): bubblewrap cannot confine a fork, so it has no zygote variant
-VARIANTS = [("bwrap", False), ("namespaces", False), ("namespaces", True), ("process", False), ("process", True)]
+# (mode, zygote): a child started from scratch, or a zygote's fork (bwrap's zygote runs in its own container)
+VARIANTS = [("bwrap", False), ("bwrap", True), ("namespaces", False), ("namespaces", True), ("process", False), ("process", True)]
 CONFINED = [v for v in VARIANTS if v[0] != "process"]
 
 
@@ -224,9 +224,11 @@ def test_a_torch_chapter_child_has_torch_imported_before_the_students_code(varia
             np.testing.assert_allclose(reply.value["residual"], 0.0, atol=1e-12)
             sb.kill()
         if zygote:
-            from mathdl_cli.sandbox.zygote import _zygotes
+            from mathdl_cli.sandbox.zygote import _zygotes, zygote_key
 
-            assert ("torch",) in _zygotes and _zygotes[("torch",)].alive()
+            assert sb.forked  # a fork, not a fresh start
+            key = zygote_key(("torch",), iso)
+            assert key in _zygotes and _zygotes[key].alive()
     with Sandbox(isolation=iso, zygote=zygote) as sb:  # a numpy chapter's child never imports torch
         path = sb.add_file("plain.py", b"import sys\ndef has_torch():\n    return 'torch' in sys.modules\n")
         assert sb.call(path, "has_torch", [], {}, timeout=60).value is False
@@ -320,6 +322,97 @@ def test_confined_child_keeps_every_promise(variant, tmp_path):
     assert not facts["new_userns"] and not facts["setuid0"]
     assert not facts["egress"] and facts["loopback"]
     assert 16 <= facts["scratch_mb_written"] < 33  # the scratch tmpfs is full at its size
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_each_variant_starts_its_child_the_way_it_says(variant):
+    """A zygote variant really forks (a silent fall-back to fresh starts would
+    leave every other zygote test passing while testing nothing new)."""
+    mode, zygote = variant
+    with Sandbox(isolation=isolation(mode), zygote=zygote) as sb:
+        path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
+        assert sb.call(path, "f", [], {}, timeout=60).value == 1.0
+        assert sb.forked is zygote
+
+
+OTHER = r'''
+import os
+
+def look_for(names):
+    """Every path under / (but /proc) whose name is one of names, and what /run holds."""
+    found = []
+    for top, dirs, files in os.walk("/"):
+        if top == "/":
+            dirs[:] = [d for d in dirs if d != "proc"]
+        found += [os.path.join(top, f) for f in files + dirs if f in names]
+    return {"found": found, "run": sorted(os.listdir("/run")), "uid": os.getuid()}
+'''
+
+
+def test_a_bwrap_zygotes_fork_sees_its_own_submission_only():
+    """The zygote's container shows every sandbox folder of the process (the forks
+    bind their own from it): a fork's new root must show none but its own, even
+    while another submission's child of the same zygote is alive."""
+    iso = isolation("bwrap")
+    with Sandbox(isolation=iso, zygote=True) as first, Sandbox(isolation=iso, zygote=True) as second:
+        mine = first.add_file("mine_probe.py", OTHER.encode())
+        second.add_file("classmate_secret.py", b"def f():\n    return 'their work'\n")
+        theirs = second.add_file("probe.py", OTHER.encode())
+        assert second.call(theirs, "look_for", [["x"]], {}, timeout=60).kind == "return"  # alive meanwhile
+        names = ["classmate_secret.py", "mathdl-boxes", first.root.name, second.root.name, fs.private_base().name, "mine_probe.py"]
+        reply = first.call(mine, "look_for", [names], {}, timeout=60)
+        assert first.forked and second.forked
+    assert reply.kind == "return", reply
+    assert reply.value["found"] == ["/submission/mine_probe.py"]
+    assert reply.value["run"] == ["mathdl"]  # the runtime; no sandbox folders
+    assert reply.value["uid"] == 1000
+
+
+def test_a_bwrap_zygotes_fork_is_known_by_its_host_pid():
+    """The fork's pid inside the container means nothing on the host: the grader
+    kills and waits for the process the kernel named in the fork's credentials,
+    which runs as the unprivileged user and is in the sandbox's cgroup."""
+    iso = isolation("bwrap")
+    with Sandbox(isolation=iso, zygote=True) as sb:
+        path = sb.add_file("student.py", STUDENT.encode())
+        assert sb.call(path, "add", [1.0, 2.0], {}, timeout=60).value == 3.0
+        pid = sb.proc.pid
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        expected = iso.drop[0] if os.geteuid() == 0 else os.geteuid()
+        assert int(status["Uid"].split()[0]) == expected
+        if sb.cgroup is not None:
+            assert pid in sb.cgroup.pids()
+        t0 = time.monotonic()
+        reply = sb.call(path, "sleepy", [0], {}, timeout=1)
+        assert reply.kind == "timeout" and time.monotonic() - t0 < 10
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        assert sb.call(path, "add", [1.0, 1.0], {}, timeout=60).value == 2.0  # a new fork serves the next call
+        assert sb.forked and sb.proc.pid != pid
+
+
+@pytest.mark.parametrize("caps", [(), ("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_RESOURCE")], ids=["no-capabilities", "no-setpcap"])
+def test_a_zygote_whose_forks_cannot_confine_themselves_gives_way_to_fresh_children(caps, monkeypatch):
+    """Where bubblewrap's container grants the zygote no capabilities (or not all
+    it needs to drop them), its forks fail to confine themselves, before or after
+    they report their pid: the child is started from scratch instead, and so is
+    every later one of this process; never a fork that kept a capability."""
+    from mathdl_cli.sandbox import bwrap
+    from mathdl_cli.sandbox import zygote as zyg
+
+    iso = isolation("bwrap")
+    monkeypatch.setattr(bwrap, "FORK_CAPS", caps)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    monkeypatch.setattr(zyg, "_failed", set())
+    try:
+        for _ in range(2):
+            with Sandbox(isolation=iso, zygote=True) as sb:
+                path = sb.add_file("probe.py", PROBE.encode())
+                reply = sb.call(path, "facts", [[]], {}, timeout=60)
+                assert reply.kind == "return", reply
+                assert not sb.forked and set(reply.value["caps"].values()) == {"0000000000000000"}
+        assert zyg.zygote_key((), iso) in zyg._failed
+    finally:
+        zyg.close_zygote()
 
 
 PERSIST = r'''

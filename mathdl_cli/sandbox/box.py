@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 from . import cgroups, fs, view
 from .isolation import Isolation
-from .zygote import child_env, copy_runtime, shared_zygote, site_folders
+from .zygote import child_env, copy_runtime, shared_zygote, site_folders, zygote_failed
 
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
@@ -122,6 +122,7 @@ class Sandbox:
         self.scratch: Path | None = None
         self.cgroup: cgroups.Cgroup | None = None
         self.proc: Any = None
+        self.forked = False  # the running child is a zygote's fork
         self.starts = 0
         self.last_returncode: int | None = None
         self._log: int | None = None
@@ -183,13 +184,16 @@ class Sandbox:
             "preload": list(self.preload),
             "site": site_folders(),
         }
+        self.forked = False
         if self.use_zygote:
-            zygote = shared_zygote(self.preload)
             try:
-                self.proc = zygote.spawn({**config, **mode.child_config(self, zygote.dir)}, self._log)
+                zygote = shared_zygote(self.preload, mode)
+                self.proc = zygote.spawn({**config, **mode.fork_config(self, zygote)}, self._log)
+                self.forked = True
                 return
-            except OSError:
-                self.use_zygote = False  # start Python from scratch from now on
+            except OSError:  # no zygote, or its fork did not start: Python from scratch, from now on
+                zygote_failed(self.preload, mode)
+                self.use_zygote = False
         if not self.runtime.exists():
             fs.new_folder(self.root, "runtime", 0o755)
             copy_runtime(self.runtime)
@@ -234,6 +238,11 @@ class Sandbox:
         except (_ChildGone, wire.WireError):
             problem = "it ended before it was ready"
         self.kill()
+        if self.forked:  # nothing of the student's has run: the zygote is at fault, start from scratch
+            zygote_failed(self.preload, self.isolation_mode)
+            self.use_zygote = False
+            self.start()
+            return self._await_ready()
         tail = self._log_tail()
         raise SandboxError(
             f"the child process could not start ({self.isolation} isolation): {problem}"

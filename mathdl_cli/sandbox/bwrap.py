@@ -19,8 +19,18 @@ first bound, as root, in a private mount namespace of the launcher
 (``unshare --mount``) under a staging tmpfs that ``nobody`` can walk through;
 the same launcher joins the cgroup before anything is forked.
 
-A zygote's fork cannot be handed to bubblewrap, so with this backend every
-child is started from scratch (Python and numpy imported per child).
+Batch grading forks its children from a zygote that itself runs in a
+bubblewrap container (the same file system, with the process's sandbox
+folders at ``BOXES``, the same namespaces, ``--disable-userns``), holding the
+capabilities ``FORK_CAPS`` of that container's user namespace only. Each fork
+confines itself further with :mod:`mathdl_cli.confine` before any student code
+(``nested``: no user namespace of its own, since bubblewrap forbids one): new
+mount, PID, network, IPC, UTS and cgroup namespaces, a new root showing only
+its own submission, then every capability dropped and ``no_new_privs``. It
+joins its cgroup through descriptors the grader opened, and its host pid
+reaches the grader as Unix socket credentials, which the kernel translates.
+Where the zygote or a fork cannot start (no capabilities in bubblewrap's
+namespace, say), children are started from scratch.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from .zygote import child_argv
 
 if TYPE_CHECKING:
     from .box import Sandbox
+    from .zygote import Zygote
 
 # Runs as root in a fresh private mount namespace (made by ``unshare --mount``):
 # joins the cgroups, binds each source on its place in the sandbox's stage
@@ -57,12 +68,18 @@ exec "$@"
 """
 _JOIN = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"'
 STAGE = "/tmp"  # where the stage appears in the launcher's private mount namespace
+BOXES = "/run/mathdl-boxes"  # the process's sandbox folders, read-only, in a zygote's container
+# what a zygote's fork needs to confine itself (mounts and namespaces, loopback up, no further user
+# namespaces, the bounding set dropped); all of them only in the container's user namespace, and
+# all dropped by the fork before any student code runs
+FORK_CAPS = ("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_RESOURCE", "CAP_SETPCAP")
 
 
 class BwrapIsolation(Isolation):
     name = "bwrap"
     confined = True
-    forks = False
+    forks = True
+    contained_zygote = True
 
     def __init__(self, drop: tuple[int, int] | None = None, program: str = "bwrap"):
         super().__init__(drop)
@@ -71,19 +88,6 @@ class BwrapIsolation(Isolation):
     def files_inside(self, box: "Sandbox") -> str:
         return view.FILES
 
-    @staticmethod
-    def _stage(box: "Sandbox", sources: list[str]) -> Path:
-        """The sandbox's stage folder: one mount point per bind source."""
-        stage = box.root / "stage"
-        if not stage.is_dir():
-            fs.new_folder(box.root, "stage", 0o755)
-            for i, source in enumerate(sources):
-                if os.path.isdir(source):
-                    fs.new_folder(stage, str(i), 0o755)
-                else:
-                    fs.write_new(stage / str(i), b"")
-        return stage
-
     def child_config(self, box: "Sandbox", runtime: Path) -> dict:
         return {"cwd": view.SCRATCH, "student_roots": [view.FILES]}
 
@@ -91,6 +95,37 @@ class BwrapIsolation(Isolation):
         config = dict(config)
         cgroups = config.pop("cgroups", [])  # joined by the launcher, before bubblewrap forks
         entries = view.build(box.runtime, box.files, box.limits.scratch_mb << 20, box.hide)
+        return self._launch(box.root, entries, child_argv(view.RUNTIME, json.dumps(config)), cgroups), []
+
+    def zygote_command(self, zygote: "Zygote", args: list[str]) -> list[str]:
+        from ..catalog import course_root
+
+        # the container's /tmp only holds the mount point of each fork's new root
+        entries = view.build(zygote.dir, fs.private_base(), 1 << 20, [course_root()], files_at=BOXES)
+        return self._launch(zygote.root, entries, child_argv(view.RUNTIME, *args), [], FORK_CAPS)
+
+    def fork_config(self, box: "Sandbox", zygote: "Zygote") -> dict:
+        files = Path(BOXES) / box.files.relative_to(fs.private_base())  # where the container shows them
+        entries = view.build(Path(view.RUNTIME), files, box.limits.scratch_mb << 20, box.hide)
+        spec = {"view": entries, "drop": None, "hostname": "mathdl", "nested": True}
+        return {"cwd": view.SCRATCH, "student_roots": [view.FILES], "runtime": view.RUNTIME, "confine": spec}
+
+    @staticmethod
+    def _stage(folder: Path, sources: list[str]) -> Path:
+        """The stage folder of a sandbox or zygote: one mount point per bind source."""
+        stage = folder / "stage"
+        if not stage.is_dir():
+            fs.new_folder(folder, "stage", 0o755)
+            for i, source in enumerate(sources):
+                if os.path.isdir(source):
+                    fs.new_folder(stage, str(i), 0o755)
+                else:
+                    fs.write_new(stage / str(i), b"")
+        return stage
+
+    def _launch(self, folder: Path, entries: list[list], inner: list[str], cgroups: list[str], caps: tuple[str, ...] = ()) -> list[str]:
+        """The command running ``inner`` in a bubblewrap container showing ``entries``
+        (as root: through the staging launcher and ``setpriv``), in ``cgroups``."""
         root = os.geteuid() == 0
         sources = sorted({e[1] for e in entries if e[0] == "bind"})
         staged = {src: f"{STAGE}/{i}" for i, src in enumerate(sources)} if root else {src: src for src in sources}
@@ -99,6 +134,8 @@ class BwrapIsolation(Isolation):
             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             "--disable-userns", "--hostname", "mathdl", "--die-with-parent", "--new-session",
         ]
+        for cap in caps:
+            args += ["--cap-add", cap]
         for entry in entries:
             kind = entry[0]
             if kind == "bind":
@@ -121,16 +158,15 @@ class BwrapIsolation(Isolation):
                 args += ["--proc", entry[1]]
             else:
                 raise ValueError(f"unknown view entry {kind!r}")
-        args += ["--remount-ro", "/", "--chdir", view.SCRATCH, "--"]
-        args += child_argv(view.RUNTIME, json.dumps(config))
+        args += ["--remount-ro", "/", "--chdir", view.SCRATCH, "--", *inner]
         if root:
             if self.drop is None:
                 raise OSError("bubblewrap as root needs an unprivileged user to run as")
             uid, gid = self.drop
             drop = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", "--"]
-            stage = self._stage(box, sources)
+            stage = self._stage(folder, sources)
             launch = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", _LAUNCH, "mathdl-bwrap"]
-            return [*launch, str(len(cgroups)), *cgroups, str(stage), str(len(sources)), *sources, *drop, *args], []
+            return [*launch, str(len(cgroups)), *cgroups, str(stage), str(len(sources)), *sources, *drop, *args]
         if cgroups:
-            return ["sh", "-c", _JOIN, "mathdl-bwrap", *cgroups, "--", *args], []
-        return args, []
+            return ["sh", "-c", _JOIN, "mathdl-bwrap", *cgroups, "--", *args]
+        return args

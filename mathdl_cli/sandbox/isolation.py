@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .box import Sandbox
+    from .zygote import Zygote
 
 INSIDE_ID = 1000  # the child's uid and gid inside its user namespace (confined backends)
 
@@ -35,6 +36,7 @@ class Isolation:
     name = "?"  # recorded with every result ("bwrap", "namespaces", "process", "process+nobody")
     confined = False  # own namespaces: the host's files, processes, network and IPC are out of reach
     forks = False  # a zygote's fork can be confined exactly like a fresh child
+    contained_zygote = False  # the zygote itself runs inside this backend's confinement (see zygote_command)
 
     def __init__(self, drop: tuple[int, int] | None = None):
         self.drop = drop  # (uid, gid) the child runs as on the host when the grader is root
@@ -61,3 +63,16 @@ class Isolation:
         """The command that starts a fresh child with ``config`` (JSON), and the
         descriptors it must inherit."""
         raise NotImplementedError
+
+    # -- a zygote's forks (backends with ``forks``) ----------------------------
+    def zygote_command(self, zygote: "Zygote", args: list[str]) -> list[str]:
+        """The command that starts ``zygote`` with the zygote's ``args``: by
+        default unconfined, as the grader's user (its forks confine themselves
+        from scratch)."""
+        from .zygote import child_argv
+
+        return child_argv(str(zygote.dir), *args)
+
+    def fork_config(self, box: "Sandbox", zygote: "Zygote") -> dict:
+        """:meth:`child_config` for a fork of ``zygote``."""
+        return self.child_config(box, zygote.dir)

@@ -57,8 +57,9 @@ def interpreter_paths() -> list[str]:
     return [p for p in real if os.path.isdir(p) and not any(q != p and _under(p, q) for q in real)]
 
 
-def build(runtime: Path, files: Path, scratch_bytes: int, hide: list[Path]) -> list[list]:
-    """The entries of a child's root, in the order they must be applied."""
+def build(runtime: Path, files: Path, scratch_bytes: int, hide: list[Path], files_at: str = FILES) -> list[list]:
+    """The entries of a child's root, in the order they must be applied
+    (``files`` is shown at ``files_at``)."""
     entries: list[list] = []
     shown: list[str] = []
     for folder in SYSTEM:
@@ -76,7 +77,7 @@ def build(runtime: Path, files: Path, scratch_bytes: int, hide: list[Path]) -> l
         entries.append(["bind", path, path])
         shown.append(path)
     entries.append(["bind", str(runtime), RUNTIME])
-    entries.append(["bind", str(files), FILES])
+    entries.append(["bind", str(files), files_at])
     for folder in hide:
         path = os.path.realpath(folder)
         if any(_under(path, s) for s in shown):

@@ -1,10 +1,18 @@
 """The grader's side of a zygote (see :mod:`mathdl_cli.zygote`, the child's side).
 
-A zygote is started once per grading process, unconfined, as the grader's
-user, with numpy imported and nothing of the grader; it only forks. Each fork
-confines itself with the same code and configuration as a child started from
-scratch, so it promises exactly what its backend promises (backends whose
-confinement cannot be applied to a fork, like bubblewrap, never use one).
+A zygote is started once per grading process and backend, with numpy (and
+torch where a chapter needs it) imported and nothing of the grader; it only
+forks. It runs unconfined, as the grader's user, for the backends whose forks
+confine themselves from scratch (``namespaces``, ``process``), or inside the
+backend's own container (``bwrap``, see there: ``contained_zygote``). Each
+fork confines itself before any student code, so it promises exactly what its
+backend promises.
+
+A contained zygote's forks cannot reach the host's cgroup folders, and their
+pids are those of the container: the grader opens their ``cgroup.procs``
+files and passes the descriptors, and learns each fork's host pid from the
+credentials the kernel attaches (translated) to a message on a socket
+(``SO_PASSCRED``).
 """
 
 from __future__ import annotations
@@ -19,8 +27,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fs
+
+if TYPE_CHECKING:
+    from .isolation import Isolation
 
 RUNTIME_FILES = ("child.py", "child_dist.py", "wire.py", "zygote.py", "confine.py")
 
@@ -103,23 +115,36 @@ def child_env(home: str) -> dict[str, str]:
 
 
 class Zygote:
-    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+    def __init__(self, preload: tuple[str, ...] = (), isolation: "Isolation | None" = None) -> None:
         self.preload = preload
-        self.dir = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o755)
+        self.contained = bool(isolation is not None and isolation.contained_zygote)
+        # the host uid a contained zygote's forks run as (checked against their credentials)
+        drop = isolation.drop if isolation is not None else None
+        self.uid = drop[0] if drop and os.geteuid() == 0 else os.geteuid()
+        self.root = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o711)
+        self.dir = fs.new_folder(self.root, "runtime", 0o755)  # what its forks show at view.RUNTIME
         copy_runtime(self.dir)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
-        self.proc = subprocess.Popen(
-            child_argv(str(self.dir), "--zygote", str(theirs.fileno()), ",".join(preload), json.dumps(site_folders())),
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=self.dir,
-            env=child_env(str(self.dir)),
-            start_new_session=True,
-        )
-        theirs.close()
+        args = ["--zygote", str(theirs.fileno()), ",".join(preload), json.dumps(site_folders())]
+        try:
+            argv = isolation.zygote_command(self, args) if isolation is not None else child_argv(str(self.dir), *args)
+            self.proc = subprocess.Popen(
+                argv,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=self.dir,
+                env=child_env(str(self.dir)),
+                start_new_session=True,
+            )
+        except BaseException:
+            ours.close()
+            fs.remove_tree(self.root)
+            raise
+        finally:
+            theirs.close()
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -127,24 +152,68 @@ class Zygote:
     def spawn(self, config: dict, log_fd: int, timeout: float = 30.0) -> "ForkedChild":
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
+        fds, names, ours = [req_r, resp_w, log_fd], [], []
+        creds = None
         try:
-            socket.send_fds(self.sock, [json.dumps(config).encode()], [req_r, resp_w, log_fd])
+            if self.contained:
+                config = dict(config)
+                for procs in config.pop("cgroups", []):  # joined through descriptors opened here
+                    ours.append(os.open(procs, os.O_WRONLY | os.O_CLOEXEC))
+                    names.append("cgroup")
+                creds, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+                creds.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+                ours.append(theirs.detach())
+                names.append("credentials")
+                config["fds"] = names
+            socket.send_fds(self.sock, [json.dumps(config).encode()], fds + ours)
+        except BaseException:
+            if creds is not None:
+                creds.close()
+            os.close(req_w)
+            os.close(resp_r)
+            raise
         finally:
-            os.close(req_r)
-            os.close(resp_w)
+            for fd in (req_r, resp_w, *ours):
+                os.close(fd)
         child = ForkedChild(req_w, resp_r)
         deadline = time.monotonic() + timeout
-        header = b""
-        while len(header) < 8:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([resp_r], [], [], max(left, 0))
-            chunk = os.read(resp_r, 8 - len(header)) if ready else b""
-            if not chunk:
-                child.close_pipes()
-                raise OSError("the zygote did not start a child")
-            header += chunk
-        (child.pid,) = struct.unpack("<Q", header)
+        try:
+            header = b""
+            while len(header) < 8:
+                left = deadline - time.monotonic()
+                ready, _, _ = select.select([resp_r], [], [], max(left, 0))
+                chunk = os.read(resp_r, 8 - len(header)) if ready else b""
+                if not chunk:
+                    raise OSError("the zygote did not start a child")
+                header += chunk
+            # a contained fork's own pid is the container's: only its credentials say which host process it is
+            pid = self._host_pid(creds, deadline) if creds is not None else struct.unpack("<Q", header)[0]
+            if not 0 < pid < 1 << 31:
+                raise OSError(f"the zygote reported pid {pid}")
+            child.pid = pid
+        except BaseException:
+            child.kill()  # by pid only once it is known; closing its pipes ends it otherwise
+            child.close_pipes()
+            raise
+        finally:
+            if creds is not None:
+                creds.close()
         return child
+
+    def _host_pid(self, creds: socket.socket, deadline: float) -> int:
+        """The fork's pid on the host, from the credentials the kernel attached
+        to its one message (a pid in the container means nothing here)."""
+        ready, _, _ = select.select([creds], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            raise OSError("the zygote's fork did not say who it is")
+        _, ancillary, _, _ = creds.recvmsg(16, socket.CMSG_SPACE(12))
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
+                pid, uid, _ = struct.unpack("iII", data[:12])
+                if pid > 0 and uid == self.uid:
+                    return pid
+                raise OSError(f"the zygote's fork is pid {pid} uid {uid}, not the unprivileged user {self.uid}")
+        raise OSError("the zygote's fork sent no credentials")
 
     def close(self) -> None:
         try:
@@ -153,7 +222,7 @@ class Zygote:
         except OSError:
             pass
         self.proc.wait()
-        fs.remove_tree(self.dir)
+        fs.remove_tree(self.root)
 
 
 class ForkedChild:
@@ -167,7 +236,7 @@ class ForkedChild:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
+        if self.returncode is None and self.pid > 0:
             try:
                 os.kill(self.pid, 0)
             except ProcessLookupError:
@@ -177,6 +246,8 @@ class ForkedChild:
         return self.returncode
 
     def kill(self) -> None:
+        if self.pid <= 0:  # not known (yet): never a signal to a process group
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
@@ -212,18 +283,40 @@ class ForkedChild:
                 pass
 
 
-_zygotes: dict[tuple[str, ...], Zygote] = {}
+_zygotes: dict[tuple, Zygote] = {}
+_failed: set[tuple] = set()  # zygotes whose forks could not start: children start from scratch instead
 
 
-def shared_zygote(preload: tuple[str, ...] = ()) -> Zygote:
-    """This process's zygote that has imported ``preload`` (besides numpy), started
-    on first use and restarted if it died."""
-    zygote = _zygotes.get(preload)
+def zygote_key(preload: tuple[str, ...], isolation: "Isolation | None") -> tuple:
+    """Which zygote serves a child: unconfined ones are shared by every backend
+    whose forks confine themselves; a contained one belongs to its backend."""
+    contained = isolation is not None and isolation.contained_zygote
+    return (tuple(preload), json.dumps(isolation.describe()) if contained else "")
+
+
+def shared_zygote(preload: tuple[str, ...] = (), isolation: "Isolation | None" = None) -> Zygote:
+    """This process's zygote that has imported ``preload`` (besides numpy) for
+    ``isolation``, started on first use and restarted if it died (OSError if
+    its forks failed to start before)."""
+    key = zygote_key(preload, isolation)
+    if key in _failed:
+        raise OSError("this zygote's forks could not start before")
+    zygote = _zygotes.get(key)
     if zygote is None or not zygote.alive():
         if zygote is not None:
             zygote.close()
-        zygote = _zygotes[preload] = Zygote(preload)
+        zygote = _zygotes[key] = Zygote(preload, isolation)
     return zygote
+
+
+def zygote_failed(preload: tuple[str, ...], isolation: "Isolation | None") -> None:
+    """A fork of this zygote did not start: stop it, and start children from
+    scratch for the rest of this process."""
+    key = zygote_key(preload, isolation)
+    _failed.add(key)
+    zygote = _zygotes.pop(key, None)
+    if zygote is not None:
+        zygote.close()
 
 
 def close_zygote() -> None:
