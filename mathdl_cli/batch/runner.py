@@ -14,7 +14,7 @@ import json
 import os
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # the pool's modules are imported only when a pool is needed 
 
 RESULTS = "results.jsonl"
 IN_PROCESS = 2  # batches this small are graded in this process, without a worker pool
-# what a pool's forkserver imports once, so that each worker starts with it
-PRELOAD = ["mathdl_cli.grading.session", "mathdl_cli.grading.plugin", "mathdl_cli.batch.runner", "numpy", "pytest"]
+# what a pool's forkserver imports once, so that each worker starts with it (not pytest:
+# workers run the checks without a pytest session, and importing it delays every worker's start)
+PRELOAD = ["mathdl_cli.grading.session", "mathdl_cli.grading.fastpath", "mathdl_cli.batch.runner", "numpy"]
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Options:
     memory_mb: int = 2048
     workers: int = 0
     hide: list[str] = field(default_factory=list)  # folders children must not see
+    isolation: str = ""  # the probed isolation (its description, JSON) for worker processes; not part of key()
 
     def key(self) -> str:
         """What a stored result depends on besides the files (for resumption)."""
@@ -152,6 +154,10 @@ def _worker(sub: Submission, options: Options) -> dict:
         from ..sandbox import cleanup
 
         _finalizer = multiprocessing.util.Finalize(None, cleanup, exitpriority=10)
+    if options.isolation:  # a pool's forkserver may have started before the isolation was probed
+        from ..sandbox.probe import INHERITED
+
+        os.environ[INHERITED] = options.isolation
     record = _grade_or_record_failure(sub, options)
     if record.get("status") == "internal_error":
         # a grader error is often passing (a child slow to start on a loaded
@@ -248,9 +254,13 @@ def grade_all(
     if todo:  # a resume with nothing left to grade starts no child: nothing to probe
         from ..sandbox import hand_down, probe_isolation
 
+        if len(todo) > IN_PROCESS:
+            _start_forkserver()  # its imports overlap with the probe
         if prepare is not None:
             prepare()
-        hand_down(probe_isolation())  # probed once, here (or by prepare), for every worker
+        isolation = probe_isolation()  # probed once, here (or by prepare), for every worker
+        hand_down(isolation)
+        options = replace(options, isolation=json.dumps(isolation.describe()))
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo) or 1))
     if len(todo) <= IN_PROCESS:  # a pool's start costs more than grading these here
@@ -344,10 +354,26 @@ def _first_failure(record: dict) -> tuple[str, str]:
     return "", ""
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _context():
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return ctx
+
+
+def _start_forkserver() -> None:
+    """Start the pool's forkserver now: it imports PRELOAD in the background."""
+    from multiprocessing import forkserver
+
+    _context()
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        pass  # the pool starts it itself (and says why it cannot)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
