@@ -49,9 +49,10 @@ class GradingState:
     _phase: bool | None = None  # whether the checks running now are hidden
     hung_ranks: set[str] = field(default_factory=set)  # functions whose ranks already deadlocked once (chapter 23)
     # a second sandbox started ahead for the hidden checks, with its module paths: where
-    # every child is a fresh interpreter (bubblewrap), its start-up (numpy, torch) then
-    # overlaps with the public checks instead of following them. It runs no student code
-    # before the hidden phase: the modules are imported on its first call.
+    # every child is a fresh interpreter (no zygote: one that could not start, say), its
+    # start-up (numpy, torch) then overlaps with the public checks instead of following
+    # them (a zygote's fork starts in ~10 ms: not worth a second child alive). It runs no
+    # student code before the hidden phase: the modules are imported on its first call.
     hidden_box: tuple[Sandbox, dict[str, str]] | None = None
 
     def __post_init__(self) -> None:

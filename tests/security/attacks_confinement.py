@@ -276,6 +276,37 @@ ATTACKS = [
         "        return True\n"
         "    return libc.unshare(0x10000000) == 0  # a nested user namespace would give capabilities back\n",
     ),
+    # -- what a zygote's fork could inherit (bubblewrap's zygote holds capabilities, sees
+    # every sandbox folder of its worker, and passes descriptors to each fork) ------------
+    escape_attempt(
+        "zygote_descriptors", "descriptors inherited from the zygote",
+        "def _attack():\n"
+        "    # the child's own descriptors are pipes, /dev/null and its log: a socket (the zygote's,\n"
+        "    # the credentials one) or a cgroup file would be the grader's, leaked into student code\n"
+        "    for fd in os.listdir('/proc/self/fd'):\n"
+        "        try:\n"
+        "            target = os.readlink(f'/proc/self/fd/{{fd}}')\n"
+        "        except OSError:\n"
+        "            continue\n"
+        "        if target.startswith('socket:') or 'cgroup' in target or 'mathdl-boxes' in target:\n"
+        "            return True\n"
+        "    return False\n",
+        modes=ALL_MODES,
+    ),
+    escape_attempt(
+        "zygote_container", "the zygote's container",
+        "def _attack():\n"
+        "    import ctypes\n"
+        "    for path in ['/run/mathdl-boxes', '/proc/1/root/run/mathdl-boxes', '/sys/fs/cgroup', '/proc/1/root/sys']:\n"
+        "        if os.path.exists(path):\n"
+        "            return True\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    caps = [line for line in status.splitlines() if line.startswith(('CapEff', 'CapPrm', 'CapBnd', 'CapAmb'))]\n"
+        "    if any(int(line.split()[1], 16) for line in caps):\n"
+        "        return True\n"
+        "    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    return libc.unshare(0x00020000) == 0  # a mount namespace of its own needs CAP_SYS_ADMIN\n",
+    ),
     # -- nothing of the host is readable --------------------------------------------
     escape_attempt(
         "read_reference", "reading the references",
