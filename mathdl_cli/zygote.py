@@ -76,6 +76,11 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
         import confine  # noqa: F401  (imported before any fork drops privileges)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
     sock = socket.socket(fileno=sockfd)
+    import gc
+
+    # everything imported so far is shared with every fork: out of the collector's
+    # sight, a fork's collections do not write to (and so copy) the pages it sits on
+    gc.freeze()
     while True:
         try:
             msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, MAX_FDS)

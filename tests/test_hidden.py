@@ -174,10 +174,15 @@ def test_all_zero_results_earn_nothing_on_chapter_2_property_checks():
         assert passed == [], passed
 
 
-def test_without_a_zygote_the_hidden_child_starts_ahead_but_runs_nothing_before_its_phase(monkeypatch):
-    """Where every child is a fresh interpreter (bubblewrap), run_checks starts the
-    hidden checks' child with the public one: its start-up overlaps with the public
-    checks, and it gets no call (no import of the student's module) before them."""
+@pytest.mark.parametrize("zygote", [False, True], ids=["fresh", "zygote"])
+def test_the_hidden_child_starts_ahead_but_runs_nothing_before_its_phase(monkeypatch, zygote):
+    """run_checks starts the hidden checks' child with the public one (a fresh
+    interpreter's imports, or a zygote's fork joining its cgroups, overlap with
+    the public checks), and it gets no call (no import of the student's module)
+    before them."""
+    from mathdl_cli.sandbox import probe_isolation
+
+    probe_isolation(None)  # probed (once per process) before the spying starts: its child is not a grading one
     events = []
     real_start, real_call = Sandbox.start, Sandbox.call
 
@@ -191,7 +196,7 @@ def test_without_a_zygote_the_hidden_child_starts_ahead_but_runs_nothing_before_
 
     monkeypatch.setattr(Sandbox, "start", start)
     monkeypatch.setattr(Sandbox, "call", call)
-    report = run_checks(course, {CH2: reference_source(course, CH2).encode()}, mode="instructor", zygote=False, fast=True,
+    report = run_checks(course, {CH2: reference_source(course, CH2).encode()}, mode="instructor", zygote=zygote, fast=True,
                         hidden_seed=lambda ex: stable_seed("ahead", ex.id))
     assert report.score == report.max_score
     boxes = list(dict.fromkeys(box for kind, box in events if kind == "call"))

@@ -335,6 +335,94 @@ def test_each_variant_starts_its_child_the_way_it_says(variant):
         assert sb.forked is zygote
 
 
+ZYGOTE_VARIANTS = [v for v in VARIANTS if v[1]]
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """The process has ended (or is a zombie its parent has yet to reap) within the time."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/status").read_text().find("zombie") >= 0:
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_a_fork_is_asked_for_without_waiting_and_known_by_its_first_call(variant):
+    """Asking a zygote for a fork returns at once (the fork joins its cgroups and
+    confines itself meanwhile): its pid is unknown, and nothing is signalled,
+    until the first call reads it from the head of the reply pipe."""
+    mode, _ = variant
+    with Sandbox(isolation=isolation(mode), zygote=True) as sb:
+        path = sb.add_file("m.py", b"def f():\n    return 1.0\n")
+        sb.start()
+        assert sb.forked and sb.proc.pid == 0
+        assert sb.proc.poll() is None  # counted as running: start() does not ask for a second one
+        assert sb.call(path, "f", [], {}, timeout=60).value == 1.0
+        assert sb.proc.pid > 0 and Path(f"/proc/{sb.proc.pid}").exists()
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+@pytest.mark.parametrize("wait", [True, False], ids=["wait", "no-wait"])
+def test_a_fork_closed_before_anyone_waited_for_it_ends(variant, wait, monkeypatch):
+    """A sandbox closed right after its start (an unused spare) learns its fork's
+    pid and kills it; without waiting, the fork still ends, killed."""
+    from mathdl_cli.sandbox.zygote import ForkedChild
+
+    mode, _ = variant
+    learned = []
+    real = ForkedChild.learn_pid
+
+    def learn_pid(self, deadline):
+        pid = real(self, deadline)
+        learned.append(pid)
+        return pid
+
+    monkeypatch.setattr(ForkedChild, "learn_pid", learn_pid)
+    sb = Sandbox(isolation=isolation(mode), zygote=True)
+    sb.start()
+    assert sb.forked and sb.proc.pid == 0
+    sb.close(wait=wait)
+    assert len(learned) == 1 and learned[0] > 0
+    assert _gone(learned[0])
+
+
+def test_spares_are_started_ahead_and_taken_by_their_settings():
+    """A batch's next children: started with no files, run nothing, taken only by
+    a run with the same settings; spares of other settings are closed."""
+    from mathdl_cli.sandbox import spares
+
+    settings = {"limits": Limits(memory_mb=1024), "hide": [], "zygote": True, "preload": ()}
+    try:
+        fresh = spares.take(**settings)
+        assert fresh.proc is None  # no spare yet: a new sandbox, not started
+        fresh.close()
+        spares.prepare(2, **settings)
+        made = [box for _, box in spares._spares]
+        assert len(made) == 2 and all(box.proc is not None for box in made)
+        assert all(not any(box.files.iterdir()) for box in made)
+        spares.prepare(2, **settings)  # already there: nothing new
+        assert [box for _, box in spares._spares] == made
+        other = spares.take(**{**settings, "limits": Limits(memory_mb=512)})
+        assert other not in made and other.proc is None
+        other.close()
+        taken = spares.take(**settings)
+        assert taken in made and taken.proc is not None
+        path = taken.add_file("late.py", b"def f(x):\n    return 2 * x\n")  # added after the start: imported on first call
+        assert taken.call(path, "f", [3], {}, timeout=60).value == 6
+        taken.close()
+        left = spares._spares[0][1]
+        spares.prepare(1, **{**settings, "preload": ("torch",)})  # another chapter's settings: the old spare goes
+        assert left.proc is None and [s for s, _ in spares._spares] == [spares._settings(**{**settings, "preload": ("torch",)})]
+    finally:
+        spares.close_spares()
+    assert spares._spares == []
+
+
 OTHER = r'''
 import os
 

@@ -80,6 +80,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
             hide=[Path(p) for p in options.hide],
             zygote=True,
             fast=True,
+            ahead=True,
         )
         exercises = report.exercises
         isolation = report.isolation

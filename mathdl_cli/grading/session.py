@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 from ..catalog import Chapter, Course, Exercise, load_course, preload_for
 from ..results import CheckResult, ExerciseResult, Report
-from ..sandbox import Limits, Sandbox
+from ..sandbox import Limits, Sandbox, spares
 from .state import GradingState
 
 # pytest's own plugins that grading does not use; disabling them saves time per run
@@ -73,6 +73,7 @@ def run_checks(
     placed: dict[str, str] | None = None,
     fast: bool = False,
     first_failure: bool = False,
+    ahead: bool = False,
 ) -> Report:
     """Grade the given chapter modules (source bytes or files) and return a Report.
 
@@ -83,27 +84,33 @@ def run_checks(
     ``fast`` runs the checks without a pytest session (see fastpath), for
     callers that grade many submissions in one process. ``first_failure`` stops
     at the first check that fails (validate only needs to know that a
-    mutant is caught, and by what); it applies on the fast path.
+    mutant is caught, and by what); it applies on the fast path. ``ahead``
+    is for a process grading one submission after another: this run's
+    children come from the ones started ahead (see sandbox.spares), and the
+    next run's are started now.
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
+    settings = {"limits": limits, "hide": hide, "zygote": zygote, "preload": preload_for(modules)}
 
     def new_sandbox() -> Sandbox:
-        return Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload_for(modules))
+        return spares.take(**settings) if ahead else Sandbox(**settings)
 
     sandbox = sandbox or new_sandbox()
-    ahead: tuple[Sandbox, dict[str, str]] | None = None
+    second: tuple[Sandbox, dict[str, str]] | None = None
     try:
         paths = dict(placed or {})
         sources = {ch: (src.read_bytes() if isinstance(src, Path) else src) for ch, src in modules.items() if ch.module not in paths}
         for chapter, data in sources.items():
             paths[chapter.module] = sandbox.add_file(chapter.filename, data, "" if own_sandbox else _fresh_folder(sandbox))
         sandbox.start()  # overlap the child's start-up with our imports
-        if own_sandbox and mode == "instructor" and not sandbox.use_zygote and len(sources) == len(modules):
-            # every child starts from scratch here: start the hidden checks' child now (see GradingState.hidden_box)
-            second = new_sandbox()
-            ahead = (second, {ch.module: second.add_file(ch.filename, data) for ch, data in sources.items()})
-            second.start()
+        if own_sandbox and mode == "instructor" and len(sources) == len(modules):
+            # the hidden checks' child starts now, overlapping with the public checks (see GradingState.hidden_box)
+            box = new_sandbox()
+            second = (box, {ch.module: box.add_file(ch.filename, data) for ch, data in sources.items()})
+            box.start()
+        if own_sandbox and ahead:
+            spares.prepare(2 if second is not None else 1, **settings)
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
         state = GradingState(
             course=course,
@@ -115,7 +122,7 @@ def run_checks(
             exercises={ex.id for ex in selected},
             case=case,
             deadline=time.monotonic() + time_budget if time_budget else None,
-            hidden_box=ahead,
+            hidden_box=second,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
         checks = None
@@ -144,9 +151,10 @@ def run_checks(
         return report
     finally:
         if own_sandbox:
-            sandbox.close()
-            if ahead is not None:
-                ahead[0].close()  # used for the hidden checks or not, it ends with the run
+            # a batch goes on at once: the kernel finishes the children off meanwhile
+            sandbox.close(wait=not ahead)
+            if second is not None:
+                second[0].close(wait=not ahead)  # used for the hidden checks or not, it ends with the run
 
 
 def _fresh_folder(sandbox: Sandbox) -> str:

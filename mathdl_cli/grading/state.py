@@ -48,10 +48,9 @@ class GradingState:
     hung: set[str] = field(default_factory=set)  # functions that already timed out once
     _phase: bool | None = None  # whether the checks running now are hidden
     hung_ranks: set[str] = field(default_factory=set)  # functions whose ranks already deadlocked once (chapter 23)
-    # a second sandbox started ahead for the hidden checks, with its module paths: where
-    # every child is a fresh interpreter (no zygote: one that could not start, say), its
-    # start-up (numpy, torch) then overlaps with the public checks instead of following
-    # them (a zygote's fork starts in ~10 ms: not worth a second child alive). It runs no
+    # a second sandbox started ahead for the hidden checks, with its module paths: its
+    # start-up (a fresh interpreter's numpy and torch, or a zygote's fork waiting to join
+    # its cgroups) overlaps with the public checks instead of following them. It runs no
     # student code before the hidden phase: the modules are imported on its first call.
     hidden_box: tuple[Sandbox, dict[str, str]] | None = None
 
@@ -115,7 +114,7 @@ class GradingState:
             return
         self._phase = hidden
         if hidden and self.hidden_box is not None:
-            sandbox.kill()  # the public child ends; the hidden checks go to the one started ahead
+            sandbox.kill(wait=False)  # the public child ends; the hidden checks go to the one started ahead
             self.sandbox, self.modules = self.hidden_box
             self.hidden_box = None
             self._loaded.clear()

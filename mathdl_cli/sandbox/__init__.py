@@ -7,7 +7,8 @@
 * :mod:`.probe` — which backend this machine allows, by starting a confined child;
 * :mod:`.view` — the file system a confined child sees;
 * :mod:`.cgroups`, :mod:`.fs`, :mod:`.zygote` — memory and task limits of a
-  whole tree, private folders, the pre-started interpreter batch grading forks.
+  whole tree, private folders, the pre-started interpreter batch grading forks;
+* :mod:`.spares` — children started ahead for the next submission of a batch.
 """
 
 from .box import MAX_REPLY_BYTES, Limits, Reply, Sandbox, SandboxError, cleanup

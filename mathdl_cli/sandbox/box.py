@@ -43,6 +43,10 @@ from .zygote import child_env, copy_runtime, shared_zygote, site_folders, zygote
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
+KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
+
+
+_dying: list[subprocess.Popen] = []  # children killed and not waited for (Sandbox.kill(wait=False))
 
 
 class SandboxError(RuntimeError):
@@ -159,6 +163,7 @@ class Sandbox:
         if self.proc is not None and self.proc.poll() is None:
             return
         self._reap()
+        _dying[:] = [proc for proc in _dying if proc.poll() is None]
         self.starts += 1
         self._ready = False
         mode = self.isolation_mode
@@ -226,8 +231,11 @@ class Sandbox:
         from .. import wire
 
         problem = ""
+        deadline = time.monotonic() + START_TIMEOUT
         try:
-            raw = self._recv(time.monotonic() + START_TIMEOUT, 1 << 16)
+            if self.forked:
+                self.proc.learn_pid(deadline)  # at the head of the reply pipe, before ready
+            raw = self._recv(deadline, 1 << 16)
             msg = wire.decode(raw) if raw is not None else None
             if isinstance(msg, dict) and msg.get("kind") == "ready":
                 self._ready = True
@@ -237,6 +245,8 @@ class Sandbox:
             problem = f"it did not announce itself within {START_TIMEOUT:g} s"
         except (_ChildGone, wire.WireError):
             problem = "it ended before it was ready"
+        except OSError as exc:  # a zygote's fork that did not say its pid
+            problem = str(exc)
         self.kill()
         if self.forked:  # nothing of the student's has run: the zygote is at fault, start from scratch
             zygote_failed(self.preload, self.isolation_mode)
@@ -250,21 +260,31 @@ class Sandbox:
             + "\nThis is not the student's fault; run the same command again to regrade."
         )
 
-    def kill(self) -> None:
-        """Kill the child and everything it started."""
+    def kill(self, wait: bool = True) -> None:
+        """Kill the child and everything it started. With ``wait`` false they are
+        sent SIGKILL, which cannot be caught, and not waited for: a batch does
+        not wait for the kernel to tear down each child (its cgroup is reused
+        only once empty, and the process's cleanup waits for whatever is left)."""
         proc = self.proc
         if proc is None:
             return
+        if self.forked and proc.pid <= 0:
+            try:  # asked for, not yet known: it comes once the fork has joined its cgroups
+                proc.learn_pid(time.monotonic() + KILL_PID_WAIT)
+            except OSError:
+                pass  # it never ran anything of the student's: closing its pipes ends it
         for kill in (os.killpg, os.kill):
+            if proc.pid <= 0:  # never a signal to our own process group
+                break
             try:
                 kill(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        self._reap()
+        self._reap(wait)
         if self.cgroup is not None:
-            self.cgroup.kill()
+            self.cgroup.kill(wait=2.0 if wait else 0.0)
 
-    def _reap(self) -> None:
+    def _reap(self, wait: bool = True) -> None:
         proc, self.proc = self.proc, None
         if proc is None:
             return
@@ -277,14 +297,20 @@ class Sandbox:
             proc.kill()
         except OSError:
             pass
+        if not wait:
+            if isinstance(proc, subprocess.Popen):
+                _dying.append(proc)  # reaped later (a zygote reaps its own forks)
+            self.last_returncode = None
+            return
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
         self.last_returncode = proc.returncode
 
-    def close(self) -> None:
-        self.kill()
+    def close(self, wait: bool = True) -> None:
+        """Kill the child (see :meth:`kill` for ``wait``) and remove the sandbox's folders."""
+        self.kill(wait)
         if self._log is not None:
             os.close(self._log)
             self._log = None
@@ -543,9 +569,16 @@ def _new_log() -> int:
 def cleanup() -> None:
     """Remove everything this process made for its children: the zygote, the
     cgroups, the private folders (call before exiting)."""
+    from .spares import close_spares
     from .zygote import close_zygote
 
+    close_spares()
     close_zygote()
+    while _dying:
+        try:
+            _dying.pop().wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
     cgroups.cleanup()
     fs.remove_base()
 

@@ -149,7 +149,10 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def spawn(self, config: dict, log_fd: int, timeout: float = 30.0) -> "ForkedChild":
+    def spawn(self, config: dict, log_fd: int) -> "ForkedChild":
+        """Ask for a fork and return at once: the fork joins its cgroups (which can
+        wait for a kernel grace period) and confines itself while the grader goes
+        on; its pid is learned when first needed (:meth:`ForkedChild.learn_pid`)."""
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         fds, names, ours = [req_r, resp_w, log_fd], [], []
@@ -175,45 +178,7 @@ class Zygote:
         finally:
             for fd in (req_r, resp_w, *ours):
                 os.close(fd)
-        child = ForkedChild(req_w, resp_r)
-        deadline = time.monotonic() + timeout
-        try:
-            header = b""
-            while len(header) < 8:
-                left = deadline - time.monotonic()
-                ready, _, _ = select.select([resp_r], [], [], max(left, 0))
-                chunk = os.read(resp_r, 8 - len(header)) if ready else b""
-                if not chunk:
-                    raise OSError("the zygote did not start a child")
-                header += chunk
-            # a contained fork's own pid is the container's: only its credentials say which host process it is
-            pid = self._host_pid(creds, deadline) if creds is not None else struct.unpack("<Q", header)[0]
-            if not 0 < pid < 1 << 31:
-                raise OSError(f"the zygote reported pid {pid}")
-            child.pid = pid
-        except BaseException:
-            child.kill()  # by pid only once it is known; closing its pipes ends it otherwise
-            child.close_pipes()
-            raise
-        finally:
-            if creds is not None:
-                creds.close()
-        return child
-
-    def _host_pid(self, creds: socket.socket, deadline: float) -> int:
-        """The fork's pid on the host, from the credentials the kernel attached
-        to its one message (a pid in the container means nothing here)."""
-        ready, _, _ = select.select([creds], [], [], max(deadline - time.monotonic(), 0))
-        if not ready:
-            raise OSError("the zygote's fork did not say who it is")
-        _, ancillary, _, _ = creds.recvmsg(16, socket.CMSG_SPACE(12))
-        for level, kind, data in ancillary:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
-                pid, uid, _ = struct.unpack("iII", data[:12])
-                if pid > 0 and uid == self.uid:
-                    return pid
-                raise OSError(f"the zygote's fork is pid {pid} uid {uid}, not the unprivileged user {self.uid}")
-        raise OSError("the zygote's fork sent no credentials")
+        return ForkedChild(req_w, resp_r, creds, self.uid)
 
     def close(self) -> None:
         try:
@@ -225,15 +190,59 @@ class Zygote:
         fs.remove_tree(self.root)
 
 
+def _host_pid(creds: socket.socket, uid: int, deadline: float) -> int:
+    """A contained fork's pid on the host, from the credentials the kernel attached
+    to its one message (a pid in the container means nothing here)."""
+    ready, _, _ = select.select([creds], [], [], max(deadline - time.monotonic(), 0))
+    if not ready:
+        raise OSError("the zygote's fork did not say who it is")
+    _, ancillary, _, _ = creds.recvmsg(16, socket.CMSG_SPACE(12))
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
+            pid, sender, _ = struct.unpack("iII", data[:12])
+            if pid > 0 and sender == uid:
+                return pid
+            raise OSError(f"the zygote's fork is pid {pid} uid {sender}, not the unprivileged user {uid}")
+    raise OSError("the zygote's fork sent no credentials")
+
+
 class ForkedChild:
     """The part of the Popen interface that Sandbox uses, for a zygote's fork
-    (whose exit status arrives as an ``exited`` message)."""
+    (whose exit status arrives as an ``exited`` message). Its pid is 0 until
+    :meth:`learn_pid` has read it: nothing signals it before that."""
 
-    def __init__(self, req_w: int, resp_r: int):
+    def __init__(self, req_w: int, resp_r: int, creds: socket.socket | None = None, uid: int = -1):
         self.pid = 0
         self.stdin = os.fdopen(req_w, "wb", buffering=0)
         self.stdout = os.fdopen(resp_r, "rb", buffering=0)
         self.returncode: int | None = None
+        self._creds = creds  # a contained fork tells its host pid here
+        self._uid = uid
+
+    def learn_pid(self, deadline: float) -> int:
+        """The fork's pid, read once from the head of its reply pipe (before its
+        ``ready``), or from its credentials in a container; OSError if it does not
+        come by ``deadline`` (nothing of the student's has run before it does)."""
+        if self.pid > 0:
+            return self.pid
+        try:
+            header = b""
+            fd = self.stdout.fileno()
+            while len(header) < 8:
+                ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+                chunk = os.read(fd, 8 - len(header)) if ready else b""
+                if not chunk:
+                    raise OSError("the zygote did not start a child")
+                header += chunk
+            pid = _host_pid(self._creds, self._uid, deadline) if self._creds is not None else struct.unpack("<Q", header)[0]
+            if not 0 < pid < 1 << 31:
+                raise OSError(f"the zygote reported pid {pid}")
+            self.pid = pid
+            return pid
+        finally:
+            if self._creds is not None:
+                self._creds.close()
+                self._creds = None
 
     def poll(self) -> int | None:
         if self.returncode is None and self.pid > 0:
@@ -256,6 +265,8 @@ class ForkedChild:
     def wait(self, timeout: float | None = None) -> int | None:
         """Wait for the fork to end (it is the zygote's child, not ours: no waitpid),
         on a pidfd where the kernel has them, else by polling."""
+        if self.pid <= 0:  # never known: its pipes are closed and its cgroup killed instead
+            return self.returncode
         limit = timeout if timeout is not None else 5.0
         if self.poll() is None and hasattr(os, "pidfd_open"):
             try:
@@ -276,6 +287,9 @@ class ForkedChild:
         return self.returncode
 
     def close_pipes(self) -> None:
+        if self._creds is not None:
+            self._creds.close()
+            self._creds = None
         for stream in (self.stdin, self.stdout):
             try:
                 stream.close()

@@ -1,0 +1,54 @@
+"""Children started ahead, for a process that grades one submission after another.
+
+A zygote's fork is ready some milliseconds after the grader asks for it, most of
+them spent waiting: joining its cgroups can wait for a kernel grace period (5 to
+20 ms where cgroup v1 or v2 is mounted without ``favordynmods``), then it
+confines itself. Batch grading asks for the next submission's children while it
+grades this one, so that the wait overlaps with work instead of preceding it.
+
+A spare is an ordinary :class:`Sandbox` with its child started and no files: it
+has run nothing of anyone's. The submission's files are added when it is taken
+(the child imports a module on its first call), and it is closed with its run
+like any sandbox. Spares left over are closed with the process (``cleanup``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .box import Limits, Sandbox
+
+_spares: list[tuple[tuple, Sandbox]] = []
+
+
+def _settings(limits: Limits | None, hide: list[Path] | None, zygote: bool, preload: tuple[str, ...]) -> tuple:
+    return (limits or Limits(), tuple(Path(p) for p in hide or ()), zygote, tuple(preload))
+
+
+def take(limits: Limits | None = None, hide: list[Path] | None = None, zygote: bool = False, preload: tuple[str, ...] = ()) -> Sandbox:
+    """A spare started with these settings, or else a new sandbox (not started)."""
+    wanted = _settings(limits, hide, zygote, preload)
+    for i, (settings, sandbox) in enumerate(_spares):
+        if settings == wanted:
+            del _spares[i]
+            return sandbox
+    return Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload)
+
+
+def prepare(count: int, limits: Limits | None = None, hide: list[Path] | None = None, zygote: bool = False,
+            preload: tuple[str, ...] = ()) -> None:
+    """Start spares until ``count`` of them have these settings; spares for
+    other settings (another chapter's preload, say) are closed."""
+    wanted = _settings(limits, hide, zygote, preload)
+    for settings, sandbox in [s for s in _spares if s[0] != wanted]:
+        _spares.remove((settings, sandbox))
+        sandbox.close()
+    while len(_spares) < count:
+        sandbox = Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload)
+        _spares.append((wanted, sandbox))
+        sandbox.start()
+
+
+def close_spares() -> None:
+    while _spares:
+        _spares.pop()[1].close()
