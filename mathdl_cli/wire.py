@@ -30,6 +30,9 @@ _U64 = struct.Struct("<Q")
 # the dtypes that may cross the boundary, as little-endian numpy type strings
 ALLOWED_DTYPES = {"|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8", "<c8", "<c16"}
 ALLOWED_KINDS = {"b", "i", "u", "f", "c"}
+# each allowed dtype and its native-order twin, made once (np.dtype() per array costs more than a small array)
+_DTYPES = {name: (np.dtype(name), np.dtype(name).newbyteorder("=")) for name in ALLOWED_DTYPES}
+_SCALARS = {"bool": (bool,), "int": (int,), "float": (float, int), "str": (str,)}  # JSON value types per scalar tag
 MAX_DIMS = 32
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
@@ -231,19 +234,22 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bo
 
     def load_array(node: dict) -> np.ndarray:
         i, dtype, shape = node.get("i"), node.get("dtype"), node.get("shape")
-        if not isinstance(i, int) or not 0 <= i < len(blobs):
+        if type(i) is not int or not 0 <= i < len(blobs):
             raise WireError("bad array reference")
-        if dtype not in ALLOWED_DTYPES:
+        types = _DTYPES.get(dtype) if type(dtype) is str else None
+        if types is None:
             raise WireError(f"array of dtype {str(dtype)[:20]!r} is not allowed")
-        if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        if type(shape) is not list or len(shape) > MAX_DIMS:
             raise WireError("malformed array shape")
-        dt = np.dtype(dtype)
         count = 1
         for n in shape:
+            if type(n) is not int or n < 0:
+                raise WireError("malformed array shape")
             count *= n
+        dt, native = types
         if count * dt.itemsize != len(blobs[i]):
             raise WireError("array size does not match its shape")
-        return np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(dt.newbyteorder("="), copy=True)
+        return np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(native, copy=True)
 
     def dec(node: Any, depth: int) -> Any:
         count[0] += 1
@@ -252,10 +258,10 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bo
         t = node.get("t")
         if t == "none":
             return None
-        if t in ("bool", "int", "float", "str"):
+        want = _SCALARS.get(t)
+        if want is not None:
             v = node.get("v")
-            want = {"bool": bool, "int": int, "float": (float, int), "str": str}[t]
-            if not isinstance(v, want) or (t == "int" and isinstance(v, bool)):
+            if type(v) not in want:  # exact JSON types: bool is not an int here
                 raise WireError(f"malformed {t}")
             return float(v) if t == "float" else v
         if t == "array":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import importlib
 import inspect
@@ -170,6 +171,12 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
 # -- running -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
+def _parameters(obj: Callable[..., Any]) -> tuple[str, ...]:
+    """A check function's parameter names (read once: the same checks run for every submission)."""
+    return tuple(inspect.signature(obj).parameters)
+
+
 def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
     """Run the selected checks against the state's submission; results go to
     state.results. With ``first_failure``, stop after the first check that fails
@@ -183,7 +190,7 @@ def run(checks: list[Check], state: Any, first_failure: bool = False) -> None:
         try:
             kwargs = {
                 name: check.params[name] if name in check.params else checking.fixture_value(name, state, meta, check.name)
-                for name in inspect.signature(check.obj).parameters
+                for name in _parameters(check.obj)
             }
             check.obj(**kwargs)
         except (KeyboardInterrupt, SystemExit):

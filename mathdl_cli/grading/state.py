@@ -45,6 +45,7 @@ class GradingState:
     _recordings: dict[str, Recordings] = field(default_factory=dict)
     _loaded: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, CheckOutcome] = field(default_factory=dict)
+    _references: dict[str, Any] = field(default_factory=dict)  # chapter module -> its reference, for this run
     hung: set[str] = field(default_factory=set)  # functions that already timed out once
     _phase: bool | None = None  # whether the checks running now are hidden
     hung_ranks: set[str] = field(default_factory=set)  # functions whose ranks already deadlocked once (chapter 23)
@@ -131,9 +132,11 @@ class GradingState:
     def reference(self, chapter: Chapter, check: str, exercise: Exercise, hidden: bool = False) -> Any:
         if self.mode == "student":
             return RecordedReference(self.recordings(exercise).for_check(check), chapter, self.seed)
-        from ..solutions import load_reference
+        module = self._references.get(chapter.module)
+        if module is None:
+            from ..solutions import load_reference
 
-        module = load_reference(self.course, chapter)  # executed once per process
+            module = self._references[chapter.module] = load_reference(self.course, chapter)  # executed once per process
         # only public checks are recorded: recordings ship to students
         recorder = self.recordings(exercise).for_check(check) if self.mode == "record" and not hidden else None
         return LiveReference(module, chapter, recorder)

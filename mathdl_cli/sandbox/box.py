@@ -44,6 +44,7 @@ MAX_REPLY_BYTES = 512 * 1024 * 1024
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
+READ_AHEAD = 1 << 16  # bytes a read of the reply pipe asks for at least (one pipe's worth)
 
 
 _dying: list[subprocess.Popen] = []  # children killed and not waited for (Sandbox.kill(wait=False))
@@ -131,6 +132,7 @@ class Sandbox:
         self.last_returncode: int | None = None
         self._log: int | None = None
         self._ready = False
+        self._inbuf = bytearray()  # read from the reply pipe, not yet consumed
         for name, src in (files or {}).items():
             self.add_file(name, src.read_bytes())
 
@@ -286,6 +288,7 @@ class Sandbox:
 
     def _reap(self, wait: bool = True) -> None:
         proc, self.proc = self.proc, None
+        self._inbuf.clear()  # bytes of that child's pipe
         if proc is None:
             return
         for stream in (proc.stdin, proc.stdout):
@@ -486,25 +489,29 @@ class Sandbox:
         return self._read(n, deadline)
 
     def _read(self, n: int, deadline: float) -> bytes:
+        """``n`` bytes of the reply pipe. Reads take what is there (a small reply's
+        length and body in one read); the rest waits in ``_inbuf`` for the next."""
         proc = self.proc
         if proc is None or proc.stdout is None:
             raise _ChildGone
         fd = proc.stdout.fileno()
-        chunks, got = [], 0
-        while got < n:
+        buf = self._inbuf
+        while len(buf) < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _Timeout
             readable, _, _ = select.select([fd], [], [], remaining)
             if not readable:
                 raise _Timeout
-            chunk = os.read(fd, min(n - got, 1 << 20))
+            chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
             if not chunk:
                 self._wait_exit()
                 raise _ChildGone
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
+            buf += chunk
+        with memoryview(buf) as view:
+            data = bytes(view[:n])
+        del buf[:n]
+        return data
 
     def _wait_exit(self) -> None:
         if self.proc is not None:

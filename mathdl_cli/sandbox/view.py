@@ -26,6 +26,7 @@ An entry is a list: ``["bind", source, target]`` (read-only, recursive),
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -42,10 +43,19 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+@functools.lru_cache(maxsize=None)
+def _interpreter_paths() -> tuple[str, ...]:
+    return tuple(_find_interpreter_paths())
+
+
 def interpreter_paths() -> list[str]:
     """Folders the child's Python needs, real paths, outermost only: the
     prefixes (venv and base), the executable's folder, and the folders that
-    hold numpy and torch (found without importing them)."""
+    hold numpy and torch (found without importing them; once per process)."""
+    return list(_interpreter_paths())
+
+
+def _find_interpreter_paths() -> list[str]:
     wanted = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, os.path.dirname(sys.executable)}
     for name in ("numpy", "torch"):
         spec = importlib.util.find_spec(name)
