@@ -34,21 +34,12 @@ def grade(chapter_name: str, source: str, *, exercises=None, mode: str = "instru
 def chapter_sandbox(chapter):
     """A sandbox for grading many submissions of one chapter, as validate and grade
     make it: children fork from a zygote that has imported what the chapter needs
-    (torch for a torch chapter), so a child costs a fork, not an import. bwrap
-    cannot fork from a zygote, so a torch chapter prefers the namespaces
-    confinement where the machine has it: these tests are about the graders, and
-    tests/security attacks every confinement mode on its own."""
+    (torch for a torch chapter), so a child costs a fork, not an import (in every
+    isolation: bwrap's zygote runs in bubblewrap's own container)."""
     from mathdl_cli.catalog import preload_for
     from mathdl_cli.sandbox import Sandbox
-    from mathdl_cli.sandbox.probe import IsolationUnavailable, probe_isolation
 
-    isolation = None
-    if chapter.needs_torch:
-        try:
-            isolation = probe_isolation("namespaces")
-        except IsolationUnavailable:
-            pass
-    return Sandbox(isolation=isolation, zygote=True, preload=preload_for([chapter]))
+    return Sandbox(zygote=True, preload=preload_for([chapter]))
 
 
 def with_replaced(chapter_name: str, extra_source: str) -> str:

@@ -37,8 +37,9 @@ def wanted(state: Any, meta: dict) -> bool:
 
 
 def in_phases(checks: list, hidden: Any) -> list:
-    """Public checks first, then hidden ones (each in collection order): the
-    hidden ones run in a child of their own (GradingState.begin_phase)."""
+    """Public checks first, then hidden ones (each in collection order): no
+    hidden input reaches the child before every public check is done
+    (GradingState.begin_phase)."""
     return [c for c in checks if not hidden(c)] + [c for c in checks if hidden(c)]
 
 

@@ -86,8 +86,8 @@ def run_checks(
     at the first check that fails (validate only needs to know that a
     mutant is caught, and by what); it applies on the fast path. ``ahead``
     is for a process grading one submission after another: this run's
-    children come from the ones started ahead (see sandbox.spares), and the
-    next run's are started now.
+    child is one started ahead (see sandbox.spares), and the next run's is
+    started now.
     """
     t0 = time.perf_counter()
     own_sandbox = sandbox is None
@@ -97,20 +97,14 @@ def run_checks(
         return spares.take(**settings) if ahead else Sandbox(**settings)
 
     sandbox = sandbox or new_sandbox()
-    second: tuple[Sandbox, dict[str, str]] | None = None
     try:
         paths = dict(placed or {})
         sources = {ch: (src.read_bytes() if isinstance(src, Path) else src) for ch, src in modules.items() if ch.module not in paths}
         for chapter, data in sources.items():
             paths[chapter.module] = sandbox.add_file(chapter.filename, data, "" if own_sandbox else _fresh_folder(sandbox))
         sandbox.start()  # overlap the child's start-up with our imports
-        if own_sandbox and mode == "instructor" and len(sources) == len(modules):
-            # the hidden checks' child starts now, overlapping with the public checks (see GradingState.hidden_box)
-            box = new_sandbox()
-            second = (box, {ch.module: box.add_file(ch.filename, data) for ch, data in sources.items()})
-            box.start()
         if own_sandbox and ahead:
-            spares.prepare(2 if second is not None else 1, **settings)
+            spares.prepare(1, **settings)  # the next submission's child
         selected = exercises if exercises is not None else [ex for ch in modules for ex in ch.exercises]
         state = GradingState(
             course=course,
@@ -122,7 +116,6 @@ def run_checks(
             exercises={ex.id for ex in selected},
             case=case,
             deadline=time.monotonic() + time_budget if time_budget else None,
-            hidden_box=second,
         )
         files = [f for f in grader_files(course, selected) if f.exists()]
         checks = None
@@ -151,10 +144,7 @@ def run_checks(
         return report
     finally:
         if own_sandbox:
-            # a batch goes on at once: the kernel finishes the children off meanwhile
-            sandbox.close(wait=not ahead)
-            if second is not None:
-                second[0].close(wait=not ahead)  # used for the hidden checks or not, it ends with the run
+            sandbox.close(wait=not ahead)  # a batch goes on at once: the kernel finishes the child off meanwhile
 
 
 def _fresh_folder(sandbox: Sandbox) -> str:

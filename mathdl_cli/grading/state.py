@@ -49,11 +49,6 @@ class GradingState:
     hung: set[str] = field(default_factory=set)  # functions that already timed out once
     _phase: bool | None = None  # whether the checks running now are hidden
     hung_ranks: set[str] = field(default_factory=set)  # functions whose ranks already deadlocked once (chapter 23)
-    # a second sandbox started ahead for the hidden checks, with its module paths: its
-    # start-up (a fresh interpreter's numpy and torch, or a zygote's fork waiting to join
-    # its cgroups) overlaps with the public checks instead of following them. It runs no
-    # student code before the hidden phase: the modules are imported on its first call.
-    hidden_box: tuple[Sandbox, dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -105,27 +100,21 @@ class GradingState:
         self._loaded[module] = self.sandbox.starts
 
     def begin_phase(self, hidden: bool) -> None:
-        """Public checks run first, hidden checks after them in a fresh child:
-        nothing a hidden call left in the child's memory can be printed by a
-        later public case, and no public case can see a hidden input. A child
-        that served hidden checks is not reused for public ones either (a
-        sandbox shared across runs, as validate does)."""
+        """Public checks run first, hidden checks after them: no public result can
+        show anything of a hidden input, which reaches the child only once every
+        public check is done. The hidden checks go on in the same child (a fresh
+        one costs about a fifth of a submission's grading and would protect
+        nothing more), but a child that served hidden checks never serves a
+        public one: a sandbox shared across runs (validate) gets a fresh child
+        for the next run's public checks."""
         sandbox = self.sandbox
         if sandbox is None or self._phase == hidden:
             return
         self._phase = hidden
-        if hidden and self.hidden_box is not None:
-            sandbox.kill(wait=False)  # the public child ends; the hidden checks go to the one started ahead
-            self.sandbox, self.modules = self.hidden_box
-            self.hidden_box = None
-            self._loaded.clear()
-            _served_hidden.add(self.sandbox)
-            return
-        if hidden or sandbox in _served_hidden:
-            sandbox.kill()  # the next call starts a fresh child
         if hidden:
             _served_hidden.add(sandbox)
-        else:
+        elif sandbox in _served_hidden:
+            sandbox.kill()  # the next call starts a fresh child
             _served_hidden.discard(sandbox)
 
     # -- the reference's side --------------------------------------------
