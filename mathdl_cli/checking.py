@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .catalog import Chapter, Course, Exercise
-from .results import Report
+from .early import student_sandbox
 
 if TYPE_CHECKING:
+    from .catalog import Chapter, Course, Exercise
+    from .results import Report
     from .sandbox import Sandbox
 
 
@@ -55,7 +56,7 @@ def check_sources(
     The child is a plain limited process, as for ``mathdl check``: a student
     checking their own code has nothing to hide from. A fresh child per call
     means no import state leaks from one run to the next. ``sandbox`` may be a
-    fresh one started ahead of time (see :func:`student_sandbox`): the child
+    fresh one started ahead of time (see :mod:`mathdl_cli.early`): the child
     imports the modules on its first call, so files can be added after its
     start. It is closed here.
     """
@@ -68,50 +69,6 @@ def check_sources(
         return run_checks(course, dict(modules), mode="student", exercises=exercises, case=case, seed=seed, target=target, sandbox=sandbox, placed=placed, fast=True)
     finally:
         sandbox.close()
-
-
-_early: "Sandbox | None" = None
-
-
-def start_early() -> None:
-    """Start the child of a ``mathdl check`` at once (the entry point calls this
-    before importing the CLI): its Python start-up and numpy import then overlap
-    with the grader's own. It stays empty until :func:`early_sandbox` hands it
-    over; an unused one is closed with the process."""
-    import atexit
-
-    global _early
-    _early = student_sandbox(start=True)
-    atexit.register(_close_early)  # after the sandbox module's own cleanup: runs before it
-
-
-def _close_early() -> None:
-    global _early
-    sandbox, _early = _early, None
-    if sandbox is not None:
-        sandbox.close()
-
-
-def early_sandbox(preload: tuple[str, ...] = ()) -> "Sandbox":
-    """The child started by :func:`start_early` if it suits (the same preload),
-    else a new sandbox for a student's code, not started."""
-    global _early
-    sandbox, _early = _early, None
-    if sandbox is not None and tuple(sandbox.preload) == tuple(preload):
-        return sandbox
-    if sandbox is not None:
-        sandbox.close()  # a torch chapter: its child must import torch from the start
-    return student_sandbox(start=False, preload=preload)
-
-
-def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandbox":
-    """A sandbox for a student's own code: a plain process with limits."""
-    from .sandbox import ProcessIsolation, Sandbox
-
-    sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload)
-    if start:
-        sandbox.start()
-    return sandbox
 
 
 def import_failures(report: Report) -> dict[str, str]:

@@ -544,6 +544,40 @@ def test_nothing_survives_a_confined_child(variant):
     assert _marked(marker) == []
 
 
+def _need_cgroups() -> None:
+    group = cgroups.create()
+    if group is None:
+        pytest.skip("no cgroups here (not root, none delegated)")
+    cgroups.release(group)
+
+
+def test_a_plain_process_is_in_its_cgroup_before_it_is_ready():
+    """A plain process is moved into its cgroup by the grader while it starts
+    (overlapping the kernel's wait with its imports): by its first call it is in,
+    and a move that fails is a grader error, never a child left unlimited."""
+    with Sandbox(isolation=isolation("process")) as sb:
+        _need_cgroups()
+        path = sb.add_file("m.py", b"import os\ndef pid():\n    return os.getpid()\n")
+        reply = sb.call(path, "pid", [], {}, timeout=60)
+        assert reply.kind == "return" and sb.cgroup is not None
+        assert reply.value == sb.proc.pid and reply.value in sb.cgroup.pids()
+
+
+def test_a_plain_process_that_cannot_join_its_cgroup_is_a_grader_error(monkeypatch):
+    from mathdl_cli.sandbox import box as boxmod
+
+    def refuse(self, procs, pid):
+        self.error = "PermissionError: refused for the test"
+
+    iso = isolation("process")  # probed before the refusal
+    monkeypatch.setattr(boxmod._Joining, "_join", refuse)
+    with Sandbox(isolation=iso) as sb:
+        _need_cgroups()
+        path = sb.add_file("m.py", b"def f():\n    return 1\n")
+        with pytest.raises(SandboxError, match="could not be placed in its cgroup"):
+            sb.call(path, "f", [], {}, timeout=60)
+
+
 FORKS = r'''
 import os, time
 

@@ -145,9 +145,9 @@ def test_children_start_without_site_but_with_numpy_and_exit(tmp_path):
 def test_an_unused_early_child_is_closed_with_the_process(tmp_path):
     script = textwrap.dedent("""
         import sys
-        from mathdl_cli import checking
-        checking.start_early()
-        print(checking._early.proc.pid, flush=True)
+        from mathdl_cli import early
+        early.start_early()
+        print(early._early.proc.pid, flush=True)
         sys.exit(0)
     """)
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -83,9 +83,9 @@ def check_command(
         case = case.strip().lower()
 
     from ..catalog import preload_for
-    from ..checking import early_sandbox
+    from ..early import early_sandbox
 
-    # the child was started first, by the entry point (checking.start_early): its Python
+    # the child was started first, by the entry point (early.start_early): its Python
     # start-up overlaps with ours. A student checking their own code needs no namespaces
     # (nothing to hide from them; the course graders and recordings are theirs): a
     # limited process will do, and saves probing for and setting up namespaces.

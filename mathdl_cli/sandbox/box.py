@@ -31,7 +31,6 @@ import struct
 import subprocess
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -110,17 +109,16 @@ class Sandbox:
         zygote: bool = False,
         preload: tuple[str, ...] = (),
     ):
-        from ..catalog import course_root
         from .probe import probe_isolation
 
         self.limits = limits or Limits()
         self.isolation_mode = isolation if isinstance(isolation, Isolation) else probe_isolation(isolation)
         self.isolation = self.isolation_mode.name
-        # folders no child may see even if they lie inside a folder shown to it
-        self.hide = [Path(p).resolve() for p in (hide or [])] + [course_root()]
+        self._hide_given = list(hide or [])
+        self._hide: list[Path] | None = None
         self.use_zygote = zygote and self.isolation_mode.forks
         self.preload = tuple(preload)  # imported by the child before its first call (a zygote's: once)
-        self.root = fs.new_folder(fs.private_base(), f"box-{uuid.uuid4().hex[:12]}", 0o711)
+        self.root = fs.new_folder(fs.private_base(), f"box-{os.urandom(6).hex()}", 0o711)
         self.files = fs.new_folder(self.root, "files", 0o755)
         self.work = self.files  # where add_file puts files (kept for callers)
         self.runtime = self.root / "runtime"
@@ -133,8 +131,20 @@ class Sandbox:
         self._log: int | None = None
         self._ready = False
         self._inbuf = bytearray()  # read from the reply pipe, not yet consumed
+        self._joining: _Joining | None = None  # a plain process being moved into its cgroup
         for name, src in (files or {}).items():
             self.add_file(name, src.read_bytes())
+
+    @property
+    def hide(self) -> list[Path]:
+        """Folders no child may see even if they lie inside a folder shown to it
+        (found when a confined child's view is first built: a plain process,
+        which sees everything its user can, does not wait for the course's)."""
+        if self._hide is None:
+            from ..catalog import course_root
+
+            self._hide = [Path(p).resolve() for p in self._hide_given] + [course_root()]
+        return self._hide
 
     # -- files ----------------------------------------------------------
     def add_file(self, name: str, data: bytes, folder: str = "") -> str:
@@ -204,6 +214,13 @@ class Sandbox:
         if not self.runtime.exists():
             fs.new_folder(self.root, "runtime", 0o755)
             copy_runtime(self.runtime)
+        # a plain process is moved into its cgroup from here while it starts: joining can
+        # wait for a kernel grace period (5-20 ms), which then overlaps with its imports
+        # instead of preceding them; it runs nothing of the student's before it is ready,
+        # and it is not ready before it is in (confined children join before they unshare)
+        joined_here = not mode.confined and self.cgroup is not None
+        if joined_here:
+            config["cgroups"] = []
         argv, fds = mode.command(self, {**config, **mode.child_config(self, self.runtime)})
         self.proc = subprocess.Popen(
             argv,
@@ -216,6 +233,8 @@ class Sandbox:
             start_new_session=True,
             close_fds=True,
         )
+        if joined_here:
+            self._joining = _Joining(self.cgroup.procs, self.proc.pid)
 
     def _new_scratch(self) -> None:
         """A fresh working folder for a plain-process child, owned by the user it runs as."""
@@ -240,9 +259,13 @@ class Sandbox:
             raw = self._recv(deadline, 1 << 16)
             msg = wire.decode(raw) if raw is not None else None
             if isinstance(msg, dict) and msg.get("kind") == "ready":
-                self._ready = True
-                return
-            problem = "it sent something else than its ready message"
+                failed = self._joined()
+                if failed is None:
+                    self._ready = True
+                    return
+                problem = f"it could not be placed in its cgroup ({failed})"
+            else:
+                problem = "it sent something else than its ready message"
         except _Timeout:
             problem = f"it did not announce itself within {START_TIMEOUT:g} s"
         except (_ChildGone, wire.WireError):
@@ -286,7 +309,13 @@ class Sandbox:
         if self.cgroup is not None:
             self.cgroup.kill(wait=2.0 if wait else 0.0)
 
+    def _joined(self) -> str | None:
+        """Wait for the move of a plain process into its cgroup; why it failed, if it did."""
+        joining, self._joining = self._joining, None
+        return joining.wait() if joining is not None else None
+
     def _reap(self, wait: bool = True) -> None:
+        self._joined()  # before the child is reaped, while its pid cannot name another process
         proc, self.proc = self.proc, None
         self._inbuf.clear()  # bytes of that child's pipe
         if proc is None:
@@ -519,6 +548,29 @@ class Sandbox:
                 self.last_returncode = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self.last_returncode = None
+
+
+class _Joining:
+    """Writes a starting child's pid into its cgroups from a thread of the parent."""
+
+    def __init__(self, procs: list[str], pid: int):
+        import threading
+
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self._join, args=(procs, pid), daemon=True)
+        self.thread.start()
+
+    def _join(self, procs: list[str], pid: int) -> None:
+        try:
+            for path in procs:
+                with open(path, "w") as fh:
+                    fh.write(str(pid))
+        except OSError as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def wait(self) -> str | None:
+        self.thread.join()
+        return self.error
 
 
 class _Timeout(Exception):

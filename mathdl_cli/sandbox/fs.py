@@ -18,7 +18,6 @@ import os
 import re
 import stat
 import tempfile
-import uuid
 from pathlib import Path
 
 _base: Path | None = None
@@ -77,7 +76,7 @@ def _sweep(tmp: Path) -> None:
             pass
         except PermissionError:
             continue
-        claimed = tmp / f"mathdl-{os.getpid()}-swept-{uuid.uuid4().hex[:12]}"
+        claimed = tmp / f"mathdl-{os.getpid()}-swept-{os.urandom(6).hex()}"
         try:
             os.rename(folder, claimed)
             remove_tree(claimed)

@@ -1,0 +1,58 @@
+"""The child of ``mathdl check``, started before anything else is imported.
+
+``mathdl check`` spends most of its time waiting for the child process that
+will run the student's code to start Python and import numpy. The entry point
+starts that child first (:func:`start_early`), before typer, numpy and the
+grader's own modules are imported, so the two start-ups overlap. This module
+imports nothing of mathdl but the sandbox (and that only when called), so
+that the child starts as early as it can.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+_early: "Sandbox | None" = None
+
+
+def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandbox":
+    """A sandbox for a student's own code: a plain process with limits."""
+    from .sandbox import ProcessIsolation, Sandbox
+
+    sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload)
+    if start:
+        sandbox.start()
+    return sandbox
+
+
+def start_early() -> None:
+    """Start the child of a ``mathdl check`` at once. It stays empty until
+    :func:`early_sandbox` hands it over (the child imports the student's
+    modules on its first call); an unused one is closed with the process."""
+    import atexit
+
+    global _early
+    _early = student_sandbox(start=True)
+    atexit.register(_close_early)  # after the sandbox module's own cleanup: runs before it
+
+
+def _close_early() -> None:
+    global _early
+    sandbox, _early = _early, None
+    if sandbox is not None:
+        sandbox.close()
+
+
+def early_sandbox(preload: tuple[str, ...] = ()) -> "Sandbox":
+    """The child started by :func:`start_early` if it suits (the same preload),
+    else a new sandbox for a student's code, not started."""
+    global _early
+    sandbox, _early = _early, None
+    if sandbox is not None and tuple(sandbox.preload) == tuple(preload):
+        return sandbox
+    if sandbox is not None:
+        sandbox.close()  # a torch chapter: its child must import torch from the start
+    return student_sandbox(start=False, preload=preload)
