@@ -1,8 +1,9 @@
 """A clean pre-started interpreter that forks one child per submission.
 
-Batch grading starts a zygote once per grading worker: ``python -I -B child.py
---zygote FD``, which imports numpy (the slow part of every child's start) and
-nothing of the grader, then waits on a Unix socket. For each child the grader
+Batch grading starts a zygote once per run (its worker processes share it):
+``python -I -B child.py --zygote FD``, which imports numpy (the slow part of
+every child's start) and nothing of the grader, then waits on a Unix socket,
+one request per record. For each child the grader
 sends the child's configuration with three descriptors (the request pipe, the
 reply pipe and the log, all opened by the grader), and for a zygote in a
 container (bubblewrap) more, named by the configuration's ``fds``: the

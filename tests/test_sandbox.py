@@ -391,6 +391,70 @@ def test_a_fork_closed_before_anyone_waited_for_it_ends(variant, wait, monkeypat
     assert _gone(learned[0])
 
 
+def _ancestors(pid: int) -> list[int]:
+    found = []
+    while pid > 1:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            break
+        pid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        found.append(pid)
+    return found
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_grading_workers_fork_their_children_from_the_grading_process_zygote(variant):
+    """One zygote per grading run: the workers get a copy of its socket when they
+    start and ask it for their children side by side (one request per record);
+    their sandboxes live in the grading process's folder, the only one a
+    contained zygote sees, and stopping a worker leaves the zygote running."""
+    from mathdl_cli.batch.runner import _pool
+    from mathdl_cli.sandbox import fs
+    from mathdl_cli.sandbox import zygote as zyg
+    from support import forked_in_worker
+
+    mode, _ = variant
+    iso = isolation(mode)
+    zygote = zyg.shared_zygote((), iso)
+    handle = zygote.handle()
+    assert handle is not None
+    try:
+        with _pool(2, handle) as pool:
+            results = list(pool.map(forked_in_worker, [mode] * 6, [b"def f():\n    return 7\n"] * 6))
+        assert {r["value"] for r in results} == {7} and all(r["forked"] for r in results)
+        assert len({r["worker"] for r in results}) >= 1
+        for r in results:
+            assert r["own_zygotes"] == [False], "the worker started no zygote of its own"
+            assert r["base"] == str(fs.private_base()) and r["box"].startswith(r["base"] + "/")
+        assert zygote.alive()  # the workers have ended; the run's zygote serves on
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", b"def f():\n    return 8\n")
+            assert sb.call(path, "f", [], {}, timeout=60).value == 8 and sb.forked
+            assert zygote.proc.pid in _ancestors(sb.proc.pid)
+    finally:
+        zyg.stop_zygote(zygote)
+
+
+def test_a_zygote_started_ahead_for_another_isolation_is_stopped(monkeypatch):
+    """The grading process starts the zygote of the isolation the probe will likely
+    choose while it probes; if the probe chooses another, that zygote is stopped
+    and the workers get none."""
+    from mathdl_cli.batch.runner import _shared
+    from mathdl_cli.sandbox import zygote as zyg
+
+    zygote = zyg.shared_zygote((), isolation("process"))
+    other = isolation("bwrap")
+    assert _shared(zygote, other) is None
+    assert not zygote.alive() and zygote.key not in zyg._zygotes
+    again = zyg.shared_zygote((), isolation("process"))
+    try:
+        handle = _shared(again, isolation("process"))
+        assert handle is not None and handle.key == again.key
+    finally:
+        zyg.stop_zygote(again)
+
+
 def test_spares_are_started_ahead_and_taken_by_their_settings():
     """A batch's next children: started with no files, run nothing, taken only by
     a run with the same settings; spares of other settings are closed."""

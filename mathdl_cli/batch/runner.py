@@ -25,6 +25,8 @@ from .verdict import found_and_expected, submission_status
 if TYPE_CHECKING:  # the pool's modules are imported only when a pool is needed (not on a resume)
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from ..sandbox.zygote import ZygoteHandle
+
 RESULTS = "results.jsonl"
 IN_PROCESS = 2  # batches this small are graded in this process, without a worker pool
 # what a pool's forkserver imports once, so that each worker starts with it (not pytest:
@@ -252,16 +254,19 @@ def grade_all(
         else:
             todo.append(sub)
     graded = 0
+    zygote: ZygoteHandle | None = None
     if todo:  # a resume with nothing left to grade starts no child: nothing to probe
         from ..sandbox import hand_down, probe_isolation
 
         if len(todo) > IN_PROCESS:
             _start_forkserver()  # its imports overlap with the probe
+        ahead = _zygote_ahead(course, options)  # so does the zygote's start-up
         if prepare is not None:
             prepare()
         isolation = probe_isolation()  # probed once, here (or by prepare), for every worker
         hand_down(isolation)
         options = replace(options, isolation=json.dumps(isolation.describe()))
+        zygote = _shared(ahead, isolation)
     workers = options.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(todo) or 1))
     if len(todo) <= IN_PROCESS:  # a pool's start costs more than grading these here
@@ -278,7 +283,7 @@ def grade_all(
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
     while pending:
-        with _pool(workers) as pool:
+        with _pool(workers, zygote) as pool:
             running: dict[Future, Submission] = {}
             broken = False
             while (pending or running) and not broken:
@@ -374,7 +379,46 @@ def _start_forkserver() -> None:
         pass  # the pool starts it itself (and says why it cannot)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, zygote: ZygoteHandle | None = None) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    if zygote is None:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_adopt, initargs=(zygote,))
+
+
+def _adopt(zygote: ZygoteHandle) -> None:
+    from ..sandbox.zygote import adopt
+
+    adopt(zygote)
+
+
+def _zygote_ahead(course: Course, options: Options):
+    """The zygote of the isolation the probe will most likely choose, for the
+    chapters graded, started now so that its start-up overlaps with the probe
+    (None where that isolation does not fork, or its zygote cannot start: the
+    workers then start their own, as they would anyway)."""
+    from ..catalog import preload_for
+    from ..sandbox.probe import likely
+    from ..sandbox.zygote import shared_zygote
+
+    try:
+        isolation = likely()
+        if isolation is None or not isolation.forks:
+            return None
+        return shared_zygote(preload_for([course.chapter(name) for name in options.chapters]), isolation)
+    except Exception:  # noqa: BLE001 - a guess that failed costs nothing: the probe decides
+        return None
+
+
+def _shared(zygote, isolation) -> ZygoteHandle | None:
+    """The zygote started ahead, for the workers, if the probe chose its isolation;
+    else it is stopped."""
+    from ..sandbox.zygote import stop_zygote, zygote_key
+
+    if zygote is None:
+        return None
+    if zygote.key != zygote_key(zygote.preload, isolation) or not zygote.alive():
+        stop_zygote(zygote)
+        return None
+    return zygote.handle()

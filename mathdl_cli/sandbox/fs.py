@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 _base: Path | None = None
+_adopted = False  # the base is another process's (adopt_base)
 MARKER = ".mathdl-sandboxes"  # in every base folder: a sweep removes nothing without it
 _OURS = re.compile(r"mathdl-(\d+)-(?:[a-z0-9_]{8}|swept-[0-9a-f]{12})")
 FLATTEN_DEPTH = 64  # deeper folders are moved up while removing a tree: at most this many open descriptors
@@ -28,8 +29,9 @@ FLATTEN_DEPTH = 64  # deeper folders are moved up while removing a tree: at most
 
 def private_base() -> Path:
     """This process's base folder for sandboxes (made on first use)."""
-    global _base
+    global _base, _adopted
     if _base is None or not _base.is_dir():
+        _adopted = False
         tmp = Path(tempfile.gettempdir())
         _sweep(tmp)
         _base = Path(tempfile.mkdtemp(prefix=f"mathdl-{os.getpid()}-", dir=tmp))
@@ -39,12 +41,19 @@ def private_base() -> Path:
     return _base
 
 
+def adopt_base(base: Path) -> None:
+    """Use another process's base folder (a grading worker uses its grading
+    process's, which a shared zygote sees); that process removes it."""
+    global _base, _adopted
+    _base, _adopted = base, True
+
+
 def remove_base() -> None:
     """Remove this process's base folder (call as the process ends)."""
     global _base
-    if _base is not None:
+    if _base is not None and not _adopted:
         remove_tree(_base)
-        _base = None
+    _base = None
 
 
 def _sweep(tmp: Path) -> None:

@@ -175,6 +175,18 @@ def probe_isolation(mode: str | None = None) -> Isolation:
     raise IsolationUnavailable(f"MATHDL_ISOLATION={wanted} does not work here:\n{detail}\nTo fix it: {HOW_TO_CONFINE}.")
 
 
+def likely(mode: str | None = None) -> Isolation | None:
+    """The candidate :func:`probe_isolation` tries first, not checked (so that
+    what it needs can start while the probe runs); None if there is none."""
+    wanted = (mode or os.environ.get("MATHDL_ISOLATION") or "auto").strip().lower()
+    if wanted in _cache:
+        return _cache[wanted]
+    if wanted not in ("auto", *MODES):
+        return None
+    candidates = _candidates(wanted)
+    return candidates[0] if candidates else None
+
+
 def hand_down(isolation: Isolation) -> None:
     """Let worker processes started from now on use ``isolation`` without probing."""
     os.environ[INHERITED] = json.dumps(isolation.describe())

@@ -2,7 +2,10 @@
 
 A zygote is started once per grading process and backend, with numpy (and
 torch where a chapter needs it) imported and nothing of the grader; it only
-forks. It runs unconfined, as the grader's user, for the backends whose forks
+forks. A batch's worker processes share their grading process's zygote
+(:class:`ZygoteHandle`, :func:`adopt`): each holds a copy of its socket, on
+which every request is one record, and keeps its sandboxes in the grading
+process's folder, which is what a contained zygote shows its forks. It runs unconfined, as the grader's user, for the backends whose forks
 confine themselves from scratch (``namespaces``, ``process``), or inside the
 backend's own container (``bwrap``, see there: ``contained_zygote``). Each
 fork confines itself before any student code, so it promises exactly what its
@@ -26,6 +29,7 @@ import struct
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,6 +121,7 @@ def child_env(home: str) -> dict[str, str]:
 class Zygote:
     def __init__(self, preload: tuple[str, ...] = (), isolation: "Isolation | None" = None) -> None:
         self.preload = preload
+        self.key = zygote_key(preload, isolation)
         self.contained = bool(isolation is not None and isolation.contained_zygote)
         # the host uid a contained zygote's forks run as (checked against their credentials)
         drop = isolation.drop if isolation is not None else None
@@ -124,7 +129,9 @@ class Zygote:
         self.root = fs.new_folder(fs.private_base(), f"zygote-{time.monotonic_ns()}", 0o711)
         self.dir = fs.new_folder(self.root, "runtime", 0o755)  # what its forks show at view.RUNTIME
         copy_runtime(self.dir)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        # one request per record (SOCK_SEQPACKET where the system has it): worker processes
+        # holding a copy of this socket (see ZygoteHandle) can ask for forks side by side
+        ours, theirs = socket.socketpair(socket.AF_UNIX, _REQUESTS)
         self.sock = ours
         args = ["--zygote", str(theirs.fileno()), ",".join(preload), json.dumps(site_folders())]
         try:
@@ -146,7 +153,28 @@ class Zygote:
         finally:
             theirs.close()
 
+    @classmethod
+    def shared_by(cls, handle: "ZygoteHandle") -> "Zygote":
+        """A worker's side of its grading process's zygote: it asks for forks on
+        the copy of the socket that came with the handle; the zygote is not its
+        to stop."""
+        zygote = cls.__new__(cls)
+        zygote.preload, zygote.contained, zygote.uid, zygote.sock = handle.preload, handle.contained, handle.uid, handle.sock
+        zygote.key = handle.key
+        zygote.proc = zygote.root = None
+        zygote.dir = Path(handle.runtime)
+        return zygote
+
+    def handle(self) -> "ZygoteHandle | None":
+        """What a worker process needs to use this zygote (None where the system
+        cannot keep several workers' requests apart)."""
+        if _REQUESTS != getattr(socket, "SOCK_SEQPACKET", None):
+            return None
+        return ZygoteHandle(self.preload, self.contained, self.uid, self.sock, str(fs.private_base()), self.key, str(self.dir))
+
     def alive(self) -> bool:
+        if self.proc is None:  # a worker's: the zygote's own process is not ours to watch
+            return self.sock.fileno() >= 0
         return self.proc.poll() is None
 
     def spawn(self, config: dict, log_fd: int) -> "ForkedChild":
@@ -181,6 +209,9 @@ class Zygote:
         return ForkedChild(req_w, resp_r, creds, self.uid)
 
     def close(self) -> None:
+        if self.proc is None:  # a worker's copy: the grading process stops the zygote
+            self.sock.close()
+            return
         try:
             self.sock.close()
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -188,6 +219,20 @@ class Zygote:
             pass
         self.proc.wait()
         fs.remove_tree(self.root)
+
+
+@dataclass
+class ZygoteHandle:
+    """A grading process's zygote for its worker processes (see :func:`adopt`).
+    Pickled by multiprocessing, the socket travels as a descriptor of its own."""
+
+    preload: tuple[str, ...]
+    contained: bool
+    uid: int
+    sock: socket.socket
+    base: str  # the grading process's folder for sandboxes: a contained zygote sees only that one
+    key: tuple
+    runtime: str  # the zygote's copy of the child runtime (what its forks show at view.RUNTIME)
 
 
 def _host_pid(creds: socket.socket, uid: int, deadline: float) -> int:
@@ -297,6 +342,7 @@ class ForkedChild:
                 pass
 
 
+_REQUESTS = getattr(socket, "SOCK_SEQPACKET", socket.SOCK_STREAM)
 _zygotes: dict[tuple, Zygote] = {}
 _failed: set[tuple] = set()  # zygotes whose forks could not start: children start from scratch instead
 
@@ -321,6 +367,20 @@ def shared_zygote(preload: tuple[str, ...] = (), isolation: "Isolation | None" =
             zygote.close()
         zygote = _zygotes[key] = Zygote(preload, isolation)
     return zygote
+
+
+def stop_zygote(zygote: Zygote) -> None:
+    """Stop a zygote this process started and will not use."""
+    if _zygotes.get(zygote.key) is zygote:
+        del _zygotes[zygote.key]
+    zygote.close()
+
+
+def adopt(handle: ZygoteHandle) -> None:
+    """In a worker process: fork children from the grading process's zygote
+    (started once for the whole run) and keep sandboxes where it sees them."""
+    fs.adopt_base(Path(handle.base))
+    _zygotes[handle.key] = Zygote.shared_by(handle)
 
 
 def zygote_failed(preload: tuple[str, ...], isolation: "Isolation | None") -> None:
