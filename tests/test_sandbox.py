@@ -436,6 +436,34 @@ def test_grading_workers_fork_their_children_from_the_grading_process_zygote(var
         zyg.stop_zygote(zygote)
 
 
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_the_probe_forks_its_child_from_a_zygote_already_running(variant, monkeypatch):
+    """While grade starts its run's zygote, the probe's child is one of that
+    zygote's forks (the kind of child the run grades with), and it must keep the
+    same promises; without a running zygote the probe starts a child from scratch."""
+    from mathdl_cli.sandbox import probe
+    from mathdl_cli.sandbox import zygote as zyg
+
+    mode, _ = variant
+    iso = isolation(mode)
+    spawned = []
+    real = zyg.Zygote.spawn
+
+    def spawn(self, config, log_fd):
+        spawned.append(self.key)
+        return real(self, config, log_fd)
+
+    monkeypatch.setattr(zyg.Zygote, "spawn", spawn)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    assert probe.check(iso) is None and spawned == []  # no zygote running: a child from scratch
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        assert probe.check(iso) is None
+        assert spawned == [zygote.key]
+    finally:
+        zyg.stop_zygote(zygote)
+
+
 def test_a_zygote_started_ahead_for_another_isolation_is_stopped(monkeypatch):
     """The grading process starts the zygote of the isolation the probe will likely
     choose while it probes; if the probe chooses another, that zygote is stopped

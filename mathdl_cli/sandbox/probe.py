@@ -118,8 +118,14 @@ def check(candidate: Isolation) -> str | None:
         return "bubblewrap (bwrap) is not installed"
     if candidate.name == "bwrap" and os.geteuid() == 0 and not (shutil.which("unshare") and shutil.which("setpriv")):
         return "as root, bubblewrap is started through util-linux's unshare and setpriv, which are missing"
+    from .zygote import running_zygote
+
+    # a zygote already started for this isolation (grade starts one while it probes): the
+    # probe's child is one of its forks, like the children the run will grade with
+    zygote = running_zygote(candidate) if candidate.forks else None
     try:
-        with Sandbox(isolation=candidate, limits=Limits(memory_mb=None, cpu_seconds=60)) as box:
+        with Sandbox(isolation=candidate, limits=Limits(memory_mb=None, cpu_seconds=60), zygote=zygote is not None,
+                     preload=zygote.preload if zygote is not None else ()) as box:
             path = box.add_file("mathdl_probe.py", _PROBE.encode())
             reply = box.call(path, "facts", [candidate.confined], {}, timeout=60)
     except SandboxError as exc:

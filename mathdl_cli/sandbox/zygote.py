@@ -369,6 +369,15 @@ def shared_zygote(preload: tuple[str, ...] = (), isolation: "Isolation | None" =
     return zygote
 
 
+def running_zygote(isolation: "Isolation") -> Zygote | None:
+    """A live zygote of this process that serves ``isolation`` (whatever it
+    preloaded), if there is one."""
+    for key, zygote in list(_zygotes.items()):
+        if key not in _failed and key == zygote_key(key[0], isolation) and zygote.alive():
+            return zygote
+    return None
+
+
 def stop_zygote(zygote: Zygote) -> None:
     """Stop a zygote this process started and will not use."""
     if _zygotes.get(zygote.key) is zygote:
