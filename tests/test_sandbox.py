@@ -509,10 +509,33 @@ def test_spares_are_started_ahead_and_taken_by_their_settings():
         taken.close()
         left = spares._spares[0][1]
         spares.prepare(1, **{**settings, "preload": ("torch",)})  # another chapter's settings: the old spare goes
-        assert left.proc is None and [s for s, _ in spares._spares] == [spares._settings(**{**settings, "preload": ("torch",)})]
+        assert left.proc is None and [s for s, _ in spares._spares] == [
+            spares._settings(probe_isolation(), **{**settings, "preload": ("torch",)})
+        ]
     finally:
         spares.close_spares()
     assert spares._spares == []
+
+
+def test_a_spare_never_serves_a_run_that_asks_for_another_isolation(monkeypatch):
+    """Spares are started with the isolation MATHDL_ISOLATION asked for then; a
+    later run of the same process that asks for another gets a sandbox of its own."""
+    from mathdl_cli.sandbox import spares
+
+    settings = {"limits": Limits(memory_mb=1024), "hide": [], "zygote": True, "preload": ()}
+    monkeypatch.setenv("MATHDL_ISOLATION", "process")
+    isolation("process")
+    try:
+        spares.prepare(1, **settings)
+        made = spares._spares[0][1]
+        assert made.isolation_mode.name.startswith("process")
+        monkeypatch.setenv("MATHDL_ISOLATION", "bwrap")
+        isolation("bwrap")
+        taken = spares.take(**settings)
+        assert taken is not made and taken.isolation == "bwrap"
+        taken.close()
+    finally:
+        spares.close_spares()
 
 
 OTHER = r'''

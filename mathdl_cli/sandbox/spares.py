@@ -14,37 +14,44 @@ like any sandbox. Spares left over are closed with the process (``cleanup``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .box import Limits, Sandbox
+from .isolation import Isolation
+from .probe import probe_isolation
 
 _spares: list[tuple[tuple, Sandbox]] = []
 
 
-def _settings(limits: Limits | None, hide: list[Path] | None, zygote: bool, preload: tuple[str, ...]) -> tuple:
-    return (limits or Limits(), tuple(Path(p) for p in hide or ()), zygote, tuple(preload))
+def _settings(isolation: Isolation, limits: Limits | None, hide: list[Path] | None, zygote: bool, preload: tuple[str, ...]) -> tuple:
+    # the isolation first: a spare never serves a run that asked for another confinement
+    return (json.dumps(isolation.describe()), limits or Limits(), tuple(Path(p) for p in hide or ()), zygote, tuple(preload))
 
 
 def take(limits: Limits | None = None, hide: list[Path] | None = None, zygote: bool = False, preload: tuple[str, ...] = ()) -> Sandbox:
-    """A spare started with these settings, or else a new sandbox (not started)."""
-    wanted = _settings(limits, hide, zygote, preload)
+    """A spare started with these settings (and this process's isolation, as
+    MATHDL_ISOLATION asks now), or else a new sandbox (not started)."""
+    isolation = probe_isolation()
+    wanted = _settings(isolation, limits, hide, zygote, preload)
     for i, (settings, sandbox) in enumerate(_spares):
         if settings == wanted:
             del _spares[i]
             return sandbox
-    return Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload)
+    return Sandbox(isolation=isolation, limits=limits, hide=hide, zygote=zygote, preload=preload)
 
 
 def prepare(count: int, limits: Limits | None = None, hide: list[Path] | None = None, zygote: bool = False,
             preload: tuple[str, ...] = ()) -> None:
     """Start spares until ``count`` of them have these settings; spares for
-    other settings (another chapter's preload, say) are closed."""
-    wanted = _settings(limits, hide, zygote, preload)
+    other settings (another chapter's preload, another isolation) are closed."""
+    isolation = probe_isolation()
+    wanted = _settings(isolation, limits, hide, zygote, preload)
     for settings, sandbox in [s for s in _spares if s[0] != wanted]:
         _spares.remove((settings, sandbox))
         sandbox.close()
     while len(_spares) < count:
-        sandbox = Sandbox(limits=limits, hide=hide, zygote=zygote, preload=preload)
+        sandbox = Sandbox(isolation=isolation, limits=limits, hide=hide, zygote=zygote, preload=preload)
         _spares.append((wanted, sandbox))
         sandbox.start()
 
