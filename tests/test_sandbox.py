@@ -464,6 +464,34 @@ def test_the_probe_forks_its_child_from_a_zygote_already_running(variant, monkey
         zyg.stop_zygote(zygote)
 
 
+def test_without_record_sockets_a_zygote_serves_its_own_process_only(monkeypatch):
+    """Where Unix sockets have no SOCK_SEQPACKET (macOS declares it, refuses it),
+    the zygote takes a stream socket: it still forks for its own process, and is
+    not handed to workers, whose requests a stream could interleave."""
+    import socket
+
+    from mathdl_cli.sandbox import zygote as zyg
+
+    real = socket.socketpair
+
+    def socketpair(family=socket.AF_UNIX, kind=socket.SOCK_STREAM, proto=0):
+        if kind == socket.SOCK_SEQPACKET:
+            raise OSError(93, "Protocol not supported")
+        return real(family, kind, proto)
+
+    iso = isolation("process")
+    monkeypatch.setattr(socket, "socketpair", socketpair)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        assert zygote.sock.type == socket.SOCK_STREAM and zygote.handle() is None
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", b"def f():\n    return 3\n")
+            assert sb.call(path, "f", [], {}, timeout=60).value == 3 and sb.forked
+    finally:
+        zyg.stop_zygote(zygote)
+
+
 def test_a_zygote_started_ahead_for_another_isolation_is_stopped(monkeypatch):
     """The grading process starts the zygote of the isolation the probe will likely
     choose while it probes; if the probe chooses another, that zygote is stopped

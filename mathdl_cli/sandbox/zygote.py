@@ -131,7 +131,10 @@ class Zygote:
         copy_runtime(self.dir)
         # one request per record (SOCK_SEQPACKET where the system has it): worker processes
         # holding a copy of this socket (see ZygoteHandle) can ask for forks side by side
-        ours, theirs = socket.socketpair(socket.AF_UNIX, _REQUESTS)
+        try:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, _REQUESTS)
+        except OSError:  # declared but not for Unix sockets (macOS): a stream, for this process alone
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
         args = ["--zygote", str(theirs.fileno()), ",".join(preload), json.dumps(site_folders())]
         try:
@@ -168,7 +171,7 @@ class Zygote:
     def handle(self) -> "ZygoteHandle | None":
         """What a worker process needs to use this zygote (None where the system
         cannot keep several workers' requests apart)."""
-        if _REQUESTS != getattr(socket, "SOCK_SEQPACKET", None):
+        if self.sock.type != getattr(socket, "SOCK_SEQPACKET", None):
             return None
         return ZygoteHandle(self.preload, self.contained, self.uid, self.sock, str(fs.private_base()), self.key, str(self.dir))
 
