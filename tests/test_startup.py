@@ -183,3 +183,25 @@ def test_a_resume_rewrites_no_output_but_restores_a_deleted_one(tmp_path):
     assert (tmp_path / RESULTS).read_text().count("\n") == 2
     write_outputs(tmp_path, course, read_results(tmp_path))
     assert feedback.read_text() != "kept"  # new results: rewritten
+
+
+def test_the_grader_uses_one_blas_thread_unless_told_otherwise():
+    """Idle OpenBLAS threads spin after every call and take the core the child (or
+    the other worker) needs: the executable asks for one, before numpy loads, and
+    a value the user set wins."""
+    script = textwrap.dedent("""
+        import os, sys
+        from mathdl_cli.entry import one_blas_thread
+        one_blas_thread()
+        import numpy
+        print(os.environ["OPENBLAS_NUM_THREADS"], os.environ["OMP_NUM_THREADS"], os.environ["MKL_NUM_THREADS"])
+        print(len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1)
+    """)
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    values, threads = res.stdout.split("\n")[:2]
+    assert values.split() == ["1", "1", "1"] and int(threads) == 1  # no BLAS thread pool
+    env["OPENBLAS_NUM_THREADS"] = "3"
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert res.stdout.split()[0] == "3"
