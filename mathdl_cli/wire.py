@@ -71,16 +71,28 @@ def _torch_tensor_type():
     return getattr(torch, "Tensor", None) if torch is not None else None
 
 
+class _Unencodable(Exception):
+    """Raised deep inside encode; the path to the value is added while it unwinds
+    (cheaper than keeping a trail for every value of every message)."""
+
+    WHERE = "\x00where\x00"
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+        self.path: list[Any] = []  # innermost first
+
+    def error(self) -> WireError:
+        where = "".join(f"[{k!r}]" if isinstance(k, str) else f"[{k}]" for k in reversed(self.path)) or "top level"
+        return WireError(self.text.replace(self.WHERE, where))
+
+
 def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None) -> bytes:
     """Encode ``value`` into bytes; raise WireError naming the offending path."""
     arrays: list[bytes] = []
     tensor_type = _torch_tensor_type()
-    count = [0]
-    trail: list[Any] = []  # where we are, for error messages only
-
-    def where() -> str:
-        return "".join(f"[{k!r}]" if isinstance(k, str) else f"[{k}]" for k in trail) or "top level"
-
+    nodes = 0
+    at = _Unencodable.WHERE
     shared: dict[int, dict] = {}  # the same array object twice (a batch of calls) is sent once
 
     def array(x: Any, tag: str) -> dict:
@@ -92,7 +104,7 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
         else:
             arr = np.array(x, copy=True, subok=False)  # drops any subclass; 0-d stays 0-d
             if arr.dtype.kind not in ALLOWED_KINDS:
-                raise WireError(f"array of dtype {arr.dtype} at {where()} (only numeric arrays are allowed)")
+                raise _Unencodable(f"array of dtype {arr.dtype} at {at} (only numeric arrays are allowed)")
             arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
         arrays.append(arr.tobytes())  # a C-ordered copy of the data
         node = {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
@@ -103,15 +115,18 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
     def seq(x: Any, tag: str, depth: int) -> dict:
         items = []
         for i, v in enumerate(x):
-            trail.append(i)
-            items.append(enc(v, depth + 1))
-            trail.pop()
+            try:
+                items.append(enc(v, depth + 1))
+            except _Unencodable as exc:
+                exc.path.append(i)
+                raise
         return {"t": tag, "items": items}
 
     def enc(x: Any, depth: int) -> dict:
-        count[0] += 1
-        if depth > MAX_DEPTH or count[0] > MAX_NODES:
-            raise WireError(f"value too deeply nested or too large at {where()}")
+        nonlocal nodes
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            raise _Unencodable(f"value too deeply nested or too large at {at}")
         t = type(x)  # exact types first (fast); subclasses are converted below
         if t is np.ndarray:
             return array(x, "array")
@@ -146,12 +161,14 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
         if isinstance(x, dict):
             keys = list(x.keys())
             if not all(isinstance(k, str) for k in keys):
-                raise WireError(f"dict with non-string keys at {where()}")
+                raise _Unencodable(f"dict with non-string keys at {at}")
             items = []
             for k in keys:
-                trail.append(k)
-                items.append(enc(x[k], depth + 1))
-                trail.pop()
+                try:
+                    items.append(enc(x[k], depth + 1))
+                except _Unencodable as exc:
+                    exc.path.append(k)
+                    raise
             return {"t": "dict", "keys": [str(k) for k in keys], "items": items}
         if isinstance(x, np.random.Generator):
             return {"t": "rng", "state": _rng_state(x)}
@@ -159,9 +176,12 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
             return {"t": "callback", "id": x.ident}
         if callable(x) and register_callable is not None:
             return {"t": "callback", "id": register_callable(x)}
-        raise WireError(f"a value of type {type(x).__name__} at {where()}")
+        raise _Unencodable(f"a value of type {type(x).__name__} at {at}")
 
-    tree = enc(value, 0)
+    try:
+        tree = enc(value, 0)
+    except _Unencodable as exc:
+        raise exc.error() from None
     header = json.dumps(tree, allow_nan=True, separators=(",", ":")).encode("utf-8")
     parts = [MAGIC, _U64.pack(len(header)), header]
     for blob in arrays:
@@ -230,7 +250,7 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bo
             raise WireError("truncated array")
         blobs.append(view[pos : pos + alen])
         pos += alen
-    count = [0]
+    nodes = 0
 
     def load_array(node: dict) -> np.ndarray:
         i, dtype, shape = node.get("i"), node.get("dtype"), node.get("shape")
@@ -252,8 +272,9 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bo
         return np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(native, copy=True)
 
     def dec(node: Any, depth: int) -> Any:
-        count[0] += 1
-        if depth > MAX_DEPTH or count[0] > MAX_NODES or not isinstance(node, dict):
+        nonlocal nodes
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES or type(node) is not dict:
             raise WireError("malformed value tree")
         t = node.get("t")
         if t == "none":

@@ -171,3 +171,19 @@ def test_a_reply_larger_than_the_call_allows_is_the_students_error():
     statuses = {c.status for c in report.exercises[0].checks}
     assert statuses == {"error"}, statuses
     assert "larger than this call can return" in report.exercises[0].checks[0].message
+
+
+def test_an_unencodable_value_is_named_by_its_path():
+    """The message names where the value is (the path is gathered as the error
+    unwinds, not kept for every value encoded)."""
+    with pytest.raises(wire.WireError, match=r"a value of type object at \[1\]\['a'\]\[1\]$"):
+        wire.encode([1, {"a": [2, object()]}])
+    with pytest.raises(wire.WireError, match=r"array of dtype <U1 at \['k'\] \(only numeric"):
+        wire.encode({"k": np.array(["x"])})
+    with pytest.raises(wire.WireError, match="at top level"):
+        wire.encode(object())
+    nested: list = []
+    for _ in range(wire.MAX_DEPTH + 5):
+        nested = [nested]
+    with pytest.raises(wire.WireError, match=r"too deeply nested or too large at (\[0\]){65}$"):
+        wire.encode(nested)
