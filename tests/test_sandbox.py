@@ -423,7 +423,6 @@ def test_grading_workers_fork_their_children_from_the_grading_process_zygote(var
         with _pool(2, handle) as pool:
             results = list(pool.map(forked_in_worker, [mode] * 6, [b"def f():\n    return 7\n"] * 6))
         assert {r["value"] for r in results} == {7} and all(r["forked"] for r in results)
-        assert len({r["worker"] for r in results}) >= 1
         for r in results:
             assert r["own_zygotes"] == [False], "the worker started no zygote of its own"
             assert r["base"] == str(fs.private_base()) and r["box"].startswith(r["base"] + "/")

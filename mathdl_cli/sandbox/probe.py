@@ -150,9 +150,14 @@ def check(candidate: Isolation) -> str | None:
     return None
 
 
+def _wanted(mode: str | None) -> str:
+    """The mode asked for: the argument, else MATHDL_ISOLATION, else auto."""
+    return (mode or os.environ.get("MATHDL_ISOLATION") or "auto").strip().lower()
+
+
 def probe_isolation(mode: str | None = None) -> Isolation:
     """The isolation to use (see the module's docstring); probed once per process."""
-    wanted = (mode or os.environ.get("MATHDL_ISOLATION") or "auto").strip().lower()
+    wanted = _wanted(mode)
     if wanted not in ("auto", *MODES):
         raise IsolationUnavailable(f"unknown isolation {wanted!r} (MATHDL_ISOLATION is one of auto, {', '.join(MODES)})")
     if wanted in _cache:
@@ -184,7 +189,7 @@ def probe_isolation(mode: str | None = None) -> Isolation:
 def likely(mode: str | None = None) -> Isolation | None:
     """The candidate :func:`probe_isolation` tries first, not checked (so that
     what it needs can start while the probe runs); None if there is none."""
-    wanted = (mode or os.environ.get("MATHDL_ISOLATION") or "auto").strip().lower()
+    wanted = _wanted(mode)
     if wanted in _cache:
         return _cache[wanted]
     if wanted not in ("auto", *MODES):

@@ -5,7 +5,8 @@ torch where a chapter needs it) imported and nothing of the grader; it only
 forks. A batch's worker processes share their grading process's zygote
 (:class:`ZygoteHandle`, :func:`adopt`): each holds a copy of its socket, on
 which every request is one record, and keeps its sandboxes in the grading
-process's folder, which is what a contained zygote shows its forks. It runs unconfined, as the grader's user, for the backends whose forks
+process's folder, which is what a contained zygote shows its forks. It runs
+unconfined, as the grader's user, for the backends whose forks
 confine themselves from scratch (``namespaces``, ``process``), or inside the
 backend's own container (``bwrap``, see there: ``contained_zygote``). Each
 fork confines itself before any student code, so it promises exactly what its
