@@ -225,6 +225,7 @@ def run_child(config: dict, link, forked: bool = False) -> None:
         sys.stdin = open(os.devnull)
 
         import_numpy()  # preload: every chapter uses numpy
+        import kernels  # noqa: F401 - the grader functions that run here, before any student code
         import wire
 
         for name in config.get("preload", []):  # torch for the chapters that need it, before ready
@@ -332,6 +333,11 @@ def _digests(args: list, kwargs: dict) -> dict[str, str]:
     return out
 
 
+def _grader_function_failed(error: str):
+    """What student code sees when a function of the grader's refused its input."""
+    raise RuntimeError(f"grader callback failed: {error}")
+
+
 def _callback_id(func) -> int:
     ident = getattr(func, "_mathdl_id", None)
     if not isinstance(ident, int):
@@ -367,7 +373,7 @@ class Server:
 
         (n,) = struct.unpack("<Q", self._read_exact(8))
         wire = self.wire
-        return wire.decode(self._read_exact(n), make_callback=self._make_callback, tensors=True)
+        return wire.decode(self._read_exact(n), make_callback=self._make_callback, make_kernel=self._make_kernel, tensors=True)
 
     def send(self, msg: dict) -> None:
         wire = self.wire
@@ -389,12 +395,31 @@ class Server:
             server.send({"kind": "callback", "id": ident, "args": list(args), "kwargs": kwargs})
             reply = server.recv()
             if reply.get("error"):
-                raise RuntimeError(f"grader callback failed: {reply['error']}")
+                _grader_function_failed(reply["error"])
             return reply.get("value")
 
         callback.__name__ = f"grader_function_{ident}"
         callback._mathdl_id = ident
         return callback
+
+    def _make_kernel(self, name, params, options):
+        """A grader function that runs here (see mathdl_cli/kernels.py), behaving
+        like a callback: arguments and value as if they had crossed the wire, and
+        the same error."""
+        import kernels
+
+        kernel = kernels.build(name, params, options)
+        roundtrip = self.wire.roundtrip
+
+        def grader_function(*args, **kwargs):
+            try:
+                args, kwargs = roundtrip((list(args), dict(kwargs)))
+                return roundtrip(kernel(*args, **kwargs))
+            except Exception as exc:  # noqa: BLE001 - reported as a failed grader function, like a callback's
+                error = f"{type(exc).__name__}: {exc}"
+            _grader_function_failed(error)
+
+        return grader_function
 
     # -- requests -------------------------------------------------------
     def serve(self) -> None:

@@ -87,8 +87,10 @@ class _Unencodable(Exception):
         return WireError(self.text.replace(self.WHERE, where))
 
 
-def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None) -> bytes:
-    """Encode ``value`` into bytes; raise WireError naming the offending path."""
+def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None, kernels: bool = False) -> bytes:
+    """Encode ``value`` into bytes; raise WireError naming the offending path.
+    With ``kernels`` (the grader's requests only), a grader function of
+    mathdl_cli.kernels crosses as its name, parameters and options."""
     arrays: list[bytes] = []
     tensor_type = _torch_tensor_type()
     nodes = 0
@@ -174,6 +176,9 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None)
             return {"t": "rng", "state": _rng_state(x)}
         if isinstance(x, Callback):
             return {"t": "callback", "id": x.ident}
+        if kernels and hasattr(x, "__mathdl_kernel__"):
+            name, params, options = x.__mathdl_kernel__()
+            return {"t": "kernel", "name": name, "params": enc(params, depth + 1), "options": enc(options, depth + 1)}
         if callable(x) and register_callable is not None:
             return {"t": "callback", "id": register_callable(x)}
         raise _Unencodable(f"a value of type {type(x).__name__} at {at}")
@@ -201,6 +206,7 @@ def decode(
     data: bytes,
     *,
     make_callback: Callable[[int], Any] | None = None,
+    make_kernel: Callable[[str, Any, Any], Any] | None = None,
     tensors: bool = False,
     max_header: int = MAX_HEADER_BYTES,
 ) -> Any:
@@ -208,12 +214,14 @@ def decode(
 
     Arrays come back as plain ndarrays. ``make_callback`` turns callback ids into
     callables (child side); without it a callback in the data is an error.
+    ``make_kernel`` builds a grader function from its name, parameters and options
+    (child side; see mathdl_cli.kernels); without it a kernel is an error.
     ``tensors=True`` turns tensor leaves into torch tensors (child side only).
     The header is refused unparsed when longer than ``max_header`` bytes or
     holding more than MAX_HEADER_NODES containers.
     """
     try:
-        return _decode(data, make_callback, tensors, max_header)
+        return _decode(data, make_callback, make_kernel, tensors, max_header)
     except WireError:
         raise
     except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
@@ -221,7 +229,7 @@ def decode(
         raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
 
 
-def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bool, max_header: int) -> Any:
+def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None, tensors: bool, max_header: int) -> Any:
     view = memoryview(data)
     if len(view) < 12 or bytes(view[:4]) != MAGIC:
         raise WireError("not a mathdl message")
@@ -321,6 +329,10 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, tensors: bo
             if not isinstance(ident, int):
                 raise WireError("malformed callback")
             return make_callback(ident)
+        if t == "kernel":
+            if make_kernel is None:
+                raise WireError("unexpected grader function")
+            return make_kernel(node.get("name"), dec(node.get("params"), depth + 1), dec(node.get("options"), depth + 1))
         raise WireError(f"unknown tag {t!r}")
 
     return dec(tree, 0)

@@ -68,6 +68,7 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
     from child import import_numpy
 
     import_numpy()  # the point of the zygote: numpy is imported once
+    import kernels  # noqa: F401
     import wire  # noqa: F401
 
     for name in preload:  # e.g. torch for chapters that need it: each fork then costs a fork, not an import

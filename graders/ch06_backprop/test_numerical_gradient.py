@@ -1,14 +1,18 @@
 """Grader for ch06.numerical_gradient: closed forms of what central differences
 return (exact on quadratics; f' + h²f'''/6 on cubics), the analytic gradient of
 log-sum-exp, where f was evaluated (recorded here, since f runs in the grader),
-the O(h²) order as a fitted slope on Rosenbrock, and relative_error's values."""
+the O(h²) order as a fitted slope on Rosenbrock, and relative_error's values.
+Only the checks that read where f was evaluated hand the student a Recorder
+(each call a round trip to the grader); the others hand it at_theta(f), which
+runs in the student's process."""
 
 import numpy as np
 
+from mathdl_cli import kernels
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
 
-from ._helpers import Recorder, logsumexp, logsumexp_grad, random_cubic, rosenbrock, rosenbrock_grad
+from ._helpers import Recorder, at_theta, logsumexp, logsumexp_grad, random_cubic, rosenbrock, rosenbrock_grad
 
 
 def test_evaluation_points(student, rng):
@@ -49,7 +53,7 @@ def test_exact_on_quadratics(student, rng):
     A = A + A.T
     b = rng.standard_normal(n)
     theta = rng.standard_normal(n)
-    f = Recorder(lambda x: 0.5 * x @ A @ x + b @ x, theta.shape)
+    f = at_theta(kernels.QuadraticForm(A, b), theta.shape)
     expect.close(student.numerical_gradient(f, theta, 0.1), A @ theta + b, names="∇̂f(θ) for a quadratic (should be Aθ + b exactly)")
 
 
@@ -59,7 +63,7 @@ def test_error_term_on_cubics(student, rng):
     theta = rng.standard_normal(6)
     h = 0.01
     want = grad(theta) + h**2 / 6 * third(theta)
-    got = student.numerical_gradient(Recorder(f, theta.shape), theta, h)
+    got = student.numerical_gradient(at_theta(f, theta.shape), theta, h)
     expect.close(got, want, names="∇̂f(θ) for a cubic (should be ∇f(θ) + (h²/6) ∂³f(θ), the central-difference error term)")
 
 
@@ -79,7 +83,7 @@ def test_second_order(student, rng, tol):
     hs = np.array([1e-2, 5e-3, 2.5e-3, 1.25e-3])
     errors = []
     for h in hs:
-        got = expect.like(student.numerical_gradient(Recorder(rosenbrock, theta.shape), theta, float(h)), theta)
+        got = expect.like(student.numerical_gradient(at_theta(rosenbrock, theta.shape), theta, float(h)), theta)
         errors.append(np.linalg.norm(got - rosenbrock_grad(theta)))
     errors = np.array(errors)
     expect.that(np.all(errors > 0), "the estimate should not be exact on Rosenbrock (a quartic) at these h", quantity="∇̂f(θ)", detail=f"errors {errors}")
@@ -102,7 +106,7 @@ def test_matrix_theta(student, rng):
     """θ of shape (3, 4), like a weight matrix: the estimate has shape (3, 4) (cubic, h = 0.01)"""
     f, grad, third = random_cubic(rng, 12)
     theta = rng.standard_normal((3, 4))
-    got = student.numerical_gradient(Recorder(f, theta.shape), theta, 0.01)
+    got = student.numerical_gradient(at_theta(f, theta.shape), theta, 0.01)
     expect.close(got, grad(theta) + 1e-4 / 6 * third(theta), names="∇̂f(θ) for θ of shape (3, 4)")
 
 
@@ -111,7 +115,7 @@ def test_theta_unchanged(student, rng):
     theta = 10.0 * rng.standard_normal(12)
     f, grad, _ = random_cubic(rng, 12)
     # the sandbox compares θ before and after the call, bit for bit
-    got = expect.like(student.numerical_gradient(Recorder(f, theta.shape), theta), theta)
+    got = expect.like(student.numerical_gradient(at_theta(f, theta.shape), theta), theta)
     # truncation (h²/6)·6c ≈ 1e-12 and rounding ε|f|/h ≈ 1e-6 against gradients of size ~1e2:
     # relative error ≈ 1e-8, so rel 1e-6 refuses only wrong (or all-zero) estimates
     expect.gradient(got, grad(theta), rel=1e-6, quantity="∇̂f(θ) for a cubic (default h) against its exact gradient")
@@ -143,17 +147,17 @@ def test_hidden_random_cubics(student, ref, rng, trial):
     f, grad, third = random_cubic(rng, n)
     theta = 2.0 * rng.standard_normal(n)
     h = float(10 ** rng.uniform(-4, -2))
-    got = student.numerical_gradient(Recorder(f, theta.shape), theta, h)
+    got = student.numerical_gradient(at_theta(f, theta.shape), theta, h)
     expect.close(got, grad(theta) + h**2 / 6 * third(theta))
-    expect.close(got, ref.numerical_gradient(Recorder(f, theta.shape), theta, h))
+    expect.close(got, ref.numerical_gradient(at_theta(f, theta.shape), theta, h))
 
 
 @mark.hidden
 def test_hidden_three_dimensional_theta(student, ref, rng):
     """θ of shape (2, 3, 2) on log-sum-exp"""
     theta = rng.standard_normal((2, 3, 2))
-    got = student.numerical_gradient(Recorder(logsumexp, theta.shape), theta, 1e-5)
-    expect.close(got, ref.numerical_gradient(Recorder(logsumexp, theta.shape), theta, 1e-5))
+    got = student.numerical_gradient(at_theta(logsumexp, theta.shape), theta, 1e-5)
+    expect.close(got, ref.numerical_gradient(at_theta(logsumexp, theta.shape), theta, 1e-5))
 
 
 @mark.hidden

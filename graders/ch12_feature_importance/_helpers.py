@@ -1,12 +1,15 @@
 """Models and data shared by the chapter 12 graders.
 
-The models handed to student code (`predict`, `grad_fn`) are plain functions
-of the grader: they run in the grading process and the student's code calls
-them back. Every one of them works on a batch of rows, so a student may call
-them once per point or once on a stack of points.
+The models handed to student code (`predict`, `grad_fn`) are grader functions
+of mathdl_cli.kernels: they cross to the student's process as their parameters
+and run there, so the student's calls to them cost no round trip. Every one of
+them works on a batch of rows, so a student may call them once per point or
+once on a stack of points.
 """
 
 import numpy as np
+
+from mathdl_cli import kernels
 
 # -- networks in the book's convention (for gradient_importance) -------------------
 
@@ -67,10 +70,7 @@ def ols_problem(rng, M, d, noise=0.5):
     theta = np.linalg.lstsq(np.column_stack([X, np.ones(M)]), y, rcond=None)[0]
     w, b = theta[:-1].copy(), float(theta[-1])
 
-    def predict(Z):
-        return np.asarray(Z, dtype=np.float64) @ w + b
-
-    return X, y, w, b, predict
+    return X, y, w, b, kernels.Affine(w, b)  # predict(Z) = Z w + b
 
 
 def nonlinear_model(rng, d, ignore=()):
@@ -82,12 +82,7 @@ def nonlinear_model(rng, d, ignore=()):
     used = [i for i in range(d) if i not in ignore]
     i, j = (used[0], used[-1]) if used else (0, 0)
     q = 0.0 if not used else 0.5
-
-    def predict(Z):
-        Z = np.asarray(Z, dtype=np.float64)
-        return np.tanh(Z @ A) @ c + q * Z[:, i] * Z[:, j]
-
-    return predict
+    return kernels.TanhInteraction(A, c, q, i, j)  # predict(Z) = tanh(Z A) c + q Z_i Z_j
 
 
 def permutations(rng, d, R, M):
@@ -127,15 +122,8 @@ class TanhModel:
         self.b = 0.3 * rng.standard_normal(width)
         self.c = rng.standard_normal(width)
         self.q = q
-
-    def value(self, z):
-        z = np.asarray(z, dtype=np.float64)
-        return np.tanh(z @ self.A.T + self.b) @ self.c + 0.5 * self.q * np.sum(z * z, axis=-1)
-
-    def grad(self, z):
-        z = np.asarray(z, dtype=np.float64)
-        s = 1.0 - np.tanh(z @ self.A.T + self.b) ** 2
-        return (s * self.c) @ self.A + self.q * z
+        self.value = kernels.TanhRidge(self.A, self.b, self.c, q, 0)
+        self.grad = kernels.TanhRidge(self.A, self.b, self.c, q, 1)
 
 
 def quadratic(rng, d):
@@ -144,10 +132,7 @@ def quadratic(rng, d):
     A = 0.5 * (B + B.T)
     b = rng.standard_normal(d)
 
-    def grad_fn(z):
-        return np.asarray(z, dtype=np.float64) @ A + b
-
-    return A, b, grad_fn
+    return A, b, kernels.Affine(A, b)  # grad_fn(z) = z A + b (A symmetric)
 
 
 class ExpModel:
@@ -162,10 +147,5 @@ class ExpModel:
         u = rng.standard_normal(x.shape[0])
         u -= (u @ delta) / (delta @ delta) * delta  # orthogonal to the path
         self.v = s * delta / (delta @ delta) + 0.3 * u
-
-    def value(self, z):
-        return np.exp(np.asarray(z, dtype=np.float64) @ self.v)
-
-    def grad(self, z):
-        z = np.asarray(z, dtype=np.float64)
-        return np.exp(z @ self.v)[..., None] * self.v
+        self.value = kernels.ExpRidge(self.v, 0)
+        self.grad = kernels.ExpRidge(self.v, 1)

@@ -6,26 +6,17 @@ estimator has the larger variance (FFP ≈ 1e-12). Calibrated in tests/oracles."
 
 import numpy as np
 
+from mathdl_cli import kernels
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
 
-from ._stats import Z_MAX, d_sin, d_square, estimator_case, estimator_truth_sd, square, variance_case
+from ._stats import Z_MAX, d_sin, d_square, estimator_case, estimator_truth_sd, sin, square, variance_case
 
 
-def _cube(z):
-    return z**3
-
-
-def _d_cube(z):
-    return 3.0 * z**2
-
-
-def _one(z):
-    return np.ones_like(z)
-
-
-def _identity(z):
-    return np.array(z, dtype=np.float64)
+_cube = kernels.Elementwise("z^3")
+_d_cube = kernels.Elementwise("3z^2")
+_one = kernels.Elementwise("1")
+_identity = kernels.Elementwise("z")
 
 
 def test_values(student, ref, rng):
@@ -53,7 +44,7 @@ def test_closed_forms(student, rng):
 def _unbiased(student, rng):
     mu, sigma, eps = estimator_case(rng)
     R = eps.shape[0]
-    for name, f, fp in (("square", square, d_square), ("sin", np.sin, d_sin)):
+    for name, f, fp in (("square", square, d_square), ("sin", sin, d_sin)):
         truth, sd_rep, sd_score = estimator_truth_sd(name, mu, sigma)
         label = "z²" if name == "square" else "sin z"
         for quantity, got, sd in (
@@ -112,4 +103,4 @@ def test_hidden_values(student, ref, rng, trial):
     mu, sigma = float(rng.uniform(-2, 2)), float(rng.uniform(0.1, 2.0))
     eps = rng.standard_normal(int(rng.integers(1, 21)))
     expect.close(student.reparam_grad_mu(_d_cube, mu, sigma, eps), ref.reparam_grad_mu(_d_cube, mu, sigma, eps))
-    expect.close(student.score_grad_mu(np.sin, mu, sigma, eps), ref.score_grad_mu(np.sin, mu, sigma, eps))
+    expect.close(student.score_grad_mu(sin, mu, sigma, eps), ref.score_grad_mu(sin, mu, sigma, eps))

@@ -394,7 +394,7 @@ class Sandbox:
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
         if ranks is not None:
             request["ranks"] = dict(ranks)
-        payload = wire.encode(request, register_callable=register)
+        payload = wire.encode(request, register_callable=register, kernels=True)
         if ranks is not None and callables:
             raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
         self.start()

@@ -39,7 +39,7 @@ from . import fs
 if TYPE_CHECKING:
     from .isolation import Isolation
 
-RUNTIME_FILES = ("child.py", "child_dist.py", "wire.py", "zygote.py", "confine.py")
+RUNTIME_FILES = ("child.py", "child_dist.py", "wire.py", "kernels.py", "zygote.py", "confine.py")
 
 
 def copy_runtime(folder: Path) -> None:

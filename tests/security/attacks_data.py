@@ -374,5 +374,10 @@ ATTACKS: list[Attack] = [
         "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\",\"elapsed\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
         "{\"t\":\"float\",\"v\":1' + b'0' * 400 + b'},{\"t\":\"int\",\"v\":1' + b'0' * 400 + b'}]}')",
     ),
+    forged_reply(  # grader functions cross from the grader only: the parent builds none from a reply
+        "reply_grader_function", "forged grader function",
+        "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
+        "{\"t\":\"kernel\",\"name\":\"affine\",\"params\":{\"t\":\"list\",\"items\":[]},\"options\":{\"t\":\"none\"}}]}')",
+    ),
 ]
 
