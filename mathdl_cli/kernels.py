@@ -26,6 +26,7 @@ sandbox, without the rest of mathdl.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,34 +35,36 @@ import numpy as np
 class Kernel:
     """A vetted function of ``params`` (arrays and numbers). Options:
 
-    * ``shape``: the input is converted to a float64 array that must have this
-      shape (else ValueError: "f expects an array of shape ... (note), got ...");
-    * ``note``: the words in parentheses after the expected shape;
+    * ``shape``: argument number ``arg`` is converted to a float64 array that
+      must have this shape, else ValueError with the text ``refusal`` (a format
+      string of ``{shape}`` and ``{got}``; by default "f expects an array of
+      shape {shape}, got shape {got}");
     * ``scalar``: the value is returned as a Python float.
     """
 
     name = ""
     arity = 0  # the number of parameters
 
-    def __init__(self, *params: Any, shape: tuple | None = None, note: str = "", scalar: bool = False):
+    def __init__(self, *params: Any, shape: tuple | None = None, refusal: str = "", arg: int = 0, scalar: bool = False):
         if len(params) != self.arity:
             raise ValueError(f"kernel {self.name} takes {self.arity} parameters, got {len(params)}")
         self.params = tuple(np.array(p, dtype=np.float64) if isinstance(p, np.ndarray) else p for p in params)
         self.shape = None if shape is None else tuple(int(n) for n in shape)
-        self.note = str(note)
+        self.refusal = str(refusal) or "f expects an array of shape {shape}, got shape {got}"
+        self.arg = int(arg)
         self.scalar = bool(scalar)
 
-    def with_input(self, shape: tuple, note: str = "", scalar: bool = True) -> Kernel:
-        """The same function, checking the shape of its input and returning a float."""
-        return type(self)(*self.params, shape=shape, note=note, scalar=scalar)
+    def with_input(self, shape: tuple, refusal: str = "", arg: int = 0, scalar: bool = False) -> Kernel:
+        """The same function, refusing an argument ``arg`` of another shape (and
+        returning a float if ``scalar``)."""
+        return type(self)(*self.params, shape=shape, refusal=refusal, arg=arg, scalar=scalar)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.shape is not None and args:
-            x = np.asarray(args[0], dtype=np.float64)
+        if self.shape is not None and len(args) > self.arg:
+            x = np.asarray(args[self.arg], dtype=np.float64)
             if x.shape != self.shape:
-                note = f" ({self.note})" if self.note else ""
-                raise ValueError(f"f expects an array of shape {self.shape}{note}, got shape {x.shape}")
-            args = (x, *args[1:])
+                raise ValueError(self.refusal.format(shape=self.shape, got=x.shape))
+            args = (*args[: self.arg], x, *args[self.arg + 1 :])
         value = self.evaluate(*args, **kwargs)
         return float(value) if self.scalar else value
 
@@ -70,7 +73,8 @@ class Kernel:
 
     def __mathdl_kernel__(self) -> tuple[str, list, dict]:
         """What crosses the wire: the name, the parameters and the options."""
-        return self.name, list(self.params), {"shape": None if self.shape is None else list(self.shape), "note": self.note, "scalar": self.scalar}
+        shape = None if self.shape is None else list(self.shape)
+        return self.name, list(self.params), {"shape": shape, "refusal": self.refusal, "arg": self.arg, "scalar": self.scalar}
 
     def __repr__(self) -> str:
         return f"<grader function {self.name}>"
@@ -189,6 +193,72 @@ class TanhInteraction(Kernel):
         return np.tanh(Z @ A) @ c + q * Z[:, i] * Z[:, j]
 
 
+# -- vector fields (chapter 22: ODE solvers and the flow's Jacobian) ------------------
+
+
+class TanhField(Kernel):
+    """f(t, X) = tanh(X Wᵀ + b) + sin(ω t) c, row by row."""
+
+    name = "tanh_field"
+    arity = 4  # W, b, c, ω
+
+    def evaluate(self, t, X):
+        W, b, c, omega = self.params
+        return np.tanh(X @ W.T + b) + math.sin(omega * float(t)) * c
+
+
+class LinearField(Kernel):
+    """f(t, X) = X Aᵀ (ẋ = Ax, row by row)."""
+
+    name = "linear_field"
+    arity = 1
+
+    def evaluate(self, t, X):
+        (A,) = self.params
+        return X @ A.T
+
+
+class FieldWithJacobian(Kernel):
+    """field(X) = (f(X), ∂f/∂x(X)) row by row, for f(x) = tanh(Wx + b) (two
+    parameters W, b) or f(x) = Ax (one parameter A)."""
+
+    name = "field_with_jacobian"
+    arity = 2  # W and b; or A and 0.0
+
+    def evaluate(self, X):
+        W, b = self.params
+        if not isinstance(b, np.ndarray):  # the linear field x ↦ Ax, A = W
+            return X @ W.T, np.broadcast_to(W, (X.shape[0], *W.shape)).copy()
+        F = np.tanh(X @ W.T + b)
+        return F, (1.0 - F**2)[:, :, None] * W[None, :, :]
+
+
+# -- policies (chapter 21: exit times) -------------------------------------------------
+
+
+class ConstantRows(Kernel):
+    """λ(R) = clip(α, -1, 1): row j of the states always accelerates with α_j."""
+
+    name = "constant_rows"
+    arity = 1
+
+    def evaluate(self, R):
+        (alphas,) = self.params
+        return np.clip(alphas, -1.0, 1.0)
+
+
+class Feedback(Kernel):
+    """λ(q, v) = clip(-k_v (v - v_ref) - k_q (q - q_ref), -1, 1), row by row of R = [q, v]."""
+
+    name = "feedback"
+    arity = 4  # k_v, v_ref, k_q, q_ref
+
+    def evaluate(self, R):
+        k_v, v_ref, k_q, q_ref = self.params
+        R = np.asarray(R, dtype=np.float64)
+        return np.clip(np.asarray(-k_v * (R[:, 1] - v_ref) - k_q * (R[:, 0] - q_ref), dtype=np.float64), -1.0, 1.0)
+
+
 # -- elementwise functions (chapter 15: Monte Carlo gradient estimators) ------------
 
 _ELEMENTWISE = {
@@ -219,7 +289,11 @@ class Elementwise(Kernel):
 
 
 KERNELS: dict[str, type[Kernel]] = {
-    k.name: k for k in (LogSumExp, Rosenbrock, QuadraticForm, Cubic, Affine, Constant, TanhRidge, ExpRidge, TanhInteraction, Elementwise)
+    k.name: k
+    for k in (
+        LogSumExp, Rosenbrock, QuadraticForm, Cubic, Affine, Constant, TanhRidge, ExpRidge, TanhInteraction,
+        TanhField, LinearField, FieldWithJacobian, ConstantRows, Feedback, Elementwise,
+    )
 }
 
 
@@ -229,14 +303,14 @@ def build(name: Any, params: Any, options: Any) -> Kernel:
     kind = KERNELS.get(name) if isinstance(name, str) else None
     if kind is None:
         raise ValueError(f"unknown grader function {str(name)[:40]!r}")
-    if not isinstance(params, list) or not isinstance(options, dict) or set(options) != {"shape", "note", "scalar"}:
+    if not isinstance(params, list) or not isinstance(options, dict) or set(options) != {"shape", "refusal", "arg", "scalar"}:
         raise ValueError("malformed grader function")
     for p in params:
         if not (isinstance(p, (np.ndarray, float, int, str)) and not isinstance(p, bool)):
             raise ValueError("malformed grader function parameters")
-    shape, note, scalar = options["shape"], options["note"], options["scalar"]
+    shape, refusal, arg, scalar = options["shape"], options["refusal"], options["arg"], options["scalar"]
     if shape is not None and not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
         raise ValueError("malformed grader function shape")
-    if not isinstance(note, str) or not isinstance(scalar, bool):
+    if not isinstance(refusal, str) or type(arg) is not int or not 0 <= arg < 8 or not isinstance(scalar, bool):
         raise ValueError("malformed grader function options")
-    return kind(*params, shape=shape, note=note, scalar=scalar)
+    return kind(*params, shape=shape, refusal=refusal, arg=arg, scalar=scalar)

@@ -59,6 +59,10 @@ def _all_kernels():
         (kernels.ExpRidge(v, 0), Z),
         (kernels.ExpRidge(v, 1), Z),
         (kernels.TanhInteraction(A, c, 0.5, 0, 3), Z),
+        (kernels.FieldWithJacobian(A, b), Z),
+        (kernels.FieldWithJacobian(A, 0.0), Z),
+        (kernels.ConstantRows(3.0 * b), Z[:, :2]),
+        (kernels.Feedback(2.0, 1.5, 0.5, 1.0), 3.0 * Z[:, :2]),
     ]
     out += [(kernels.Elementwise(name), 0.7 * Z) for name in ("z", "1", "z^2", "2z", "z^3", "3z^2", "sin", "cos")]
     return out
@@ -104,6 +108,21 @@ def test_each_formula_against_an_independent_computation():
     np.testing.assert_allclose(kernels.ExpRidge(v, 0)(Z), np.exp(Z @ v), rtol=1e-14)
     np.testing.assert_allclose(kernels.ExpRidge(v, 1)(Z), _fd(kernels.ExpRidge(v, 0), Z), rtol=1e-6)
     np.testing.assert_allclose(kernels.TanhInteraction(A, c, 0.5, 1, 2)(Z), np.tanh(Z @ A) @ c + 0.5 * Z[:, 1] * Z[:, 2], rtol=1e-14)
+    W, bw4, cw4 = rng.standard_normal((4, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    np.testing.assert_allclose(kernels.TanhField(W, bw4, cw4, 1.3)(0.7, Z), np.tanh(Z @ W.T + bw4) + np.sin(0.91) * cw4, rtol=1e-14)
+    np.testing.assert_allclose(kernels.LinearField(A)(0.7, Z), np.array([A @ z for z in Z]), rtol=1e-12)
+    F, J = kernels.FieldWithJacobian(W, bw4)(Z)
+    np.testing.assert_allclose(F, np.tanh(Z @ W.T + bw4), rtol=1e-14)
+    for k in range(Z.shape[0]):  # row k's Jacobian against central differences of f
+        fd = np.column_stack([(np.tanh(W @ (Z[k] + e) + bw4) - np.tanh(W @ (Z[k] - e) + bw4)) / 2e-6 for e in 1e-6 * np.eye(4)])
+        np.testing.assert_allclose(J[k], fd, rtol=1e-6, atol=1e-9)
+    F, J = kernels.FieldWithJacobian(A, 0.0)(Z)
+    np.testing.assert_allclose(F, Z @ A.T, rtol=1e-14)
+    np.testing.assert_array_equal(J, np.stack([A] * Z.shape[0]))
+    R = 2.0 * rng.standard_normal((6, 2))
+    np.testing.assert_array_equal(kernels.ConstantRows(np.array([-3.0, 0.25]))(R), [-1.0, 0.25])
+    want = [min(1.0, max(-1.0, -2.0 * (v - 1.5) - 0.5 * (q - 1.0))) for q, v in R]
+    np.testing.assert_allclose(kernels.Feedback(2.0, 1.5, 0.5, 1.0)(R), want, rtol=1e-15)
     z = rng.standard_normal(5)
     for name, want in {"z": z, "1": np.ones(5), "z^2": z**2, "2z": 2 * z, "z^3": z**3, "3z^2": 3 * z**2, "sin": np.sin(z), "cos": np.cos(z)}.items():
         np.testing.assert_allclose(kernels.Elementwise(name)(z), want, rtol=1e-15, err_msg=name)
@@ -111,10 +130,21 @@ def test_each_formula_against_an_independent_computation():
 
 def test_the_child_computes_what_the_grader_computes(child):
     sb, path = child
-    for kernel, x in _all_kernels():
-        reply = sb.call(path, "apply", [kernel, x], {}, timeout=10)
+    rng = _rng()
+    W, A = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
+    b, c = rng.standard_normal(4), rng.standard_normal(4)
+    calls = [(kernel, (x,)) for kernel, x in _all_kernels()]
+    calls += [(kernels.TanhField(W, b, c, 1.3), (0.7, rng.standard_normal((5, 4)))), (kernels.LinearField(A), (0.2, rng.standard_normal(4)))]
+    for kernel, args in calls:
+        reply = sb.call(path, "apply", [kernel, *args], {}, timeout=10)
         assert reply.kind == "return", (kernel, reply)
-        np.testing.assert_array_equal(reply.value, wire.roundtrip(kernel(x)), err_msg=kernel.name)
+        want = wire.roundtrip(kernel(*args))
+        if isinstance(want, tuple):
+            assert isinstance(reply.value, tuple) and len(reply.value) == len(want)
+            for got, expected in zip(reply.value, want):
+                np.testing.assert_array_equal(got, expected, err_msg=kernel.name)
+        else:
+            np.testing.assert_array_equal(reply.value, want, err_msg=kernel.name)
 
 
 def test_no_round_trip_per_call_and_the_same_estimate(child, monkeypatch):
@@ -132,10 +162,11 @@ def test_no_round_trip_per_call_and_the_same_estimate(child, monkeypatch):
 
     by_callback = sb.call(path, "central", [as_callback, theta, 1e-3], {}, timeout=10)
     assert len(answered) == 2 * theta.size
-    local = sb.call(path, "central", [f.with_input(theta.shape, "the shape of theta"), theta, 1e-3], {}, timeout=10)
+    local = sb.call(path, "central", [f.with_input(theta.shape, scalar=True), theta, 1e-3], {}, timeout=10)
     assert len(answered) == 2 * theta.size  # none more
     np.testing.assert_array_equal(local.value, by_callback.value)
-    assert sb.call(path, "result_type", [f.with_input(theta.shape), theta], {}, timeout=10).value == "float"
+    assert sb.call(path, "result_type", [f.with_input(theta.shape, scalar=True), theta], {}, timeout=10).value == "float"
+    assert sb.call(path, "result_type", [f, theta], {}, timeout=10).value == "float"  # numpy's float64 crosses as a float
 
 
 def test_an_input_refused_by_the_kernel_fails_as_a_callback_does(child):
@@ -148,7 +179,7 @@ def test_an_input_refused_by_the_kernel_fails_as_a_callback_does(child):
             raise ValueError(f"f expects an array of shape {theta.shape} (the shape of theta), got shape {x.shape}")
         return 0.0
 
-    kernel = kernels.LogSumExp().with_input(theta.shape, "the shape of theta")
+    kernel = kernels.LogSumExp().with_input(theta.shape, "f expects an array of shape {shape} (the shape of theta), got shape {got}", scalar=True)
     by_callback = sb.call(path, "wrong_shape", [recorder, theta], {}, timeout=10)
     local = sb.call(path, "wrong_shape", [kernel, theta], {}, timeout=10)
     assert local.kind == by_callback.kind == "raise"
@@ -172,17 +203,21 @@ def test_kernels_cross_only_from_the_grader():
         wire.encode({"f": kernels.LogSumExp()})  # the child's encoder does not know them: a function, refused
 
 
+OK = {"shape": None, "refusal": "", "arg": 0, "scalar": False}
+
+
 @pytest.mark.parametrize(
     "name, params, options",
     [
-        ("os.system", [], {"shape": None, "note": "", "scalar": False}),
-        (["affine"], [], {"shape": None, "note": "", "scalar": False}),
-        ("affine", [np.eye(2)], {"shape": None, "note": "", "scalar": False}),  # one parameter short
-        ("affine", [np.eye(2), {"x": 1}], {"shape": None, "note": "", "scalar": False}),
-        ("affine", [np.eye(2), np.zeros(2)], {"shape": [-1], "note": "", "scalar": False}),
-        ("affine", [np.eye(2), np.zeros(2)], {"shape": None, "note": "", "scalar": "yes"}),
+        ("os.system", [], OK),
+        (["affine"], [], OK),
+        ("affine", [np.eye(2)], OK),  # one parameter short
+        ("affine", [np.eye(2), {"x": 1}], OK),
+        ("affine", [np.eye(2), np.zeros(2)], {**OK, "shape": [-1]}),
+        ("affine", [np.eye(2), np.zeros(2)], {**OK, "scalar": "yes"}),
+        ("affine", [np.eye(2), np.zeros(2)], {**OK, "arg": 99}),
         ("affine", [np.eye(2), np.zeros(2)], {"shape": None}),
-        ("elementwise", ["__import__"], {"shape": None, "note": "", "scalar": False}),
+        ("elementwise", ["__import__"], OK),
     ],
 )
 def test_malformed_kernels_are_refused(name, params, options):

@@ -197,7 +197,7 @@ class Recorder:
 def at_theta(fn: kernels.Kernel, shape) -> kernels.Kernel:
     """The test function fn for numerical_gradient, evaluated in the student's process
     (no round trip per call), refusing inputs of another shape than θ's as Recorder does."""
-    return fn.with_input(shape, "the shape of theta")
+    return fn.with_input(shape, "f expects an array of shape {shape} (the shape of theta), got shape {got}", scalar=True)
 
 
 def cubic(A, b, c):

@@ -1,7 +1,8 @@
 """Shared helpers for the chapter 21 graders: random decision problems and
 trajectories, the closed forms the checks compare with, and the grader-side
 functions (featurisers, policies) that student code calls back, each of which
-counts its calls and checks the shapes it is given.
+counts its calls and checks the shapes it is given (a policy's ``in_child()``
+runs in the student's process instead, for the checks that do not count).
 
 The statistical constants (trajectory length, thresholds, batch counts) are
 calibrated by tests/oracles/test_ch21_reinforcement_learning.py (a short run)
@@ -12,6 +13,8 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
+
+from mathdl_cli import kernels
 
 from mathdl_cli.grading import gen
 
@@ -115,23 +118,30 @@ class RowPolicy:
         self.rule = rule
         self.calls = 0
 
+    def _refusal(self) -> str:
+        return f"the policy takes all m = {self.m} current states at once, an array of shape {{shape}}; got shape {{got}}"
+
     def __call__(self, R):
         R = np.asarray(R, dtype=np.float64)
         if R.shape != (self.m, 2):
-            raise ValueError(f"the policy takes all m = {self.m} current states at once, an array of shape ({self.m}, 2); got shape {R.shape}")
+            raise ValueError(self._refusal().format(shape=(self.m, 2), got=R.shape))
         self.calls += 1
         return np.clip(np.asarray(self.rule(R), dtype=np.float64), -1.0, 1.0)
 
+    def in_child(self) -> kernels.Kernel:
+        """The same policy, evaluated in the student's process (no round trip per
+        step; for the checks that do not count the calls)."""
+        return self.rule.with_input((self.m, 2), self._refusal())
 
-def constant_rows(alphas: np.ndarray):
-    """Row j always accelerates with alphas[j]."""
-    alphas = np.asarray(alphas, dtype=np.float64)
-    return lambda R: alphas.copy()
+
+def constant_rows(alphas: np.ndarray) -> kernels.Kernel:
+    """Row j always accelerates with alphas[j] (clipped to [-1, 1])."""
+    return kernels.ConstantRows(np.asarray(alphas, dtype=np.float64))
 
 
-def feedback(k_v: float, v_ref: float, k_q: float = 0.0, q_ref: float = 0.0):
+def feedback(k_v: float, v_ref: float, k_q: float = 0.0, q_ref: float = 0.0) -> kernels.Kernel:
     """λ(q, v) = clip(-k_v (v - v_ref) - k_q (q - q_ref), -1, 1): drive towards speed v_ref."""
-    return lambda R: -k_v * (R[:, 1] - v_ref) - k_q * (R[:, 0] - q_ref)
+    return kernels.Feedback(float(k_v), float(v_ref), float(k_q), float(q_ref))
 
 
 def constant_policy_exit(x0: np.ndarray, alphas: np.ndarray, delta: float, q_plus: float, n_max: int):

@@ -69,7 +69,7 @@ def test_pinned_dyadic(student):
     alphas = np.array([0.0, 1.0, 0.0])
     # row 0: q = 0, .5, 1 (= q_+), 1.5 → n = 3; row 1: q = 1.25, .75, .5, .5, .75, 1.25 → n = 5; row 2: q_1 = 2 → n = 1
     want = np.array([1.5, 2.5, 0.5])
-    expect.close(student.exit_time(x0, RowPolicy(3, constant_rows(alphas)), 0.5, 1.0, 10), want,
+    expect.close(student.exit_time(x0, RowPolicy(3, constant_rows(alphas)).in_child(), 0.5, 1.0, 10), want,
                  names="T_λ(x0) (n ≥ 1, strict q_n > q_+, a time n·δ)")
 
 
@@ -86,7 +86,7 @@ def test_monotone_in_v0(student, rng):
     m = 40
     alpha = float(rng.uniform(0.3, 1))
     x0 = np.column_stack([np.full(m, -0.5), np.linspace(-0.5, 2.0, m)])
-    T = expect.like(student.exit_time(x0, RowPolicy(m, constant_rows(np.full(m, alpha))), 0.1, 1.0, 400), np.zeros(m))
+    T = expect.like(student.exit_time(x0, RowPolicy(m, constant_rows(np.full(m, alpha))).in_child(), 0.1, 1.0, 400), np.zeros(m))
     expect.that(np.all(np.isfinite(T)) and len(set(T.tolist())) > 3, "every start exits, at several different times",
                 quantity="T_λ(x0)", detail=f"got {np.unique(T)[:8].tolist()}")
     expect.that(np.all(np.diff(T) <= 0), "T must be non-increasing in v_0 for a constant acceleration α ≥ 0",
@@ -115,5 +115,5 @@ def test_hidden_feedback(student, ref, rng):
     kv, vr, kq = float(rng.uniform(0.5, 3)), float(rng.uniform(0.5, 2)), float(rng.uniform(0, 1))
     delta, q_plus = float(rng.uniform(0.05, 0.2)), float(rng.uniform(1, 3))
     for n_max in (1, 150):
-        got = student.exit_time(x0, RowPolicy(m, feedback(kv, vr, kq, 0.0)), delta, q_plus, n_max)
+        got = student.exit_time(x0, RowPolicy(m, feedback(kv, vr, kq, 0.0)).in_child(), delta, q_plus, n_max)
         expect.close(got, ref.exit_time(x0, RowPolicy(m, feedback(kv, vr, kq, 0.0)), delta, q_plus, n_max))

@@ -1,6 +1,7 @@
 """Shared helpers for the chapter 22 graders: the vector fields student code
 calls back (each counts its calls, records the times it is evaluated at and
-checks the shapes it is given), random test problems, and closed forms.
+checks the shapes it is given) or, with ``in_child()``, evaluates in its own
+process without a round trip per call; random test problems, and closed forms.
 
 No torch here: the DGM checks compare with closed forms in numpy (dgm_closed_form),
 so only the student's process imports torch. The windows of the theory checks
@@ -13,7 +14,12 @@ import math
 
 import numpy as np
 
+from mathdl_cli import kernels
+
 # -- vector fields called by student code ---------------------------------------------
+
+
+FIELD_REFUSAL = "f(t, x) takes the whole state, shaped like x0 {shape}; got an array of shape {got}"
 
 
 class Field:
@@ -33,9 +39,15 @@ class Field:
     def __call__(self, t, X):
         X = np.asarray(X, dtype=np.float64)
         if X.shape != self.shape:
-            raise ValueError(f"f(t, x) takes the whole state, shaped like x0 {self.shape}; got an array of shape {X.shape}")
+            raise ValueError(FIELD_REFUSAL.format(shape=self.shape, got=X.shape))
         self.times.append(float(t))
         return self.local(float(t), X)
+
+    def in_child(self) -> kernels.Kernel:
+        """The same f, evaluated in the student's process (no round trip per call;
+        for the checks that do not read ``times``)."""
+        kernel = kernels.LinearField(self.A) if self.A is not None else kernels.TanhField(self.W, self.b, self.c, self.omega)
+        return kernel.with_input(self.shape, FIELD_REFUSAL, arg=1)
 
 
 def tanh_field(rng: np.random.Generator, shape, scale=(0.5, 1.0)) -> Field:
@@ -121,6 +133,9 @@ def adjoint_case(rng: np.random.Generator, d: int, Nb: int, scale: float = 1.0):
 # -- Liouville ---------------------------------------------------------------------------
 
 
+JACOBIAN_REFUSAL = "field(X) takes the whole batch of shape {shape}; got shape {got}"
+
+
 class JacobianField:
     """field(X) = (f(X), ∂f/∂x(X)) for f(x) = tanh(W x + b) (or A x), counting calls."""
 
@@ -138,9 +153,15 @@ class JacobianField:
     def __call__(self, X):
         X = np.asarray(X, dtype=np.float64)
         if X.shape != (self.m, self.d):
-            raise ValueError(f"field(X) takes the whole batch of shape ({self.m}, {self.d}); got shape {X.shape}")
+            raise ValueError(JACOBIAN_REFUSAL.format(shape=(self.m, self.d), got=X.shape))
         self.calls += 1
         return self.local(X)
+
+    def in_child(self) -> kernels.Kernel:
+        """The same field, evaluated in the student's process (no round trip per
+        call; for the checks that do not count the calls)."""
+        kernel = kernels.FieldWithJacobian(self.A, 0.0) if self.A is not None else kernels.FieldWithJacobian(self.W, self.b)
+        return kernel.with_input((self.m, self.d), JACOBIAN_REFUSAL)
 
 
 def liouville_field(rng: np.random.Generator, m: int, d: int, scale=(0.5, 1.5)) -> JacobianField:

@@ -40,7 +40,7 @@ def ode_solvers(student, rng):
         hs = (T - t0) / ns
         errs = []
         for n in ns:
-            traj = as_array(getattr(student, name)(f, x0, t0, T, int(n)), name)
+            traj = as_array(getattr(student, name)(f.in_child(), x0, t0, T, int(n)), name)
             if traj.shape != (n + 1,) + x0.shape:
                 raise PlotError(f"{name} returned shape {traj.shape}, expected {(n + 1,) + x0.shape}")
             errs.append(np.linalg.norm(traj[-1] - truth))

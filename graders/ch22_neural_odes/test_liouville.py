@@ -41,7 +41,7 @@ def test_tanh_field(student, ref, rng):
 
 
 def _identity(student, rng, tol, m=4, d=3):
-    field = liouville_field(rng, m, d)
+    field = liouville_field(rng, m, d).in_child()
     J, ell = expect.like(student.flow_jacobian(field, rng.standard_normal((m, d)), 1.0, 40), _template(m, d))
     expect.that(np.abs(ell).max() > 1e-3, "the trace integral is not zero for this field", quantity="∫ tr ∂f/∂x dt",
                 detail=f"got {ell.tolist()}")
@@ -61,7 +61,7 @@ def test_liouville_identity(student, rng, tol):
 
 
 def _trace_order(student, ref, rng, tol):
-    field = liouville_field(rng, 3, 2)
+    field = liouville_field(rng, 3, 2).in_child()
     x0 = rng.standard_normal((3, 2))
     truth = ref.flow_jacobian(field, x0, 1.0, 400)[1]
     errs = []
@@ -91,7 +91,7 @@ def test_hidden_random(student, ref, rng, trial):
     """random d (1 included), m (1 included), T and n"""
     d = [1, int(rng.integers(2, 5)), int(rng.integers(2, 5))][trial]
     m = [int(rng.integers(2, 5)), 1, int(rng.integers(2, 6))][trial]
-    field = liouville_field(rng, m, d, scale=(0.3, 2.0))
+    field = liouville_field(rng, m, d, scale=(0.3, 2.0)).in_child()
     x0 = rng.standard_normal((m, d))
     T, n = float(rng.uniform(0.2, 2)), int(rng.integers(1, 15))
     expect.close(student.flow_jacobian(field, x0, T, n), ref.flow_jacobian(field, x0, T, n))
