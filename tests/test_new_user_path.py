@@ -351,13 +351,25 @@ def mlp_backward(X, Y, Ws, bs, activation="tanh"):
 
 
 def test_a_timeout_after_many_callbacks_says_how_many_and_what_the_docstring_allows(tmp_path):
+    # f_grad runs in the grader (a callback): every call is a round trip
+    text = _check_with(tmp_path, "ch20", '''
+def weak_form_increment(c, W, x, y, alpha, f_grad, act):
+    while True:  # one particle at a time, for ever
+        f_grad(c[:1], W[:1])
+''', "weak_form_increment", "--case", "1")
+    import re
+
+    found = re.search(r"after calling the function it was given (\d+) times", text)
+    assert found and int(found.group(1)) >= 100, text
+    assert "It takes ALL particles at once: call it once" in text
+
+
+def test_a_grader_function_that_runs_in_the_child_times_out_as_a_loop(tmp_path):
+    # grad_fn is a kernel (mathdl_cli.kernels): no round trips to count, so the plain message
     text = _check_with(tmp_path, "ch12", '''
 def integrated_gradients(grad_fn, x, x_base, n_steps):
     while True:  # one point at a time, for ever
         grad_fn(x_base)
 ''', "integrated_gradients", "--case", "1")
-    import re
-
-    found = re.search(r"after calling the function it was given (\d+) times", text)
-    assert found and int(found.group(1)) >= 100, text
-    assert "also accepts a batch of points" in text
+    assert "did not finish within" in text and "an infinite loop, or far too slow?" in text, text
+    assert "calling the function it was given" not in text

@@ -170,12 +170,12 @@ def replay_module() -> str:
             table.setdefault(func, []).append((data[key + ":fp"].tolist(), _literal(value)))
     from mathdl_cli.grading import recording
 
-    fingerprint = inspect.getsource(recording.fingerprint)
+    fingerprint = inspect.getsource(recording._weights) + "\n\n" + inspect.getsource(recording.fingerprint)
     funcs = "".join(
         f"def {f.name}(*args, **kwargs):\n    return _answer({f.name!r}, args, kwargs)\n\n\n" for ex in CH2.exercises for f in ex.functions
     )
     return (
-        "import zlib\nfrom typing import Any\n\nimport numpy as np\n\n"
+        "import zlib\nfrom functools import lru_cache\nfrom typing import Any\n\nimport numpy as np\n\n"
         f"TABLE = {table!r}\n\n\n{fingerprint}\n\n"
         "def _build(v):\n"
         "    kind, data = v\n"
