@@ -25,18 +25,25 @@ from .errors import CheckFailed, CheckOutcome, current
 Outcome = CheckOutcome
 
 
-def _context_names() -> Any:
+_LAST = object()  # no value of the student's: the failure is about the last call
+
+
+def _context_names(got: Any = _LAST) -> Any:
     ctx = current()
-    if ctx is None or ctx.last_call is None:
+    call = ctx.call_of(got) if ctx is not None else None
+    if call is None:
         return None
-    spec = ctx.exercise.function(ctx.last_call.func)
+    spec = ctx.exercise.function(call.func)
     return spec.returns if spec is not None else None
 
 
-def _fail(diag: dict) -> None:
+def _fail(diag: dict, got: Any = _LAST) -> None:
+    """Raise the failure; it names the call that returned ``got`` (one call of a
+    batch), else the last call."""
     ctx = current()
-    if ctx is not None and ctx.last_call is not None and "call" not in diag:
-        diag["call"] = str(ctx.last_call)
+    call = ctx.call_of(got) if ctx is not None else None
+    if call is not None and "call" not in diag:
+        diag["call"] = str(call)
     raise CheckFailed(describe(diag), diag)
 
 
@@ -58,11 +65,11 @@ def close(got: Any, want: Any, tol: Tol | str | None = None, *, names: Any = Non
     """
     ctx = current()
     public = ctx is None or not ctx.hidden
-    diag = compare(got, want, _tol(tol), names=names if names is not None else _context_names(), public=public)
+    diag = compare(got, want, _tol(tol), names=names if names is not None else _context_names(got), public=public)
     if diag:
         if detail:
             diag["detail"] = detail
-        _fail(diag)
+        _fail(diag, got)
 
 
 def like(got: Any, template: Any, *, names: Any = None) -> Any:
@@ -70,9 +77,9 @@ def like(got: Any, template: Any, *, names: Any = None) -> Any:
     finite; its values are not compared. Returns ``got`` for unpacking."""
     ctx = current()
     public = ctx is None or not ctx.hidden
-    diag = compare(got, template, None, names=names if names is not None else _context_names(), public=public)
+    diag = compare(got, template, None, names=names if names is not None else _context_names(got), public=public)
     if diag:
-        _fail(diag)
+        _fail(diag, got)
     return got
 
 
@@ -80,9 +87,9 @@ def equal(got: Any, want: Any, *, names: Any = None) -> None:
     """Exact equality (integers, labels, index lists, structures)."""
     ctx = current()
     public = ctx is None or not ctx.hidden
-    diag = compare(got, want, Tol(0.0, 0.0), names=names if names is not None else _context_names(), public=public)
+    diag = compare(got, want, Tol(0.0, 0.0), names=names if names is not None else _context_names(got), public=public)
     if diag:
-        _fail(diag)
+        _fail(diag, got)
 
 
 def that(condition: bool, property: str, *, quantity: str = "the result", detail: str = "", **facts: Any) -> None:
@@ -96,9 +103,9 @@ def that(condition: bool, property: str, *, quantity: str = "the result", detail
 
 def shape(got: Any, expected: tuple[int, ...], *, quantity: str = "the result") -> None:
     if not isinstance(got, np.ndarray):
-        _fail({"kind": "type", "quantity": quantity, "expected": f"array of shape {tuple(expected)}", "got": type(got).__name__})
+        _fail({"kind": "type", "quantity": quantity, "expected": f"array of shape {tuple(expected)}", "got": type(got).__name__}, got)
     if tuple(got.shape) != tuple(expected):
-        _fail({"kind": "shape", "quantity": quantity, "expected_shape": list(expected), "got_shape": list(got.shape)})
+        _fail({"kind": "shape", "quantity": quantity, "expected_shape": list(expected), "got_shape": list(got.shape)}, got)
 
 
 def finite(got: Any, *, quantity: str = "the result") -> None:
@@ -107,7 +114,7 @@ def finite(got: Any, *, quantity: str = "the result") -> None:
     if np.any(bad):
         idx = int(np.flatnonzero(bad)[0])
         first = [int(i) for i in np.unravel_index(idx, arr.shape)] if arr.shape else []
-        _fail({"kind": "nan", "quantity": quantity, "n_nan": int(np.isnan(arr).sum()), "n_inf": int(np.isinf(arr).sum()), "first_index": first, "n_total": int(arr.size)})
+        _fail({"kind": "nan", "quantity": quantity, "n_nan": int(np.isnan(arr).sum()), "n_inf": int(np.isinf(arr).sum()), "first_index": first, "n_total": int(arr.size)}, got)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -149,7 +156,8 @@ def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gr
                 "property": "the gradient and its finite-difference estimate are both (nearly) zero",
                 "detail": f"norm {size:.3g}, at least {floor:.3g} expected here: a gradient check of a function "
                 "that does not change proves nothing",
-            }
+            },
+            analytic,
         )
     err = relative_error(analytic, numeric)
     if not err <= rel:
@@ -161,7 +169,8 @@ def gradient(analytic: Any, numeric: Any, *, rel: float, quantity: str = "the gr
                 "allowed": rel,
                 "meaning": _band(err),
                 "detail": f"relative error ||g - g_fd|| / (||g|| + ||g_fd||) = {err:.3g} (allowed {rel:g}): {_band(err)}",
-            }
+            },
+            analytic,
         )
 
 
@@ -191,7 +200,7 @@ def nontrivial(got: Any, *, at_least: float, quantity: str = "the result", detai
                 "property": f"must not be (nearly) zero: norm {size:.3g}, at least {at_least:.3g} expected here"}
         if detail:
             diag["detail"] = detail
-        _fail(diag)
+        _fail(diag, got)
     return got
 
 

@@ -14,7 +14,7 @@ import ast
 import contextlib
 import copy
 import functools
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -186,6 +186,10 @@ class StudentProxy:
             raise StudentError(f"while running {spec.name}: the child returned {len(values)} results for {len(batch)} calls", {"kind": "protocol"})
         for paths in mutated:
             self._check_mutation(spec, info, paths)
+        if ctx is not None:  # a failure on one of these values names the call that returned it
+            for i, value in enumerate(values):
+                if not isinstance(value, (bool, int)) and value is not None:  # small ints are shared objects
+                    ctx.origins[id(value)] = (value, CallInfo(spec.name, _describe_one(spec, batch[i], kwargs, unit(i))))
         return values
 
     @staticmethod
@@ -201,6 +205,10 @@ class StudentProxy:
                 f"(x = x - ... or x = x.copy()) instead of x -= ... or x[...] = ...",
                 {"kind": "mutation", "quantity": f"argument {where}", "call": str(info)},
             )
+
+
+def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> Callable[[], str]:
+    return lambda: describe_args(spec, args, kwargs) + f"; {unit}"
 
 
 def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -> Exception | None:
