@@ -78,9 +78,9 @@ def test_hidden_random_networks(student, ref, rng, trial):
     M = [1, 2, int(rng.integers(3, 12)), int(rng.integers(3, 12))][trial]
     X = rng.standard_normal((M, sizes[0]))
     Ws, bs = random_net(rng, sizes, scale=2.0)
-    for name in NAMES:
-        for output in ("identity", "softmax"):
-            expect.close(student.mlp_forward(X, Ws, bs, name, output), ref.mlp_forward(X, Ws, bs, name, output))
+    cases = [(name, output) for name in NAMES for output in ("identity", "softmax")]
+    for got, (name, output) in zip(student.mlp_forward.many([(X, Ws, bs, name, output) for name, output in cases]), cases):  # one round trip
+        expect.close(got, ref.mlp_forward(X, Ws, bs, name, output))
 
 
 @mark.hidden

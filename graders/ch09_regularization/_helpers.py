@@ -137,13 +137,17 @@ def decay_slope(rms_errors: list[float]) -> float:
     return float(np.polyfit(np.log(DECAY_KS), np.log(rms_errors), 1)[0])
 
 
-def decay_statistic(rng: np.random.Generator, mc_predict, exact: np.ndarray) -> tuple[float, list[float]]:
-    """The fitted slope and the RMS errors per K of ``mc_predict(masks)`` against ``exact``."""
+def decay_statistic(rng: np.random.Generator, mc_predict, exact: np.ndarray, *, many=None) -> tuple[float, list[float]]:
+    """The fitted slope and the RMS errors per K of ``mc_predict(masks)`` against ``exact``.
+    ``many(list of masks) -> list of predictions`` replaces ``mc_predict`` to make every
+    prediction at once (one round trip to the student's child); the masks are the same."""
+    stacks = [decay_masks(rng, K) for K, reps in zip(DECAY_KS, DECAY_REPS) for _ in range(reps)]
+    preds = iter(many(stacks) if many is not None else [mc_predict(masks) for masks in stacks])
     errors = []
     for K, reps in zip(DECAY_KS, DECAY_REPS):
         mse = 0.0
         for _ in range(reps):
-            got = mc_predict(decay_masks(rng, K))
+            got = next(preds)
             mse += float(np.mean((got - exact) ** 2))
         errors.append(float(np.sqrt(mse / reps)))
     return decay_slope(errors), errors

@@ -28,20 +28,33 @@ def test_forward_values(student, ref, rng, inverted):
     """forward pass in training and in test mode on a (4, 5) batch with p = 0.8"""
     A = rng.standard_normal((4, 5))
     mask = _mask(rng, A.shape, 0.8)
-    for mode in ("train", "test"):
-        expect.close(student.dropout_forward(A, mask, 0.8, mode, inverted), ref.dropout_forward(A, mask, 0.8, mode, inverted))
+    modes = ("train", "test")
+    for got, mode in zip(student.dropout_forward.many([(A, mask, 0.8, mode, inverted) for mode in modes]), modes):  # one round trip
+        expect.close(got, ref.dropout_forward(A, mask, 0.8, mode, inverted))
 
 
 def test_forward_any_shape(student, ref, rng):
     """A of any shape: a 1-D vector and a 3-D array, both conventions, p drawn from the seed"""
     p = float(rng.uniform(0.2, 0.9))
+    cases = []
     for shape in [(7,), (3, 2, 4)]:
         A = rng.standard_normal(shape)
-        mask = _mask(rng, shape, p)
+        cases.append((A, _mask(rng, shape, p)))
+    fwd_args, bwd_args, fwd_want, bwd_want = [], [], [], []
+    for A, mask in cases:  # the reference in the same order as the checks were written
         for inverted in CONVENTIONS:
             for mode in ("train", "test"):
-                expect.close(student.dropout_forward(A, mask, p, mode, inverted), ref.dropout_forward(A, mask, p, mode, inverted))
-            expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
+                fwd_args.append((A, mask, p, mode, inverted))
+                fwd_want.append(ref.dropout_forward(A, mask, p, mode, inverted))
+            bwd_args.append((A, mask, p, inverted))
+            bwd_want.append(ref.dropout_backward(A, mask, p, inverted))
+    # every forward call in one round trip and checked, then every backward call (a
+    # function's results are checked right after its own batch, so that a failure
+    # names that function's call and quantities)
+    for got, want in zip(student.dropout_forward.many(fwd_args), fwd_want):
+        expect.close(got, want)
+    for got, want in zip(student.dropout_backward.many(bwd_args), bwd_want):
+        expect.close(got, want)
 
 
 @mark.parametrize("inverted", CONVENTIONS, ids=["book", "inverted"])
@@ -52,8 +65,9 @@ def test_expectation_over_all_masks(student, rng, tol, inverted):
     patterns = all_patterns(n)
     weights = pattern_weights(patterns, p)
     A = np.tile(a, (patterns.shape[0], 1))
-    train = expect.like(student.dropout_forward(A, patterns, p, "train", inverted), A)
-    test = expect.like(student.dropout_forward(a, np.ones(n), p, "test", inverted), a)
+    train, test = student.dropout_forward.many([(A, patterns, p, "train", inverted), (a, np.ones(n), p, "test", inverted)])  # one round trip
+    train = expect.like(train, A)
+    test = expect.like(test, a)
     mean = weights @ train
     expect.close(
         mean, test, tol.expectation,
@@ -81,11 +95,12 @@ def _backward_vs_forward(student, ref, rng, shape, p, inverted):
     E = np.eye(n).reshape((n,) + shape)
     stacked = np.concatenate([A + h * E, A - h * E])  # (2n, *shape): all perturbations in one call
     tiled = np.broadcast_to(mask, stacked.shape).copy()
-    out = expect.like(student.dropout_forward(stacked, tiled, p, "train", inverted), stacked)
+    out, at_A = student.dropout_forward.many([(stacked, tiled, p, "train", inverted), (A, mask, p, "train", inverted)])  # one round trip
+    out = expect.like(out, stacked)
     L = (out * dOut).reshape(2 * n, -1).sum(axis=1)
     fd = ((L[:n] - L[n:]) / (2 * h)).reshape(shape)
     # a derivative of a wrong (or zero) forward pass proves nothing: the forward pass must be right first
-    expect.close(student.dropout_forward(A, mask, p, "train", inverted), ref.dropout_forward(A, mask, p, "train", inverted))
+    expect.close(at_A, ref.dropout_forward(A, mask, p, "train", inverted))
     got = student.dropout_backward(dOut, mask, p, inverted)
     expect.close(got, fd, expect.Tol(1e-9, 1e-11), names=f"∂Λ/∂A vs the derivative of your training forward pass ({_name(inverted)})")
 
@@ -96,19 +111,22 @@ def test_backward_is_derivative_of_forward(student, ref, rng, inverted):
     _backward_vs_forward(student, ref, rng, (2, 4), 0.5, inverted)
 
 
-def _support(student, rng, shape, p):
-    mask = expect.like(student.sample_mask(shape, p, rng), np.zeros(shape))
+def _support(student, rng, shape, p, got=None):
+    """``got`` is sample_mask(shape, p, rng) when the grader already has it (batched calls)."""
+    mask = expect.like(student.sample_mask(shape, p, rng) if got is None else got, np.zeros(shape))
     bad = ~np.isin(mask, (0.0, 1.0))
     expect.that(not bad.any(), "every entry of the mask is 0.0 or 1.0", quantity="mask R", detail=f"shape {shape}: {int(bad.sum())} entries are neither, e.g. {mask[bad][:3]}")
     return mask
 
 
 def _support_and_boundaries(student, rng, shapes):
-    for shape in shapes:
-        _support(student, rng, shape, 0.5)
-    ones = expect.like(student.sample_mask((4, 3), 1.0, rng), np.zeros((4, 3)))
+    # rng is sent with its state and is not advanced by the calls: every call sees the same state, as before
+    *outs, ones, zeros = student.sample_mask.many([(shape, 0.5, rng) for shape in shapes] + [((4, 3), 1.0, rng), ((4, 3), 0.0, rng)])  # one round trip
+    for shape, got in zip(shapes, outs):
+        _support(student, rng, shape, 0.5, got)
+    ones = expect.like(ones, np.zeros((4, 3)))
     expect.close(ones, np.ones((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 1 (keep everything)")
-    zeros = expect.like(student.sample_mask((4, 3), 0.0, rng), np.zeros((4, 3)))
+    zeros = expect.like(zeros, np.zeros((4, 3)))
     expect.close(zeros, np.zeros((4, 3)), expect.Tol(0, 0), names="mask R with p_keep = 0 (drop everything)")
 
 
@@ -121,8 +139,9 @@ def test_sample_mask_support(student, rng):
 def test_sample_mask_uses_rng(student, rng):
     """the mask depends only on the state of rng: same state, same mask; new state, new mask"""
     shape = (int(rng.integers(20, 30)), int(rng.integers(10, 15)))  # at least 200 entries
-    first = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))
-    again = expect.like(student.sample_mask(shape, 0.5, rng), np.zeros(shape))  # rng is sent with the same state
+    first, again = student.sample_mask.many([(shape, 0.5, rng), (shape, 0.5, rng)])  # one round trip; rng is sent with the same state
+    first = expect.like(first, np.zeros(shape))
+    again = expect.like(again, np.zeros(shape))
     expect.that(
         np.array_equal(first, again),
         "two calls with generators in the same state must return the same mask: draw only from rng, never from np.random.* or a new default_rng",
@@ -177,8 +196,9 @@ def test_hidden_random(student, ref, rng, trial):
     inverted = bool(trial % 2)
     A = 10 * rng.standard_normal(shape)
     mask = _mask(rng, shape, p)
-    for mode in ("train", "test"):
-        expect.close(student.dropout_forward(A, mask, p, mode, inverted), ref.dropout_forward(A, mask, p, mode, inverted))
+    modes = ("train", "test")
+    for got, mode in zip(student.dropout_forward.many([(A, mask, p, mode, inverted) for mode in modes]), modes):  # one round trip
+        expect.close(got, ref.dropout_forward(A, mask, p, mode, inverted))
     expect.close(student.dropout_backward(A, mask, p, inverted), ref.dropout_backward(A, mask, p, inverted))
     _backward_vs_forward(student, ref, rng, shape, p, inverted)
 

@@ -27,18 +27,19 @@ def _fd(student, ref, dOut, Z, gamma, beta, eps, directions):
     """Directional derivatives of L = Σ dOut ⊙ BN(Z) (your forward pass) along (V_Z, v_γ, v_β).
     Your forward pass must be right first: the derivative of a wrong (or constant)
     forward pass proves nothing about the backward pass."""
-    out, _ = pair(student.batchnorm_forward_train(Z, gamma, beta, eps), F)
+    h = 1e-5
+    points = [(Z, gamma, beta, eps)]  # Z itself, then both signs of every direction: one round trip to your code
+    for vz, vg, vb in directions:
+        points += [(Z + h * vz, gamma + h * vg, beta + h * vb, eps), (Z - h * vz, gamma - h * vg, beta - h * vb, eps)]
+    at_Z, *moved = student.batchnorm_forward_train.many(points)
+    out, _ = pair(at_Z, F)
     expect.close(out, ref.batchnorm_forward_train(Z, gamma, beta, eps)[0], names="BN output of your batchnorm_forward_train (the finite differences differentiate it)")
 
     def L(result):
         out, _ = pair(result, F)
         return float(np.sum(expect.like(out, Z, names="BN output") * dOut))
 
-    h = 1e-5
-    points = []  # both signs of every direction, evaluated in one round trip to your code
-    for vz, vg, vb in directions:
-        points += [(Z + h * vz, gamma + h * vg, beta + h * vb, eps), (Z - h * vz, gamma - h * vg, beta - h * vb, eps)]
-    values = [L(r) for r in student.batchnorm_forward_train.many(points)]
+    values = [L(r) for r in moved]
     return np.array([(values[2 * i] - values[2 * i + 1]) / (2 * h) for i in range(len(directions))])
 
 
@@ -94,11 +95,16 @@ def test_invariance_identities(student, ref, rng, tol):
 
 def test_tiny_batches(student, ref, rng):
     """M = 1 (Ẑ = 0: ∂Λ/∂Z = 0, ∂Λ/∂γ = 0, ∂Λ/∂β = dOut) and M = 2"""
+    cases = []
     for M in (1, 2):
         Z = batch(rng, (M, 3))
         gamma, beta = affine(rng, 3)
-        dOut = rng.standard_normal(Z.shape)
-        expect.close(_backward(student, dOut, Z, gamma, beta, 1e-5), _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
+        cases.append((rng.standard_normal(Z.shape), Z, gamma, beta))
+    # both forward passes in one round trip, then both backward passes (on the student's own caches) in another
+    caches = [pair(r, F)[1] for r in student.batchnorm_forward_train.many([(Z, gamma, beta, 1e-5) for _, Z, gamma, beta in cases])]
+    grads = student.batchnorm_backward.many([(dOut, cache) for (dOut, _, _, _), cache in zip(cases, caches)])
+    for got, (dOut, Z, gamma, beta) in zip(grads, cases):
+        expect.close(got, _ref_backward(ref, dOut, Z, gamma, beta, 1e-5))
 
 
 def test_values_4d(student, ref, rng):

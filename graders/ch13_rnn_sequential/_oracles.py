@@ -48,21 +48,32 @@ def directional_check(student, ref, rng, args, rel, eps=1e-4):
     except CheckOutcome:
         skip("this check differentiates Λ built from your rnn_forward; it runs once rnn_forward is correct")
 
-    def loss(a):
-        _, O = student.rnn_forward(a[0], a[2], *a[3:])
+    def loss(result):
+        _, O = result
         return 0.5 * float(np.sum((O - Y) ** 2)) / (T * B)
 
-    for key in KEYS:
+    directions = []
+    for key in KEYS:  # every direction first (the same draws in the same order) ...
         i = POSITION[key]
         v = rng.standard_normal(args[i].shape)
         v /= np.linalg.norm(v)
-
-        def along(s, i=i, v=v):
+        directions.append((i, v))
+    steps = (eps, -eps, 2 * eps, -2 * eps)
+    points = []
+    for i, v in directions:
+        for s in steps:
             moved = list(args)
             moved[i] = args[i] + s * v
-            return loss(moved)
+            points.append((moved[0], *moved[2:]))  # rnn_forward(X, h0, W_hx, W_hh, b_h, W_oh, b_o)
+    # ... then Λ at all 4 × 6 points in one round trip to the student's rnn_forward
+    # (called one by one when given a plain function, as by the calibration in tests/oracles)
+    many = getattr(student.rnn_forward, "many", None)
+    outs = many(points) if many else [student.rnn_forward(*p) for p in points]
+    losses = iter([loss(r) for r in outs])
 
-        fd = (8 * (along(eps) - along(-eps)) - (along(2 * eps) - along(-2 * eps))) / (12 * eps)
+    for key, (i, v) in zip(KEYS, directions):
+        up, down, up2, down2 = (next(losses) for _ in steps)
+        fd = (8 * (up - down) - (up2 - down2)) / (12 * eps)
         g = grads[key]
         dot = float(np.sum(g * v))
         err = abs(dot - fd) / max(np.linalg.norm(g) + abs(fd), 1e-300)

@@ -69,8 +69,8 @@ def test_one_by_one(student, rng):
     K = rng.standard_normal((4, 3, 1, 1))
     b = rng.standard_normal(4)
     mixed = np.einsum("oc,nchw->nohw", K[:, :, 0, 0], X) + b[None, :, None, None]
-    expect.close(student.conv2d_forward(X, K, b, 1, 0), mixed)
-    got = student.conv2d_forward(X, K, b, 2, 0)
+    full, got = student.conv2d_forward.many([(X, K, b, 1, 0), (X, K, b, 2, 0)])  # one round trip
+    expect.close(full, mixed)
     require_shape(got, (2, 4, 3, 2), "Y", _size_why(5, 4, 1, 1, 2, 0))
     expect.close(got, mixed[:, :, ::2, ::2].copy())
 
