@@ -161,3 +161,36 @@ def test_check_command_output_is_inert(tmp_path):
 
 
 
+
+
+def test_a_wrong_value_from_a_batch_names_the_call_that_returned_it():
+    # test_values_at_zero sends the six activations in one round trip (student.activate.many);
+    # leaky_relu is the fourth: its failure must show that call, not the batch's first (sigmoid)
+    from support import chapter, course, grade, mutant_source, mutants
+
+    (mutant,) = [m for m in mutants(course, chapter("ch5")) if m.exercise == "activation" and m.name == "leaky_prime_one_at_zero"]
+    report = grade("ch5", mutant_source(course, mutant), exercises=["activation"], mode="student")
+    (check,) = [c for ex in report.exercises for c in ex.checks if c.name.startswith("closed forms at z = 0")]
+    assert check.status == "failed"
+    call = check.diagnostic["call"]
+    assert call.startswith("activate(") and "'leaky_relu'" in call and "call 4 of 6" in call, call
+    assert "'sigmoid'" not in call
+
+
+def test_an_argument_changed_by_one_call_of_a_batch_names_that_call():
+    from support import grade, with_replaced
+
+    source = with_replaced("ch5", '''
+_activate_ok = activate
+
+
+def activate(z, name, slope=0.01):
+    out = _activate_ok(z, name, slope)
+    if name == "leaky_relu":
+        z += 1.0  # in place, in the fourth call of the batch only
+    return out
+''')
+    report = grade("ch5", source, exercises=["activation"], mode="student")
+    (check,) = [c for ex in report.exercises for c in ex.checks if c.name.startswith("closed forms at z = 0")]
+    assert check.status == "failed" and "modified its argument z in place" in check.message, check.message
+    assert "'leaky_relu'" in check.diagnostic["call"] and "call 4 of 6" in check.diagnostic["call"], check.diagnostic

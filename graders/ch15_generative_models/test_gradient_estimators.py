@@ -60,6 +60,7 @@ def _unbiased(student, rng):
                 f"must be within {Z_MAX:g} standard errors of the true gradient for f(z) = {label}",
                 quantity=quantity,
                 detail=f"μ = {mu:.4g}, σ = {sigma:.4g}, R = {R}: estimate {got:.6g}, true gradient {truth:.6g}, exact standard error {se:.3g}, z = {z:.3g}",
+                of=got,  # both estimators ran before this check: name the call that returned got
             )
 
 

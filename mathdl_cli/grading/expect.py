@@ -92,13 +92,15 @@ def equal(got: Any, want: Any, *, names: Any = None) -> None:
         _fail(diag, got)
 
 
-def that(condition: bool, property: str, *, quantity: str = "the result", detail: str = "", **facts: Any) -> None:
-    """A property of the student's result holds (an invariant, a bound, a rate)."""
+def that(condition: bool, property: str, *, quantity: str = "the result", detail: str = "", of: Any = _LAST, **facts: Any) -> None:
+    """A property of the student's result holds (an invariant, a bound, a rate).
+    ``of``: the value returned by the student's call the property is about, so
+    that the failure names that call (by default the last one)."""
     if not bool(condition):
         diag = {"kind": "property", "quantity": quantity, "property": property, **facts}
         if detail:
             diag["detail"] = detail
-        _fail(diag)
+        _fail(diag, of)
 
 
 def shape(got: Any, expected: tuple[int, ...], *, quantity: str = "the result") -> None:

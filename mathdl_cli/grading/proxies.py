@@ -179,17 +179,23 @@ class StudentProxy:
             raise outcome
         if batch is None:
             self._check_mutation(spec, info, reply.mutated)
+            if ctx is not None and _traceable(reply.value):  # checked after later calls, it still names this one
+                ctx.origins[id(reply.value)] = (reply.value, info)
             return reply.value
         values = reply.value if isinstance(reply.value, list) else []
         mutated = reply.mutated if isinstance(reply.mutated, list) else []
         if len(values) != len(batch) or len(mutated) != len(batch):
             raise StudentError(f"while running {spec.name}: the child returned {len(values)} results for {len(batch)} calls", {"kind": "protocol"})
-        for paths in mutated:
-            self._check_mutation(spec, info, paths)
-        if ctx is not None:  # a failure on one of these values names the call that returned it
-            for i, value in enumerate(values):
-                if not isinstance(value, (bool, int)) and value is not None:  # small ints are shared objects
-                    ctx.origins[id(value)] = (value, CallInfo(spec.name, _describe_one(spec, batch[i], kwargs, unit(i))))
+        each = [CallInfo(spec.name, _describe_one(spec, args, kwargs, unit(i))) for i, args in enumerate(batch)]
+        for one, paths in zip(each, mutated):
+            self._check_mutation(spec, one, paths)
+        if ctx is not None:
+            # a failure on one of these values names the call that returned it; on a value
+            # derived from several, the last call, as when the calls were made one by one
+            ctx.calls[-1] = each[-1]
+            for one, value in zip(each, values):
+                if _traceable(value):
+                    ctx.origins[id(value)] = (value, one)
         return values
 
     @staticmethod
@@ -205,6 +211,11 @@ class StudentProxy:
                 f"(x = x - ... or x = x.copy()) instead of x -= ... or x[...] = ...",
                 {"kind": "mutation", "quantity": f"argument {where}", "call": str(info)},
             )
+
+
+def _traceable(value: Any) -> bool:
+    """A value whose identity is its own: not None, a bool or an int (small ints are shared objects)."""
+    return value is not None and not isinstance(value, (bool, int))
 
 
 def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> Callable[[], str]:
