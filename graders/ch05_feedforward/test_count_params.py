@@ -22,11 +22,11 @@ def test_mnist_mlp(student, rng):
 def test_no_layers_and_additivity(student, rng):
     """[d] has no parameters, and #[a, b, c] = #[a, b] + #[b, c]"""
     a, b, c = (int(v) for v in rng.integers(1, 12, 3))
-    none, whole, ab, bc, ab_again = student.count_params.many([([a],), ([a, b, c],), ([a, b],), ([b, c],), ([a, b],)])  # one round trip
-    expect.equal(none, 0, names=f"count_params([{a}]) (no layers, no parameters)")
-    parts = ab + bc
+    expect.equal(student.count_params([a]), 0, names=f"count_params([{a}]) (no layers, no parameters)")
+    whole = student.count_params([a, b, c])
+    parts = student.count_params([a, b]) + student.count_params([b, c])
     expect.equal(whole, parts, names=f"count_params([{a}, {b}, {c}]) (should be count_params([{a}, {b}]) + count_params([{b}, {c}]))")
-    expect.equal(ab_again, (a + 1) * b, names=f"count_params([{a}, {b}]) = ({a} + 1)·{b}")
+    expect.equal(student.count_params([a, b]), (a + 1) * b, names=f"count_params([{a}, {b}]) = ({a} + 1)·{b}")
 
 
 def test_deeper(student, ref, rng):
