@@ -179,8 +179,8 @@ class StudentProxy:
             raise outcome
         if batch is None:
             self._check_mutation(spec, info, reply.mutated)
-            if ctx is not None and _traceable(reply.value):  # checked after later calls, it still names this one
-                ctx.origins[id(reply.value)] = (reply.value, info)
+            if ctx is not None:  # checked after later calls, it still names this one
+                _trace(ctx, reply.value, info)
             return reply.value
         values = reply.value if isinstance(reply.value, list) else []
         mutated = reply.mutated if isinstance(reply.mutated, list) else []
@@ -194,8 +194,7 @@ class StudentProxy:
             # derived from several, the last call, as when the calls were made one by one
             ctx.calls[-1] = each[-1]
             for one, value in zip(each, values):
-                if _traceable(value):
-                    ctx.origins[id(value)] = (value, one)
+                _trace(ctx, value, one)
         return values
 
     @staticmethod
@@ -213,9 +212,13 @@ class StudentProxy:
             )
 
 
-def _traceable(value: Any) -> bool:
-    """A value whose identity is its own: not None, a bool or an int (small ints are shared objects)."""
-    return value is not None and not isinstance(value, (bool, int))
+def _trace(ctx: Any, value: Any, info: CallInfo) -> None:
+    """Remember which call returned ``value`` and, for a tuple, list or dict, each of
+    its items (a result unpacked before it is checked). None, bools and ints are
+    left out: small ints are shared objects, their identity says nothing."""
+    for v in (value, *(value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ())):
+        if v is not None and not isinstance(v, (bool, int)):
+            ctx.origins[id(v)] = (v, info)
 
 
 def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> Callable[[], str]:
