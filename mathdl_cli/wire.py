@@ -91,7 +91,29 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None,
     """Encode ``value`` into bytes; raise WireError naming the offending path.
     With ``kernels`` (the grader's requests only), a grader function of
     mathdl_cli.kernels crosses as its name, parameters and options."""
-    arrays: list[bytes] = []
+    return b"".join(encode_parts(value, register_callable=register_callable, kernels=kernels))
+
+
+def framed(value: Any, **options: Any) -> list:
+    """The message of ``value`` length-prefixed for a byte stream, as a list of
+    buffers to write in order (os.writev): a large array is not copied into one
+    bytes object first."""
+    parts = encode_parts(value, **options)
+    return [_U64.pack(sum(len(p) for p in parts)), *parts]
+
+
+def _buffer(arr: np.ndarray) -> Any:
+    """The bytes of an array in C order, without a copy where it is contiguous."""
+    if arr.size == 0:
+        return b""
+    return memoryview(np.ascontiguousarray(arr).reshape(-1)).cast("B")
+
+
+def encode_parts(value: Any, *, register_callable: Callable[[Any], int] | None = None, kernels: bool = False) -> list:
+    """:func:`encode`'s message as a list of buffers (their concatenation is the
+    message). The arrays' buffers are views of the arrays: write them before
+    the arrays change."""
+    arrays: list[Any] = []
     tensor_type = _torch_tensor_type()
     nodes = 0
     at = _Unencodable.WHERE
@@ -108,7 +130,7 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None,
             if arr.dtype.kind not in ALLOWED_KINDS:
                 raise _Unencodable(f"array of dtype {arr.dtype} at {at} (only numeric arrays are allowed)")
             arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
-        arrays.append(arr.tobytes())  # a C-ordered copy of the data
+        arrays.append(_buffer(arr))  # the data in C order
         node = {"t": tag, "i": len(arrays) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
         if arr is x:
             shared[id(x)] = node
@@ -192,7 +214,7 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None,
     for blob in arrays:
         parts.append(_U64.pack(len(blob)))
         parts.append(blob)
-    return b"".join(parts)
+    return parts
 
 
 def _rng_state(rng: np.random.Generator) -> dict:

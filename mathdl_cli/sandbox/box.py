@@ -24,6 +24,7 @@ same for every backend lives here:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import select
 import signal
@@ -44,6 +45,7 @@ START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and 
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
 READ_AHEAD = 1 << 16  # bytes a read of the reply pipe asks for at least (one pipe's worth)
+BIG_READ = 1 << 20  # a message with more than this still to come is read into a buffer of its own
 
 
 _dying: list[subprocess.Popen] = []  # children killed and not waited for (Sandbox.kill(wait=False))
@@ -394,16 +396,16 @@ class Sandbox:
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
         if ranks is not None:
             request["ranks"] = dict(ranks)
-        payload = wire.encode(request, register_callable=register, kernels=True)
+        message = wire.framed(request, register_callable=register, kernels=True)
         if ranks is not None and callables:
             raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
         self.start()
         self._await_ready()
         deadline = time.monotonic() + timeout
-        limit = wire.reply_limit(len(payload))
+        limit = wire.reply_limit(sum(len(part) for part in message))
         answered = 0
         try:
-            self._send(payload, deadline)
+            self._send(message, deadline)
             while True:
                 raw = self._recv(deadline, limit)
                 if raw is None:
@@ -449,10 +451,10 @@ class Sandbox:
             except Exception as exc:  # the grader's function rejected the student's input
                 result["error"] = f"{type(exc).__name__}: {exc}"
         try:
-            data = wire.encode(result)
+            message = wire.framed(result)
         except wire.WireError as exc:
-            data = wire.encode({"op": "callback_result", "value": None, "error": str(exc)})
-        self._send(data, deadline)
+            message = wire.framed({"op": "callback_result", "value": None, "error": str(exc)})
+        self._send(message, deadline)
 
     def _log_tail(self) -> str:
         """The end of the child's log, read from the parent's own descriptor."""
@@ -487,15 +489,19 @@ class Sandbox:
         return f"the Python process running your code {how}{hint}" + (f"\n{tail}" if tail else "")
 
     # -- framing ---------------------------------------------------------
-    def _send(self, payload: bytes, deadline: float) -> None:
-        from .. import wire
-
+    def _send(self, message: list, deadline: float) -> None:
+        """Write a framed message (wire.framed: a list of buffers) to the request
+        pipe, gathering the buffers into each write; a child that stops reading
+        runs into the deadline."""
         proc = self.proc
         if proc is None or proc.stdin is None:
             raise _ChildGone
         fd = proc.stdin.fileno()
-        view = memoryview(wire.frame(payload))
-        while view:
+        if not getattr(proc, "mathdl_pipes_set", False):
+            _set_pipes(fd, proc.stdout.fileno() if proc.stdout is not None else None)
+            proc.mathdl_pipes_set = True
+        views = [memoryview(part) for part in message if len(part)]
+        while views:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _Timeout
@@ -503,11 +509,18 @@ class Sandbox:
             if not writable:
                 raise _Timeout
             try:
-                n = os.write(fd, view[: 1 << 16])
+                n = os.writev(fd, views[:64])  # a full pipe takes part of it: the rest waits for the next round
+            except BlockingIOError:
+                continue
             except (BrokenPipeError, OSError):
                 self._wait_exit()
                 raise _ChildGone from None
-            view = view[n:]
+            while n:
+                if n >= len(views[0]):
+                    n -= len(views.pop(0))
+                else:
+                    views[0] = views[0][n:]
+                    n = 0
 
     def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
         """The next message, or None (unread) when it is longer than ``limit``."""
@@ -525,6 +538,8 @@ class Sandbox:
             raise _ChildGone
         fd = proc.stdout.fileno()
         buf = self._inbuf
+        if n - len(buf) > BIG_READ:
+            return self._read_big(fd, n, deadline)
         while len(buf) < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -542,12 +557,50 @@ class Sandbox:
         del buf[:n]
         return data
 
+    def _read_big(self, fd: int, n: int, deadline: float) -> bytearray:
+        """A long message read straight into its own buffer (no copies as it grows)."""
+        out = bytearray(n)
+        have = len(self._inbuf)
+        out[:have] = self._inbuf
+        del self._inbuf[:]
+        with memoryview(out) as view:
+            while have < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _Timeout
+                readable, _, _ = select.select([fd], [], [], remaining)
+                if not readable:
+                    raise _Timeout
+                got = os.readv(fd, [view[have:]])
+                if not got:
+                    self._wait_exit()
+                    raise _ChildGone
+                have += got
+        return out
+
     def _wait_exit(self) -> None:
         if self.proc is not None:
             try:
                 self.last_returncode = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self.last_returncode = None
+
+
+PIPE_BYTES = 1 << 20  # asked for each pipe of a child: large arrays cross in fewer, larger writes
+
+
+def _set_pipes(request: int, reply: int | None) -> None:
+    """The grader's end of the request pipe never blocks (a write takes what the
+    pipe has room for, so a child that stops reading runs into the call's
+    deadline), and both pipes hold up to PIPE_BYTES where Linux allows it."""
+    os.set_blocking(request, False)
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    for fd in (request, reply):
+        if setsize is not None and fd is not None:
+            try:
+                fcntl.fcntl(fd, setsize, PIPE_BYTES)
+            except OSError:  # not a pipe (a zygote's socket), or over the user's pipe quota: the default size
+                pass
 
 
 class _Joining:
