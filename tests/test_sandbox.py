@@ -903,3 +903,28 @@ def test_a_sweep_leaves_folders_it_did_not_make(tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     assert not stale.exists()
     assert all((folder / "ch2.py").read_text() == "# my work\n" for folder in theirs)
+
+
+STOPS_ITSELF = b"""
+import os, signal, threading, time
+
+def stop_soon(x):
+    # returns at once; a moment later the whole child is stopped, reading nothing more
+    threading.Thread(target=lambda: (time.sleep(0.3), os.kill(os.getpid(), signal.SIGSTOP)), daemon=True).start()
+    return 0.0
+
+def first(x):
+    return float(x[0])
+"""
+
+
+def test_a_child_that_stops_reading_meets_the_deadline_of_a_long_request():
+    # 24 MB of argument do not fit in the pipe: the grader's write must give up at the
+    # call's deadline (a blocking write would wait for the stopped child for ever)
+    with Sandbox(isolation=ProcessIsolation()) as sb:
+        path = sb.add_file("stops.py", STOPS_ITSELF)
+        assert sb.call(path, "stop_soon", [0], {}, timeout=10).kind == "return"
+        time.sleep(0.6)
+        t0 = time.monotonic()
+        reply = sb.call(path, "first", [np.zeros(3_000_000)], {}, timeout=2)
+        assert reply.kind == "timeout" and time.monotonic() - t0 < 10
