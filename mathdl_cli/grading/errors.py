@@ -76,7 +76,7 @@ class CheckContext:
     calls: list[CallInfo] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # the call of a batch (student.f.many) that returned each of its values, by the
+    # the student call that returned each value (one call of a batch too), by the
     # value's identity (the value is kept, so its id is not reused during the check)
     origins: dict[int, tuple[Any, CallInfo]] = field(default_factory=dict)
 
@@ -89,8 +89,8 @@ class CheckContext:
         return self.calls[-1] if self.calls else None
 
     def call_of(self, value: Any) -> CallInfo | None:
-        """The call that returned ``value`` when it came out of a batch unchanged,
-        else the last call."""
+        """The call that returned ``value`` when it is a student call's result (or an
+        item of one) unchanged, else the last call."""
         origin = self.origins.get(id(value))
         if origin is not None and origin[0] is value:
             return origin[1]

@@ -192,7 +192,9 @@ class StudentProxy:
         if ctx is not None:
             # a failure on one of these values names the call that returned it; on a value
             # derived from several, the last call, as when the calls were made one by one
-            ctx.calls[-1] = each[-1]
+            # (ranks run together: there the whole group stays the description)
+            if not ranks:
+                ctx.calls[-1] = each[-1]
             for one, value in zip(each, values):
                 _trace(ctx, value, one)
         return values
