@@ -501,16 +501,20 @@ class Sandbox:
             _set_pipes(fd, proc.stdout.fileno() if proc.stdout is not None else None)
             proc.mathdl_pipes_set = True
         views = [memoryview(part) for part in message if len(part)]
+        first = True
         while views:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if not first and time.monotonic() > deadline:  # a child that reads a trickle meets the deadline too
                 raise _Timeout
-            _, writable, _ = select.select([], [fd], [], remaining)
-            if not writable:
-                raise _Timeout
-            try:
-                n = os.writev(fd, views[:64])  # a full pipe takes part of it: the rest waits for the next round
-            except BlockingIOError:
+            first = False
+            try:  # the pipe is usually empty: one write, no wait (a full pipe takes part of it)
+                n = os.writev(fd, views[:64])
+            except BlockingIOError:  # full: wait until the child has read some, within the deadline
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _Timeout from None
+                _, writable, _ = select.select([], [fd], [], remaining)
+                if not writable:
+                    raise _Timeout from None
                 continue
             except (BrokenPipeError, OSError):
                 self._wait_exit()
