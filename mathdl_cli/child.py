@@ -397,13 +397,7 @@ class Server:
             parts = wire.framed({"kind": "unencodable", "detail": detail[:500], "stdout": str(msg.get("stdout", ""))})
         views = [memoryview(p) for p in parts if len(p)]
         while views:  # the arrays' buffers are views of the values: written before anything runs again
-            n = os.writev(self.wfd, views[:64])
-            while n:
-                if n >= len(views[0]):
-                    n -= len(views.pop(0))
-                else:
-                    views[0] = views[0][n:]
-                    n = 0
+            wire.advance(views, os.writev(self.wfd, views[:64]))
 
     # -- callbacks into the parent --------------------------------------
     def _make_callback(self, ident: int):

@@ -102,6 +102,17 @@ def framed(value: Any, **options: Any) -> list:
     return [_U64.pack(sum(len(p) for p in parts)), *parts]
 
 
+def advance(views: list, n: int) -> None:
+    """Drop the first ``n`` bytes written from a list of memoryviews (what
+    os.writev wrote of :func:`framed`'s buffers)."""
+    while n:
+        if n >= len(views[0]):
+            n -= len(views.pop(0))
+        else:
+            views[0] = views[0][n:]
+            n = 0
+
+
 def _buffer(arr: np.ndarray) -> Any:
     """The bytes of an array in C order, without a copy where it is contiguous."""
     if arr.size == 0:

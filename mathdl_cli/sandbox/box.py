@@ -493,6 +493,8 @@ class Sandbox:
         """Write a framed message (wire.framed: a list of buffers) to the request
         pipe, gathering the buffers into each write; a child that stops reading
         runs into the deadline."""
+        from .. import wire
+
         proc = self.proc
         if proc is None or proc.stdin is None:
             raise _ChildGone
@@ -509,22 +511,12 @@ class Sandbox:
             try:  # the pipe is usually empty: one write, no wait (a full pipe takes part of it)
                 n = os.writev(fd, views[:64])
             except BlockingIOError:  # full: wait until the child has read some, within the deadline
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise _Timeout from None
-                _, writable, _ = select.select([], [fd], [], remaining)
-                if not writable:
-                    raise _Timeout from None
+                _wait_ready(fd, deadline, write=True)
                 continue
             except (BrokenPipeError, OSError):
                 self._wait_exit()
                 raise _ChildGone from None
-            while n:
-                if n >= len(views[0]):
-                    n -= len(views.pop(0))
-                else:
-                    views[0] = views[0][n:]
-                    n = 0
+            wire.advance(views, n)
 
     def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
         """The next message, or None (unread) when it is longer than ``limit``."""
@@ -545,12 +537,7 @@ class Sandbox:
         if n - len(buf) > BIG_READ:
             return self._read_big(fd, n, deadline)
         while len(buf) < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Timeout
-            readable, _, _ = select.select([fd], [], [], remaining)
-            if not readable:
-                raise _Timeout
+            _wait_ready(fd, deadline)
             chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
             if not chunk:
                 self._wait_exit()
@@ -569,12 +556,7 @@ class Sandbox:
         del self._inbuf[:]
         with memoryview(out) as view:
             while have < n:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise _Timeout
-                readable, _, _ = select.select([fd], [], [], remaining)
-                if not readable:
-                    raise _Timeout
+                _wait_ready(fd, deadline)
                 got = os.readv(fd, [view[have:]])
                 if not got:
                     self._wait_exit()
@@ -588,6 +570,16 @@ class Sandbox:
                 self.last_returncode = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self.last_returncode = None
+
+
+def _wait_ready(fd: int, deadline: float, write: bool = False) -> None:
+    """Wait until ``fd`` can be read (or written), else _Timeout at ``deadline``."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _Timeout
+    ready = select.select([], [fd], [], remaining)[1] if write else select.select([fd], [], [], remaining)[0]
+    if not ready:
+        raise _Timeout
 
 
 PIPE_BYTES = 1 << 20  # asked for each pipe of a child: large arrays cross in fewer, larger writes
