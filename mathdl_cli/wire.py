@@ -242,6 +242,7 @@ def decode(
     make_kernel: Callable[[str, Any, Any], Any] | None = None,
     tensors: bool = False,
     max_header: int = MAX_HEADER_BYTES,
+    witness: dict | None = None,
 ) -> Any:
     """Decode bytes produced by :func:`encode`; anything malformed raises WireError.
 
@@ -252,9 +253,13 @@ def decode(
     ``tensors=True`` turns tensor leaves into torch tensors (child side only).
     The header is refused unparsed when longer than ``max_header`` bytes or
     holding more than MAX_HEADER_NODES containers.
+    ``witness`` (child side), a dict, receives id(value) -> (value, bytes) for
+    every array and tensor decoded: the bytes it was copied from, a view of
+    ``data`` (the child compares an argument with them after a call to tell
+    whether the call changed it).
     """
     try:
-        return _decode(data, make_callback, make_kernel, tensors, max_header)
+        return _decode(data, make_callback, make_kernel, tensors, max_header, witness)
     except WireError:
         raise
     except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
@@ -262,7 +267,8 @@ def decode(
         raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
 
 
-def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None, tensors: bool, max_header: int) -> Any:
+def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None, tensors: bool, max_header: int,
+            witness: dict | None = None) -> Any:
     view = memoryview(data)
     if len(view) < 12 or bytes(view[:4]) != MAGIC:
         raise WireError("not a mathdl message")
@@ -310,7 +316,10 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
         dt, native = types
         if count * dt.itemsize != len(blobs[i]):
             raise WireError("array size does not match its shape")
-        return np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(native, copy=True)
+        arr = np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(native, copy=True)
+        if witness is not None:
+            witness[id(arr)] = (arr, blobs[i])
+        return arr
 
     def dec(node: Any, depth: int) -> Any:
         nonlocal nodes
@@ -333,7 +342,10 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
             if tensors:
                 import torch
 
-                return torch.from_numpy(arr.copy())
+                tensor = torch.from_numpy(arr.copy())
+                if witness is not None:
+                    witness[id(tensor)] = (tensor, witness[id(arr)][1])
+                return tensor
             return arr
         if t in ("tuple", "list"):
             items = node.get("items")

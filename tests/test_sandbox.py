@@ -80,6 +80,22 @@ def bump(x):
     x += 1
     return x
 
+def touch_last(x):
+    x.reshape(-1)[-1] += 1.0  # the last byte of a long array: past every slice compared but the last
+    return 0.0
+
+def undo(x):
+    x[0] += 1.0
+    x[0] -= 1.0  # changed and changed back: the bytes are as they arrived
+    return float(x.sum())
+
+def swap_in(ws):
+    ws[0] = ws[0].copy()  # an equal array, another object
+    return 0.0
+
+def total(x):
+    return float(x.sum())
+
 def crash_loudly(x):
     os.write(2, b"last words " + b"z" * 5000 + b" the end")
     os.abort()
@@ -181,6 +197,26 @@ def test_in_place_changes_to_arguments_are_reported(box):
     assert reply.kind == "return" and reply.mutated == ["0"]
     reply = sb.call(path, "add", [np.zeros(3), np.ones(3)], {}, timeout=10)
     assert reply.mutated == []
+
+
+def test_in_place_changes_are_compared_with_the_bytes_that_arrived(box):
+    """The child compares an argument after the call with the request's bytes it was
+    copied from: a change anywhere in a long array counts, a change undone does not,
+    and each call of a batch gets its own copy of an array passed to several."""
+    sb, path = box
+    long = np.arange(1_500_000, dtype=np.float64)  # 12 MB: three slices of the comparison
+    assert sb.call(path, "touch_last", [long], {}, timeout=20).mutated == ["0"]
+    assert long[-1] == 1_499_999  # the grader's array is its own
+    reply = sb.call(path, "undo", [np.full(4, 0.5)], {}, timeout=10)
+    assert reply.kind == "return" and reply.mutated == []
+    reply = sb.call(path, "swap_in", [[np.ones(2), np.zeros(2)]], {}, timeout=10)
+    assert reply.mutated == ["0#replaced"]
+    x = np.zeros(5)
+    reply = sb.call(path, "bump", [], {}, timeout=10, calls=[([x], {}), ([x], {}), ([np.ones(2)], {})])
+    assert reply.mutated == [["0"], ["0"], ["0"]]
+    assert [v.tolist() for v in reply.value] == [[1.0] * 5, [1.0] * 5, [2.0, 2.0]]  # the second call saw zeros too
+    reply = sb.call(path, "total", [], {}, timeout=10, calls=[([x], {}), ([x.astype(np.float32)], {})])
+    assert reply.value == [0.0, 0.0] and reply.mutated == [[], []]
 
 
 def test_import_error_is_reported_per_module():

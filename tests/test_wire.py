@@ -107,6 +107,18 @@ def test_an_array_used_twice_is_sent_once_and_decoded_as_two_copies():
     assert b[0] == 0.0  # separate arrays: changing one never changes the other
 
 
+def test_the_witness_holds_the_bytes_each_array_was_copied_from():
+    x, y = np.arange(6.0).reshape(2, 3), np.array([1, 2], dtype=np.int32)
+    witness = {}
+    a, (b, c) = wire.decode(wire.encode([x, (y, x)]), witness=witness)
+    assert {id(a), id(b), id(c)} == set(witness) and len({id(a), id(c)}) == 2
+    for arr, want in ((a, x), (b, y), (c, x)):
+        kept, blob = witness[id(arr)]
+        assert kept is arr and bytes(blob) == want.tobytes()
+    a[0, 0] = 99.0
+    assert bytes(witness[id(a)][1]) == x.tobytes()  # a copy: the bytes stay as they arrived
+
+
 # -- replies are bounded before they are parsed ------------------------------------------
 
 

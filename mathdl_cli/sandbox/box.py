@@ -548,11 +548,16 @@ class Sandbox:
         del buf[:n]
         return data
 
-    def _read_big(self, fd: int, n: int, deadline: float) -> bytearray:
-        """A long message read straight into its own buffer (no copies as it grows)."""
-        out = bytearray(n)
+    def _read_big(self, fd: int, n: int, deadline: float) -> Any:
+        """A long message read straight into its own buffer (no copies as it grows;
+        numpy's, which is not zeroed first and gets huge pages: a bytearray zeroes
+        every 4 KiB page first). Only calls read long messages: numpy is loaded."""
+        import numpy as np
+
+        out = np.empty(n, dtype=np.uint8)
         have = len(self._inbuf)
-        out[:have] = self._inbuf
+        if have:
+            out[:have] = np.frombuffer(self._inbuf, dtype=np.uint8)
         del self._inbuf[:]
         with memoryview(out) as view:
             while have < n:
