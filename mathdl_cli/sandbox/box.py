@@ -336,11 +336,7 @@ class Sandbox:
                 _dying.append(proc)  # reaped later (a zygote reaps its own forks)
             self.last_returncode = None
             return
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.last_returncode = proc.returncode
+        self.last_returncode = _exit_status(proc, 5.0)
 
     def close(self, wait: bool = True) -> None:
         """Kill the child (see :meth:`kill` for ``wait``) and remove the sandbox's folders."""
@@ -571,10 +567,30 @@ class Sandbox:
 
     def _wait_exit(self) -> None:
         if self.proc is not None:
+            self.last_returncode = _exit_status(self.proc, 2.0)
+
+
+def _exit_status(proc: Any, timeout: float) -> int | None:
+    """The exit status of a child, waiting up to ``timeout`` seconds for it; None if
+    it is still running. A Popen is waited for on a pidfd, which becomes readable
+    when the process exits (Popen.wait(timeout) polls with sleeps that double,
+    overshooting a killed child's exit by milliseconds); a zygote's fork has its
+    own wait."""
+    if isinstance(proc, subprocess.Popen) and proc.poll() is None and hasattr(os, "pidfd_open"):
+        try:
+            fd = os.pidfd_open(proc.pid)  # not reaped yet (poll said so): the pid is still this child's
+        except OSError:  # no pidfds on this kernel
+            fd = -1
+        if fd >= 0:
             try:
-                self.last_returncode = self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self.last_returncode = None
+                select.select([fd], [], [], timeout)
+            finally:
+                os.close(fd)
+            timeout = 0.0  # exited (reaped now), or out of time
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def _wait_ready(fd: int, deadline: float, write: bool = False) -> None:
@@ -688,10 +704,7 @@ def cleanup() -> None:
     close_spares()
     close_zygote()
     while _dying:
-        try:
-            _dying.pop().wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            pass
+        _exit_status(_dying.pop(), 2.0)
     cgroups.cleanup()
     fs.remove_base()
 
