@@ -218,19 +218,27 @@ class LinearField(Kernel):
         return X @ A.T
 
 
-class FieldWithJacobian(Kernel):
-    """field(X) = (f(X), ∂f/∂x(X)) row by row, for f(x) = tanh(Wx + b) (two
-    parameters W, b) or f(x) = Ax (one parameter A)."""
+class TanhFieldJacobian(Kernel):
+    """field(X) = (f(X), ∂f/∂x(X)) row by row, for f(x) = tanh(Wx + b)."""
 
-    name = "field_with_jacobian"
-    arity = 2  # W and b; or A and 0.0
+    name = "tanh_field_jacobian"
+    arity = 2  # W, b
 
     def evaluate(self, X):
         W, b = self.params
-        if not isinstance(b, np.ndarray):  # the linear field x ↦ Ax, A = W
-            return X @ W.T, np.broadcast_to(W, (X.shape[0], *W.shape)).copy()
         F = np.tanh(X @ W.T + b)
         return F, (1.0 - F**2)[:, :, None] * W[None, :, :]
+
+
+class LinearFieldJacobian(Kernel):
+    """field(X) = (X Aᵀ, A for every row): f(x) = Ax and its Jacobian."""
+
+    name = "linear_field_jacobian"
+    arity = 1  # A
+
+    def evaluate(self, X):
+        (A,) = self.params
+        return X @ A.T, np.broadcast_to(A, (X.shape[0], *A.shape)).copy()
 
 
 # -- policies (chapter 21: exit times) -------------------------------------------------
@@ -292,7 +300,7 @@ KERNELS: dict[str, type[Kernel]] = {
     k.name: k
     for k in (
         LogSumExp, Rosenbrock, QuadraticForm, Cubic, Affine, Constant, TanhRidge, ExpRidge, TanhInteraction,
-        TanhField, LinearField, FieldWithJacobian, ConstantRows, Feedback, Elementwise,
+        TanhField, LinearField, TanhFieldJacobian, LinearFieldJacobian, ConstantRows, Feedback, Elementwise,
     )
 }
 

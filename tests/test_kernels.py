@@ -59,8 +59,8 @@ def _all_kernels():
         (kernels.ExpRidge(v, 0), Z),
         (kernels.ExpRidge(v, 1), Z),
         (kernels.TanhInteraction(A, c, 0.5, 0, 3), Z),
-        (kernels.FieldWithJacobian(A, b), Z),
-        (kernels.FieldWithJacobian(A, 0.0), Z),
+        (kernels.TanhFieldJacobian(A, b), Z),
+        (kernels.LinearFieldJacobian(A), Z),
         (kernels.ConstantRows(3.0 * b), Z[:, :2]),
         (kernels.Feedback(2.0, 1.5, 0.5, 1.0), 3.0 * Z[:, :2]),
     ]
@@ -111,12 +111,12 @@ def test_each_formula_against_an_independent_computation():
     W, bw4, cw4 = rng.standard_normal((4, 4)), rng.standard_normal(4), rng.standard_normal(4)
     np.testing.assert_allclose(kernels.TanhField(W, bw4, cw4, 1.3)(0.7, Z), np.tanh(Z @ W.T + bw4) + np.sin(0.91) * cw4, rtol=1e-14)
     np.testing.assert_allclose(kernels.LinearField(A)(0.7, Z), np.array([A @ z for z in Z]), rtol=1e-12)
-    F, J = kernels.FieldWithJacobian(W, bw4)(Z)
+    F, J = kernels.TanhFieldJacobian(W, bw4)(Z)
     np.testing.assert_allclose(F, np.tanh(Z @ W.T + bw4), rtol=1e-14)
     for k in range(Z.shape[0]):  # row k's Jacobian against central differences of f
         fd = np.column_stack([(np.tanh(W @ (Z[k] + e) + bw4) - np.tanh(W @ (Z[k] - e) + bw4)) / 2e-6 for e in 1e-6 * np.eye(4)])
         np.testing.assert_allclose(J[k], fd, rtol=1e-6, atol=1e-9)
-    F, J = kernels.FieldWithJacobian(A, 0.0)(Z)
+    F, J = kernels.LinearFieldJacobian(A)(Z)
     np.testing.assert_allclose(F, Z @ A.T, rtol=1e-14)
     np.testing.assert_array_equal(J, np.stack([A] * Z.shape[0]))
     R = 2.0 * rng.standard_normal((6, 2))

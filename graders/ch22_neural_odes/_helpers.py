@@ -160,7 +160,7 @@ class JacobianField:
     def in_child(self) -> kernels.Kernel:
         """The same field, evaluated in the student's process (no round trip per
         call; for the checks that do not count the calls)."""
-        kernel = kernels.FieldWithJacobian(self.A, 0.0) if self.A is not None else kernels.FieldWithJacobian(self.W, self.b)
+        kernel = kernels.LinearFieldJacobian(self.A) if self.A is not None else kernels.TanhFieldJacobian(self.W, self.b)
         return kernel.with_input((self.m, self.d), JACOBIAN_REFUSAL)
 
 
