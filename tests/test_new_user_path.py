@@ -364,6 +364,19 @@ def weak_form_increment(c, W, x, y, alpha, f_grad, act):
     assert "It takes ALL particles at once: call it once" in text
 
 
+@pytest.mark.parametrize("chapter, func, says", [
+    ("7", "sgd", "Call grad_fn exactly once per step"),
+    ("15", "score_grad_mu", "call it once"),
+    ("21", "q_learning_step", "Call it at most twice per step"),
+    ("22", "rk4", "f is called exactly 4n times"),
+])
+def test_the_timeout_quotes_the_docstrings_sentence_on_how_often_to_call(chapter, func, says):
+    """Not the first sentence that mentions a batch ("Minibatch SGD with a given batch sequence")."""
+    from mathdl_cli.grading.timeouts import allowance
+
+    assert says in allowance(course.chapter(chapter), func)
+
+
 def test_a_grader_function_that_runs_in_the_child_times_out_as_a_loop(tmp_path):
     # grad_fn is a kernel (mathdl_cli.kernels): no round trips to count, so the plain message
     text = _check_with(tmp_path, "ch12", '''

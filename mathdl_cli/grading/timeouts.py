@@ -9,8 +9,13 @@ import re
 MANY = 100  # callbacks before a timeout that make them the likely cause
 
 
+_CALLING = re.compile(r"\b(call|calls|called|calling)\b", re.I)
+_HOW_OFTEN = re.compile(r"\b(once|twice|times|at most|exactly|single)\b", re.I)
+
+
 def allowance(chapter, func: str) -> str:
-    """The docstring's sentence on how the callable arguments may be called (batches), if any."""
+    """The docstring's sentence on how often the callable arguments may be called
+    ("Call it ONCE", "called exactly 4n times"), if it has one."""
     owner = chapter.function_owner(func)
     spec = owner.function(func) if owner else None
     if spec is None:
@@ -18,7 +23,7 @@ def allowance(chapter, func: str) -> str:
     text = " ".join(spec.doc.split())
     for sentence in re.split(r"(?<=[.;])\)?\s+", text):
         sentence = sentence.lstrip("(").rstrip(")")
-        if re.search(r"\bcall(s|ed)?\b|\bbatch", sentence, re.I) and re.search(r"\b(times|once|batch|at most)\b", sentence, re.I):
+        if _CALLING.search(sentence) and _HOW_OFTEN.search(sentence):
             return sentence[:300]
     return ""
 
