@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import struct
+import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -243,6 +244,7 @@ def decode(
     tensors: bool = False,
     max_header: int = MAX_HEADER_BYTES,
     witness: dict | None = None,
+    defer: str | None = None,
 ) -> Any:
     """Decode bytes produced by :func:`encode`; anything malformed raises WireError.
 
@@ -253,13 +255,17 @@ def decode(
     ``tensors=True`` turns tensor leaves into torch tensors (child side only).
     The header is refused unparsed when longer than ``max_header`` bytes or
     holding more than MAX_HEADER_NODES containers.
-    ``witness`` (child side), a dict, receives id(value) -> (value, bytes) for
-    every array and tensor decoded: the bytes it was copied from, a view of
-    ``data`` (the child compares an argument with them after a call to tell
-    whether the call changed it).
+    ``witness`` (child side), a dict, receives id(value) -> (weak reference to
+    the value, bytes) for every array and tensor decoded: the bytes it was
+    copied from, a view of ``data`` (the child compares an argument with them
+    after a call to tell whether the call changed it).
+    ``defer`` names a list in the message's top-level dict whose items are
+    decoded one at a time, when asked for (:class:`Deferred`): a batch's calls,
+    so that each call's arrays are copied just before it runs, into the memory
+    the previous call's copies left (fresh memory costs far more than a copy).
     """
     try:
-        return _decode(data, make_callback, make_kernel, tensors, max_header, witness)
+        return _decode(data, make_callback, make_kernel, tensors, max_header, witness, defer)
     except WireError:
         raise
     except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
@@ -268,7 +274,7 @@ def decode(
 
 
 def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None, tensors: bool, max_header: int,
-            witness: dict | None = None) -> Any:
+            witness: dict | None = None, defer: str | None = None) -> Any:
     view = memoryview(data)
     if len(view) < 12 or bytes(view[:4]) != MAGIC:
         raise WireError("not a mathdl message")
@@ -318,7 +324,7 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
             raise WireError("array size does not match its shape")
         arr = np.frombuffer(blobs[i], dtype=dt).reshape(shape).astype(native, copy=True)
         if witness is not None:
-            witness[id(arr)] = (arr, blobs[i])
+            witness[id(arr)] = (weakref.ref(arr), blobs[i])
         return arr
 
     def dec(node: Any, depth: int) -> Any:
@@ -344,7 +350,7 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
 
                 tensor = torch.from_numpy(arr.copy())
                 if witness is not None:
-                    witness[id(tensor)] = (tensor, witness[id(arr)][1])
+                    witness[id(tensor)] = (weakref.ref(tensor), blobs[node["i"]])
                 return tensor
             return arr
         if t in ("tuple", "list"):
@@ -380,7 +386,44 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
             return make_kernel(node.get("name"), dec(node.get("params"), depth + 1), dec(node.get("options"), depth + 1))
         raise WireError(f"unknown tag {t!r}")
 
+    if defer is not None and type(tree) is dict and tree.get("t") == "dict" and defer in (tree.get("keys") or []):
+        keys, items = tree["keys"], tree["items"]
+        at = keys.index(defer)
+        lazy = items[at]
+        if type(lazy) is not dict or lazy.get("t") != "list" or not isinstance(lazy.get("items"), list):
+            raise WireError(f"malformed {defer}")
+        out = dec({"t": "dict", "keys": keys[:at] + keys[at + 1 :], "items": items[:at] + items[at + 1 :]}, 0)
+        out[defer] = Deferred([lambda node=node: decode_now(dec, node) for node in lazy["items"]])
+        return out
     return dec(tree, 0)
+
+
+def decode_now(dec: Callable[[Any, int], Any], node: Any) -> Any:
+    """One deferred item, with decode's refusal of anything malformed."""
+    try:
+        return dec(node, 2)
+    except WireError:
+        raise
+    except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
+        raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
+
+
+class Deferred:
+    """A list of a decoded message whose items are decoded when read, afresh at
+    each reading (see :func:`decode`'s ``defer``)."""
+
+    def __init__(self, items: list) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> Any:
+        return self._items[index]()
+
+    def __iter__(self):
+        for item in self._items:
+            yield item()
 
 
 def frame(payload: bytes) -> bytes:

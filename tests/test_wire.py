@@ -113,10 +113,27 @@ def test_the_witness_holds_the_bytes_each_array_was_copied_from():
     a, (b, c) = wire.decode(wire.encode([x, (y, x)]), witness=witness)
     assert {id(a), id(b), id(c)} == set(witness) and len({id(a), id(c)}) == 2
     for arr, want in ((a, x), (b, y), (c, x)):
-        kept, blob = witness[id(arr)]
-        assert kept is arr and bytes(blob) == want.tobytes()
+        ref, blob = witness[id(arr)]
+        assert ref() is arr and bytes(blob) == want.tobytes()  # a weak reference: the witness keeps no array alive
     a[0, 0] = 99.0
     assert bytes(witness[id(a)][1]) == x.tobytes()  # a copy: the bytes stay as they arrived
+
+
+def test_a_deferred_list_is_decoded_item_by_item_afresh_each_time():
+    x = np.arange(4.0)
+    msg = wire.encode({"op": "call", "calls": [[[x], {}], [[x, 2.0], {"k": x}]]})
+    witness = {}
+    req = wire.decode(msg, witness=witness, defer="calls")
+    assert req["op"] == "call" and len(req["calls"]) == 2 and not witness  # nothing of the calls decoded yet
+    (first,), _ = req["calls"][0]
+    assert list(witness) == [id(first)]
+    first[0] = -1.0
+    (again,), _ = req["calls"][0]
+    assert again is not first and again[0] == 0.0  # afresh: the bytes that arrived
+    args, kwargs = req["calls"][1]
+    assert args[1] == 2.0 and np.array_equal(kwargs["k"], x) and kwargs["k"] is not args[0]
+    plain = wire.decode(msg, defer="absent")  # no such key: the plain decode
+    assert type(plain["calls"]) is list and np.array_equal(plain["calls"][1][1]["k"], x)
 
 
 # -- replies are bounded before they are parsed ------------------------------------------
