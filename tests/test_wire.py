@@ -119,6 +119,29 @@ def test_the_witness_holds_the_bytes_each_array_was_copied_from():
     assert bytes(witness[id(a)][1]) == x.tobytes()  # a copy: the bytes stay as they arrived
 
 
+@pytest.mark.parametrize("name", ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg"])
+def test_arrays_start_8_aligned_in_a_message(name):
+    msg = wire.encode({name: np.arange(3.0), "y": np.arange(5.0)})
+    (hlen,) = struct.unpack_from("<Q", msg, 4)
+    first = 4 + 8 + hlen + 8
+    assert first % 8 == 0 and msg[first : first + 24] == np.arange(3.0).tobytes()
+    assert wire.decode(msg)[name].tolist() == [0.0, 1.0, 2.0]  # the blanks after the JSON are read as JSON
+
+
+def test_views_leave_large_arrays_in_a_writable_buffer_and_copy_the_rest():
+    big, small = np.arange(300_000.0), np.arange(10.0)
+    msg = wire.encode([big, small, big])
+    buf = np.frombuffer(msg, dtype=np.uint8).copy()  # a reply read into a buffer of the grader's own
+    a, b, c = wire.decode(buf, views=True)
+    assert np.shares_memory(a, buf) and not np.shares_memory(b, buf)
+    assert not np.shares_memory(c, buf) and not np.shares_memory(a, c)  # used twice: one view, one copy
+    assert a.flags.writeable and np.array_equal(a, big) and np.array_equal(c, big)
+    for arr in wire.decode(msg, views=True):  # an immutable bytes object: copies
+        assert arr.flags.writeable and arr.flags.owndata
+    for arr in wire.decode(buf):  # without views: copies
+        assert not np.shares_memory(arr, buf)
+
+
 def test_a_deferred_list_is_decoded_item_by_item_afresh_each_time():
     x = np.arange(4.0)
     msg = wire.encode({"op": "call", "calls": [[[x], {}], [[x, 2.0], {"k": x}]]})

@@ -408,7 +408,7 @@ class Sandbox:
                     self.kill()
                     return Reply("protocol_error", detail=f"the reply was larger than this call can return ({limit >> 20} MB)")
                 try:
-                    msg = wire.decode(raw, make_callback=wire.Callback)
+                    msg = wire.decode(raw, make_callback=wire.Callback, views=True)  # raw is ours alone
                 except wire.WireError as exc:
                     self.kill()
                     return Reply("protocol_error", detail=f"unreadable reply from the child process: {exc}")
