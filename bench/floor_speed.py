@@ -87,6 +87,24 @@ def student_seconds(course, chapter, source: str, repeat: int = 3) -> float:
     return statistics.median(runs)
 
 
+FRESH_MEMORY = """
+import time, numpy as np
+n = 64 << 20
+t = time.perf_counter(); a = np.empty(n // 8); a.fill(1.0); fresh = time.perf_counter() - t
+del a
+t = time.perf_counter(); a = np.empty(n // 8); a.fill(1.0); again = time.perf_counter() - t
+print(fresh * 1000 / 64, again * 1000 / 64)
+"""
+
+
+def fresh_memory_cost() -> tuple[float, float]:
+    """ms per MB to write 64 MB a new process has never used, and again once freed:
+    on a virtual machine whose freed memory goes back to the host the first is
+    ten times the second, and a chapter that moves large arrays pays it."""
+    out = subprocess.run([sys.executable, "-I", "-c", FRESH_MEMORY], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def paired(run, repeat: int, module: str = "numpy") -> tuple[float, float]:
     """Median of run()/bare over rounds (a bare start before each run), and the median run time."""
     ratios, times = [], []
@@ -133,6 +151,8 @@ def main() -> None:
             (subs / f"student{i:03d}").mkdir(parents=True)
             (subs / f"student{i:03d}" / chapter.filename).write_text(source)
         print(f"{tree} · chapter {chapter.module} · medians of {args.repeat} paired rounds (bare = python -I -c 'import numpy')")
+        fresh, again = fresh_memory_cost()
+        print(f"  memory a process has not used costs {fresh:.2f} ms per MB to write (once freed and taken again: {again:.2f})")
         timed([*mathdl, "check", args.chapter, "--dir", str(wb), "--json"], env)  # warm: bytecode caches written
 
         if "check" not in args.skip:
