@@ -240,6 +240,9 @@ def _rng_state(rng: np.random.Generator) -> dict:
     return state
 
 
+# what a hostile message can make numpy or the parser raise: a malformed message
+_MALFORMED = (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError)
+
 VIEW_BYTES = 1 << 20  # decode's views: smaller arrays are copied (a copy of them is cheap)
 
 
@@ -279,7 +282,7 @@ def decode(
         return _decode(data, make_callback, make_kernel, tensors, max_header, witness, defer, views)
     except WireError:
         raise
-    except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
+    except _MALFORMED as exc:
         # whatever a hostile message makes numpy or the parser raise is a malformed message
         raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
 
@@ -402,8 +405,8 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
             return make_kernel(node.get("name"), dec(node.get("params"), depth + 1), dec(node.get("options"), depth + 1))
         raise WireError(f"unknown tag {t!r}")
 
-    if defer is not None and type(tree) is dict and tree.get("t") == "dict" and defer in (tree.get("keys") or []):
-        keys, items = tree["keys"], tree["items"]
+    keys, items = (tree.get("keys"), tree.get("items")) if type(tree) is dict and tree.get("t") == "dict" else (None, None)
+    if defer is not None and type(keys) is list and type(items) is list and len(keys) == len(items) and defer in keys:
         at = keys.index(defer)
         lazy = items[at]
         if type(lazy) is not dict or lazy.get("t") != "list" or not isinstance(lazy.get("items"), list):
@@ -420,7 +423,7 @@ def decode_now(dec: Callable[[Any, int], Any], node: Any) -> Any:
         return dec(node, 2)
     except WireError:
         raise
-    except (RecursionError, OverflowError, ValueError, TypeError, KeyError, IndexError, struct.error, MemoryError) as exc:
+    except _MALFORMED as exc:
         raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
 
 

@@ -239,3 +239,13 @@ def test_an_unencodable_value_is_named_by_its_path():
         nested = [nested]
     with pytest.raises(wire.WireError, match=r"too deeply nested or too large at (\[0\]){65}$"):
         wire.encode(nested)
+
+
+def test_a_malformed_deferred_item_is_a_wire_error_when_read():
+    bad_item = message(b'{"t":"dict","keys":["calls"],"items":[{"t":"list","items":[{"t":"array","i":5,"dtype":"<f8","shape":[1]}]}]}')
+    calls = wire.decode(bad_item, defer="calls")["calls"]
+    with pytest.raises(wire.WireError, match="bad array reference"):
+        calls[0]
+    not_a_list = message(b'{"t":"dict","keys":["calls"],"items":[{"t":"int","v":3}]}')
+    with pytest.raises(wire.WireError, match="malformed calls"):
+        wire.decode(not_a_list, defer="calls")
