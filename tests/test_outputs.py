@@ -177,6 +177,20 @@ def test_a_wrong_value_from_a_batch_names_the_call_that_returned_it():
     assert "'sigmoid'" not in call
 
 
+def test_an_array_built_from_a_batch_names_the_call_behind_the_row_that_is_wrong():
+    # the variance check stacks the 20 reparameterisation estimates into one array
+    # (expect.close(..., rows_of=...)); it ran after the score-function batch, which it
+    # named before: a wrong reparam_grad_mu must name reparam_grad_mu, at the worst row
+    from support import chapter, course, grade, mutant_source, mutants
+
+    (mutant,) = [m for m in mutants(course, chapter("ch15")) if m.exercise == "gradient_estimators" and m.name == "reparam_unit_noise"]
+    report = grade("ch15", mutant_source(course, mutant), exercises=["gradient_estimators"], mode="student")
+    (check,) = [c for ex in report.exercises for c in ex.checks if "scatter less" in c.name]
+    assert check.status == "failed"
+    call, worst = check.diagnostic["call"], check.diagnostic["max_abs_index"][0]
+    assert call.startswith("reparam_grad_mu(") and f"call {worst + 1} of 20" in call, (call, worst)
+
+
 def test_an_argument_changed_by_one_call_of_a_batch_names_that_call():
     from support import grade, with_replaced
 

@@ -72,18 +72,19 @@ def test_unbiased(student, rng):
 def _batch_variances(student, rng):
     mu, sigma, eps_rep, eps_score = variance_case(rng)
     # the 20 batches of each estimator in one round trip each
-    rep = np.array([expect.like(g, 0.0) for g in student.reparam_grad_mu.many([(d_square, mu, sigma, e) for e in eps_rep])])
+    returned = student.reparam_grad_mu.many([(d_square, mu, sigma, e) for e in eps_rep])
+    rep = np.array([expect.like(g, 0.0) for g in returned])
     score = np.array([expect.like(g, 0.0) for g in student.score_grad_mu.many([(square, mu, sigma, e) for e in eps_score])])
-    return mu, sigma, rep, score, eps_rep
+    return mu, sigma, rep, score, eps_rep, returned
 
 
 def test_variance_comparison(student, rng):
     """f(z) = z²: over 20 batches of 5000 draws, the reparameterisation estimates scatter less than the score-function ones (FFP ≈ 1e-12)"""
-    mu, sigma, rep, score, eps_rep = _batch_variances(student, rng)
+    mu, sigma, rep, score, eps_rep, returned = _batch_variances(student, rng)
     v_rep, v_score = float(np.var(rep, ddof=1)), float(np.var(score, ddof=1))
     # an estimate that ignores the noise (f'(μ), variance 0) wins any variance contest: the
     # batch estimates must also be the exact values 2μ + 2σ·mean(ε) of the reparameterisation
-    expect.close(rep, 2 * mu + 2 * sigma * eps_rep.mean(axis=1), names="ĝ_rep of each batch for f(z) = z² (must be 2μ + 2σ·mean(ε))")
+    expect.close(rep, 2 * mu + 2 * sigma * eps_rep.mean(axis=1), names="ĝ_rep of each batch for f(z) = z² (must be 2μ + 2σ·mean(ε))", rows_of=returned)
     expect.that(
         v_rep < v_score,  # F(19, 19) test; the true variance ratio is ≥ 55.5 for these μ, σ: FFP ≈ 1e-12 (see _stats.py)
         "the reparameterisation estimator must have the smaller variance",

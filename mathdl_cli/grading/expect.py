@@ -56,12 +56,15 @@ def _tol(tol: Tol | str | None) -> Tol:
     return ctx.exercise.tol(tol or "default")
 
 
-def close(got: Any, want: Any, tol: Tol | str | None = None, *, names: Any = None, detail: str = "") -> None:
+def close(got: Any, want: Any, tol: Tol | str | None = None, *, names: Any = None, detail: str = "", rows_of: list | None = None) -> None:
     """``got`` matches ``want`` in structure, type, shape, dtype and value.
 
     ``tol`` is a :class:`Tol`, the name of one of the exercise's tolerance sets,
     or None for its default set. ``names`` overrides the quantity names;
     ``detail`` adds a sentence to the failure message (why this must hold).
+    ``rows_of``: for an array the grader built from the values of several
+    student calls (row i from ``rows_of[i]``, the values as returned), so that
+    a failure names the call behind the row it points to.
     """
     ctx = current()
     public = ctx is None or not ctx.hidden
@@ -69,7 +72,16 @@ def close(got: Any, want: Any, tol: Tol | str | None = None, *, names: Any = Non
     if diag:
         if detail:
             diag["detail"] = detail
-        _fail(diag, got)
+        _fail(diag, _row_origin(rows_of, diag) if rows_of is not None else got)
+
+
+def _row_origin(rows_of: list, diag: dict) -> Any:
+    """The value behind the row a failure points to (its greatest difference, or
+    its first NaN); the last call when the failure points to no row."""
+    index = diag.get("max_abs_index") or diag.get("first_index")
+    if index and 0 <= index[0] < len(rows_of):
+        return rows_of[index[0]]
+    return _LAST
 
 
 def like(got: Any, template: Any, *, names: Any = None) -> Any:
