@@ -3,6 +3,7 @@ errors, timeouts, crashes, limits, and what each confinement promises."""
 
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -968,5 +969,13 @@ def test_a_child_that_stops_reading_meets_the_deadline_of_a_long_request():
         assert sb.call(path, "stop_soon", [0], {}, timeout=10).kind == "return"
         time.sleep(0.6)
         t0 = time.monotonic()
-        reply = sb.call(path, "first", [np.zeros(3_000_000)], {}, timeout=2)
+        child = sb.proc
+        # a regression (a blocking write) fails here instead of hanging the suite: the
+        # stopped child is killed after 15 s, which ends the write with an error, not a timeout
+        watchdog = threading.Timer(15.0, lambda: child.kill())
+        watchdog.start()
+        try:
+            reply = sb.call(path, "first", [np.zeros(3_000_000)], {}, timeout=2)
+        finally:
+            watchdog.cancel()
         assert reply.kind == "timeout" and time.monotonic() - t0 < 10

@@ -112,8 +112,7 @@ def polyak_steps(p: dict) -> np.ndarray:
 def polyak_chains(rng: np.random.Generator, p: dict) -> np.ndarray:
     """The grader's SGD run: θ_{k+1} = θ_k - α_k (λ(θ_k - θ*) + ξ_k), ξ ~ N(0, σ²); (R, K+1)."""
     alpha = polyak_steps(p)
-    xi = rng.standard_normal((p["R"], p["K"]))
-    xi *= p["sigma"]
+    xi = rm_noise(rng, p)  # σ·N(0, 1), (R, K)
     out = np.empty((p["R"], p["K"] + 1))
     theta = np.full(p["R"], p["theta0"])
     out[:, 0] = theta

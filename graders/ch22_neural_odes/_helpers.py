@@ -30,11 +30,11 @@ class Field:
         self.shape = tuple(shape)
         self.W, self.b, self.c, self.omega, self.A = W, b, c, omega, A
         self.times: list[float] = []
+        # the formula, here and in the student's process (in_child)
+        self.kernel = kernels.LinearField(A) if A is not None else kernels.TanhField(W, b, c, omega)
 
     def local(self, t, X):
-        if self.A is not None:
-            return X @ self.A.T
-        return np.tanh(X @ self.W.T + self.b) + math.sin(self.omega * t) * self.c
+        return self.kernel.evaluate(t, X)
 
     def __call__(self, t, X):
         X = np.asarray(X, dtype=np.float64)
@@ -46,8 +46,7 @@ class Field:
     def in_child(self) -> kernels.Kernel:
         """The same f, evaluated in the student's process (no round trip per call;
         for the checks that do not read ``times``)."""
-        kernel = kernels.LinearField(self.A) if self.A is not None else kernels.TanhField(self.W, self.b, self.c, self.omega)
-        return kernel.with_input(self.shape, FIELD_REFUSAL, arg=1)
+        return self.kernel.with_input(self.shape, FIELD_REFUSAL, arg=1)
 
 
 def tanh_field(rng: np.random.Generator, shape, scale=(0.5, 1.0)) -> Field:
@@ -143,12 +142,10 @@ class JacobianField:
         self.m, self.d = m, d
         self.W, self.b, self.A = W, b, A
         self.calls = 0
+        self.kernel = kernels.LinearFieldJacobian(A) if A is not None else kernels.TanhFieldJacobian(W, b)
 
     def local(self, X):
-        if self.A is not None:
-            return X @ self.A.T, np.broadcast_to(self.A, (X.shape[0],) + self.A.shape).copy()
-        F = np.tanh(X @ self.W.T + self.b)
-        return F, (1.0 - F**2)[:, :, None] * self.W[None, :, :]
+        return self.kernel.evaluate(X)
 
     def __call__(self, X):
         X = np.asarray(X, dtype=np.float64)
@@ -160,8 +157,7 @@ class JacobianField:
     def in_child(self) -> kernels.Kernel:
         """The same field, evaluated in the student's process (no round trip per
         call; for the checks that do not count the calls)."""
-        kernel = kernels.LinearFieldJacobian(self.A) if self.A is not None else kernels.TanhFieldJacobian(self.W, self.b)
-        return kernel.with_input((self.m, self.d), JACOBIAN_REFUSAL)
+        return self.kernel.with_input((self.m, self.d), JACOBIAN_REFUSAL)
 
 
 def liouville_field(rng: np.random.Generator, m: int, d: int, scale=(0.5, 1.5)) -> JacobianField:

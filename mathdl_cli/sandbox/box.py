@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 from . import cgroups, fs, view
 from .isolation import Isolation
-from .zygote import child_env, copy_runtime, shared_zygote, site_folders, zygote_failed
+from .zygote import child_env, copy_runtime, shared_zygote, site_folders, wait_on_pidfd, zygote_failed
 
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
@@ -576,17 +576,9 @@ def _exit_status(proc: Any, timeout: float) -> int | None:
     when the process exits (Popen.wait(timeout) polls with sleeps that double,
     overshooting a killed child's exit by milliseconds); a zygote's fork has its
     own wait."""
-    if isinstance(proc, subprocess.Popen) and proc.poll() is None and hasattr(os, "pidfd_open"):
-        try:
-            fd = os.pidfd_open(proc.pid)  # not reaped yet (poll said so): the pid is still this child's
-        except OSError:  # no pidfds on this kernel
-            fd = -1
-        if fd >= 0:
-            try:
-                select.select([fd], [], [], timeout)
-            finally:
-                os.close(fd)
-            timeout = 0.0  # exited (reaped now), or out of time
+    # not reaped yet (poll said so): the pid is still this child's
+    if isinstance(proc, subprocess.Popen) and proc.poll() is None and wait_on_pidfd(proc.pid, timeout) is not None:
+        timeout = 0.0  # exited (reaped now), or out of time
     try:
         return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

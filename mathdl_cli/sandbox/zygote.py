@@ -105,6 +105,22 @@ def site_folders() -> list[str]:
 CHILD_FLAGS = ("-I", "-S", "-B")  # isolated, no site (see site_folders), no bytecode written
 
 
+def wait_on_pidfd(pid: int, timeout: float) -> bool | None:
+    """Wait up to ``timeout`` seconds for process ``pid`` to exit, on a pidfd (readable
+    once it has exited: no polling). Whether it exited; None when there is no pidfd
+    (a kernel without them, or the process already gone)."""
+    if not hasattr(os, "pidfd_open"):
+        return None
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:
+        return None
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)
+
+
 def child_env(home: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
@@ -317,19 +333,9 @@ class ForkedChild:
         if self.pid <= 0:  # never known: its pipes are closed and its cgroup killed instead
             return self.returncode
         limit = timeout if timeout is not None else 5.0
-        if self.poll() is None and hasattr(os, "pidfd_open"):
-            try:
-                fd = os.pidfd_open(self.pid)
-            except OSError:  # already gone, or no pidfds on this kernel
-                fd = -1
-            if fd >= 0:
-                try:
-                    exited, _, _ = select.select([fd], [], [], limit)  # readable once the process has exited
-                    if exited and self.returncode is None:
-                        # gone (a zombie until the zygote reaps it; its status is not ours to read)
-                        self.returncode = -signal.SIGKILL
-                finally:
-                    os.close(fd)
+        if self.poll() is None and wait_on_pidfd(self.pid, limit) and self.returncode is None:
+            # gone (a zombie until the zygote reaps it; its status is not ours to read)
+            self.returncode = -signal.SIGKILL
         deadline = time.monotonic() + limit
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
