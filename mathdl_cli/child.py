@@ -390,6 +390,7 @@ class Server:
         self.modules: dict[str, object] = {}
         self.import_errors: dict[str, dict] = {}
         self.roots = [os.path.realpath(p) for p in config.get("student_roots", [])]
+        self.spin = float(config.get("spin", 0.0))  # seconds to poll for a request before sleeping (see Sandbox)
 
     # -- framing -------------------------------------------------------
     def _read_exact(self, n: int) -> bytes:
@@ -413,6 +414,8 @@ class Server:
                         os._exit(0)  # parent went away
                     have += got
             return out
+        if not buf and self.spin:
+            self.wire.spin_until_readable(self.rfd, self.spin)
         while len(buf) < n:
             chunk = os.read(self.rfd, min(max(n - len(buf), 1 << 16), 1 << 20))
             if not chunk:

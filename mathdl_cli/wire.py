@@ -114,6 +114,19 @@ def advance(views: list, n: int) -> None:
             n = 0
 
 
+def spin_until_readable(fd: int, seconds: float) -> bool:
+    """Poll ``fd`` for up to ``seconds``; whether it became readable. Both sides
+    of a sandbox may poll before a blocking wait (see Sandbox's ``spin``)."""
+    import select
+    import time
+
+    end = time.perf_counter() + seconds
+    while not select.select([fd], [], [], 0)[0]:
+        if time.perf_counter() > end:
+            return False
+    return True
+
+
 def _buffer(arr: np.ndarray) -> Any:
     """The bytes of an array in C order, without a copy where it is contiguous."""
     if arr.size == 0:

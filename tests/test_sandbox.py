@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from mathdl_cli.sandbox import IsolationUnavailable, Limits, ProcessIsolation, Sandbox, SandboxError, cgroups, fs, probe_isolation
+from mathdl_cli.sandbox.box import SPIN_SECONDS
 
 MODES = ("bwrap", "namespaces", "process")
 
@@ -25,10 +26,11 @@ def isolation(mode):
 # (mode, zygote): a child started from scratch, or a zygote's fork (bwrap's zygote runs in its own container)
 VARIANTS = [("bwrap", False), ("bwrap", True), ("namespaces", False), ("namespaces", True), ("process", False), ("process", True)]
 CONFINED = [v for v in VARIANTS if v[0] != "process"]
+SPINNING = ("process", False, "spin")  # mathdl check's sandbox: both sides poll before they sleep
 
 
 def variant_id(v):
-    return f"{v[0]}-{'zygote' if v[1] else 'fresh'}"
+    return f"{v[0]}-{'zygote' if v[1] else 'fresh'}" + ("-spin" if len(v) > 2 else "")
 
 
 STUDENT = '''
@@ -103,10 +105,10 @@ def crash_loudly(x):
 '''
 
 
-@pytest.fixture(scope="module", params=VARIANTS, ids=variant_id)
+@pytest.fixture(scope="module", params=[*VARIANTS, SPINNING], ids=variant_id)
 def box(request):
-    mode, zygote = request.param
-    with Sandbox(limits=Limits(memory_mb=1024), isolation=isolation(mode), zygote=zygote) as sb:
+    mode, zygote, *spin = request.param
+    with Sandbox(limits=Limits(memory_mb=1024), isolation=isolation(mode), zygote=zygote, spin=SPIN_SECONDS if spin else 0.0) as sb:
         path = sb.add_file("student.py", STUDENT.encode())
         yield sb, path
 
@@ -979,3 +981,45 @@ def test_a_child_that_stops_reading_meets_the_deadline_of_a_long_request():
         finally:
             watchdog.cancel()
         assert reply.kind == "timeout" and time.monotonic() - t0 < 10
+
+
+def _cpu_ns(pid):
+    """The time ``pid`` has run on a CPU, in nanoseconds (/proc/<pid>/schedstat)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as fh:
+            return int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pytest.skip("this kernel keeps no /proc/<pid>/schedstat")
+
+
+def test_a_spinning_child_polls_for_a_while_then_sleeps():
+    # the child polls for its next request for SPIN_SECONDS after each reply, then blocks:
+    # idle for half a second it runs for about that long, not for the half second
+    with Sandbox(isolation=ProcessIsolation(), spin=SPIN_SECONDS) as sb:
+        path = sb.add_file("student.py", STUDENT.encode())
+        assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+        before = _cpu_ns(sb.proc.pid)
+        time.sleep(0.5)
+        ran = (_cpu_ns(sb.proc.pid) - before) / 1e9
+        assert ran < 0.1, f"the idle child ran {ran:.3f} s of 0.5"
+        assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0  # and wakes for the next request
+
+
+def test_only_a_students_own_sandbox_spins_and_only_with_a_core_to_spare(monkeypatch):
+    from mathdl_cli import early
+
+    monkeypatch.setattr(early, "_cores", lambda: 2)
+    sb = early.student_sandbox(start=False)
+    try:
+        assert sb.spin == SPIN_SECONDS
+    finally:
+        sb.close()
+    monkeypatch.setattr(early, "_cores", lambda: 1)
+    sb = early.student_sandbox(start=False)
+    try:
+        assert sb.spin == 0.0  # one core: polling would take it from the other process
+    finally:
+        sb.close()
+    with Sandbox(isolation=ProcessIsolation()) as sb:  # a batch's sandboxes: its workers fill the cores
+        assert sb.spin == 0.0
+
