@@ -6,7 +6,6 @@ them, so ``mathdl --help`` and ``mathdl list`` start fast.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -69,21 +68,14 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def main() -> None:
-    """Run the CLI, then leave without the interpreter's teardown of numpy, pytest
-    and friends (about a tenth of a second): every command has already closed its
-    sandboxes, pools and files, the output is flushed and the exit handlers run here."""
-    try:
-        named = sys.argv[1] if len(sys.argv) > 1 else None
-        build_app(named if named in COMMANDS else None)()
-        code = 0
-    except SystemExit as exc:
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    import atexit
+def run_typer() -> None:
+    """Run the command line through typer (a run that names its command builds that command alone)."""
+    named = sys.argv[1] if len(sys.argv) > 1 else None
+    build_app(named if named in COMMANDS else None)()
 
-    atexit._run_exitfuncs()  # os._exit skips them: sandboxes' folders and cgroups, multiprocessing's temporary folder
-    os._exit(code)
+
+def main() -> None:
+    """The CLI through typer, with the entry point's exit (see entry.finish)."""
+    from .entry import finish
+
+    finish(run_typer)

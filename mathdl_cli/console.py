@@ -12,12 +12,15 @@ import sys
 
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 if TYPE_CHECKING:
     from rich.console import Console
 
 USAGE_ERROR = 2
+
+
+class Exit(SystemExit):
+    """Leave a command with this exit status (typer and click let a SystemExit
+    through untouched, and ``mathdl check``'s fast start runs without them)."""
 
 
 def escape(text: str) -> str:
@@ -67,14 +70,14 @@ def points(value: float) -> str:
     return f"{round(float(value), 2):g}"
 
 
-def fail(message: str, next_step: str = "") -> typer.Exit:
+def fail(message: str, next_step: str = "") -> Exit:
     """Print a usage error with what to do next; return the Exit to raise."""
     from .inert import clean
 
     err.print(f"[bold red]error:[/] {escape(clean(message))}")
     if next_step:
         err.print(f"[dim]next:[/] {escape(clean(next_step))}", soft_wrap=True)
-    return typer.Exit(USAGE_ERROR)
+    return Exit(USAGE_ERROR)
 
 
-__all__ = ["out", "err", "escape", "fail", "points", "USAGE_ERROR"]
+__all__ = ["out", "err", "escape", "fail", "points", "Exit", "USAGE_ERROR"]

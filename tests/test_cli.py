@@ -1,6 +1,7 @@
 """The command line, through Typer's runner and through real subprocesses."""
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -219,3 +220,77 @@ def test_a_mistyped_dir_is_named_and_the_course_folders_are_never_suggested(tmp_
     monkeypatch.chdir(course.root)  # the course repository: solutions_private/ holds every module
     result = run("check", "ch2")
     assert result.exit_code == 2 and "solutions_private" not in result.stderr
+
+
+# -- mathdl check's command lines read without typer (commands/check_run.fast_arguments) --
+
+_POSITIONAL = [[], ["ch2"], ["ch2", "ridge"], ["ch02.ridge"], ["ch2", "ridge", "extra"], [""]]
+_OPTIONS = [
+    [], ["--json"], ["--plot"], ["--dir", "{wb}"], ["-d", "{wb}"], ["--dir={wb}"], ["-d={wb}"], ["-d{wb}"], ["--dir", "{file}"],
+    ["--dir"], ["--dir="], ["--case", "3"], ["--case=3"], ["--case", "-1"], ["--seed", "7"], ["--seed=007"], ["--seed", "-1"],
+    ["--seed", "x"], ["--seed", "\u0663"], ["--json", "--json"], ["--json=1"], ["--jsn"], ["--notebook", "nb.ipynb"], ["--"], ["-"],
+    ["--help"], ["--json", "--dir", "{wb}", "--case", "2", "--seed", "5", "--plot"], ["--dir", "{wb}", "-d", "{wb}"],
+]
+
+
+def _command_lines(wb, file):
+    for positional in _POSITIONAL:
+        for options in _OPTIONS:
+            options = [o.format(wb=wb, file=file) for o in options]
+            yield [*positional, *options]
+            if positional and options:
+                yield [*options, *positional]
+                yield [positional[0], *options, *positional[1:]]
+
+
+def test_check_reads_its_usual_command_lines_as_typer_does(tmp_path, monkeypatch):
+    """Every command line the entry point reads itself gives the keyword arguments
+    typer would give; every other one is left to typer (None)."""
+    from mathdl_cli.commands import check_run
+
+    (tmp_path / "wb").mkdir()
+    (tmp_path / "a_file").write_text("")
+    seen = []
+    monkeypatch.setattr(check_run, "run", lambda *args: seen.append(dict(zip(NAMES, args))))
+    NAMES = ["chapter", "exercise", "dir", "json_output", "case", "seed", "plot", "notebook"]
+    defaults = {"chapter": None, "exercise": None, "dir": Path("."), "json_output": False, "case": None, "seed": 0, "plot": False, "notebook": None}
+    read_here = 0
+    for args in _command_lines(tmp_path / "wb", tmp_path / "a_file"):
+        fast = check_run.fast_arguments(args)
+        if fast is None:
+            continue
+        read_here += 1
+        seen.clear()
+        result = runner.invoke(app, ["check", *args])
+        assert result.exit_code == 0 and len(seen) == 1, (args, result.output)
+        assert {**defaults, **fast} == seen[0], args
+    assert read_here > 100  # the usual forms are read here: the fast start is the usual one
+
+
+def test_the_options_read_without_typer_are_typers():
+    from typer.main import get_command
+
+    from mathdl_cli.cli import build_app
+    from mathdl_cli.commands.check_run import FLAGS, POSITIONAL, VALUED
+
+    check = get_command(build_app("check")).commands["check"]
+    by_flag = {flag: p for p in check.params for flag in p.opts}
+    for flag, name in {**VALUED, **FLAGS}.items():
+        assert by_flag[flag].name == name, flag
+        assert by_flag[flag].is_flag == (flag in FLAGS), flag
+    assert tuple(p.name for p in check.params if p.param_type_name == "argument") == POSITIONAL
+
+
+@pytest.mark.parametrize("args", [["check", "ch2", "--json"], ["check", "ch2", "-d{wb}", "--json"]], ids=["fast", "typer"])
+def test_check_exits_with_its_status_either_way(tmp_path, args):
+    """The same command line read with and without typer: the same status and report."""
+    wb = tmp_path / "wb"
+    wb.mkdir()
+    (wb / "ch02_linear_regression.py").write_text(reference_source(course, course.chapter("ch2")))
+    args = [a.format(wb=wb) for a in args]
+    res = mathdl(*args, *([] if any(a.startswith("-d") for a in args) else ["--dir", wb]), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["score"] == 16.0
+    (wb / "ch02_linear_regression.py").write_text("def ridge(:\n")
+    res = mathdl(*args, *([] if any(a.startswith("-d") for a in args) else ["--dir", wb]), cwd=tmp_path)
+    assert res.returncode == 1 and json.loads(res.stdout)["score"] == 0.0

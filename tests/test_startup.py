@@ -36,12 +36,12 @@ def _modules_after(args: list[str], cwd, env=None) -> tuple[subprocess.Completed
     return res, set(listing.read_text().split())
 
 
-def test_check_json_imports_no_pytest_yaml_or_rich(tmp_path):
+def test_check_json_imports_no_pytest_yaml_rich_or_typer(tmp_path):
     (tmp_path / CH2.filename).write_text(reference_source(course, CH2))
     res, loaded = _modules_after(["check", "ch2", "--dir", str(tmp_path), "--json"], tmp_path)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["score"] == json.loads(res.stdout)["max_score"] > 0
-    assert not {m for m in loaded if m.split(".")[0] in ("pytest", "_pytest", "yaml", "rich")}, "check loaded what it does not use"
+    assert not {m for m in loaded if m.split(".")[0] in ("pytest", "_pytest", "yaml", "rich", "typer", "click")}, "check loaded what it does not use"
     assert "numpy" in loaded and "ch02_linear_regression.test_least_squares" in loaded  # it did grade
 
 
@@ -49,7 +49,14 @@ def test_a_human_check_uses_rich_but_not_pytest(tmp_path):
     (tmp_path / CH2.filename).write_text(reference_source(course, CH2))
     res, loaded = _modules_after(["check", "ch2", "--dir", str(tmp_path)], tmp_path)
     assert res.returncode == 0 and "Score 16 / 16" in res.stdout
-    assert "rich.console" in loaded and "pytest" not in loaded
+    assert "rich.console" in loaded and "pytest" not in loaded and "typer" not in loaded
+
+
+def test_a_check_command_line_typer_must_read_loads_typer(tmp_path):
+    (tmp_path / CH2.filename).write_text(reference_source(course, CH2))
+    res, loaded = _modules_after(["check", "ch2", f"-d{tmp_path}", "--json"], tmp_path)  # a short option glued to its value
+    assert res.returncode == 0 and json.loads(res.stdout)["score"] > 0, res.stderr
+    assert "typer" in loaded
 
 
 def test_inert_marks_leave_the_function_alone_and_pytest_marks_when_loaded():

@@ -1,20 +1,13 @@
-"""Shared argument types and lookups for the commands."""
+"""Shared lookups and usage errors for the commands (typer-free: ``mathdl check``'s
+fast start uses them; the shared option types are in ``_options``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
-
-import typer
+from typing import Optional
 
 from ..catalog import CatalogError, Chapter, Course, Exercise, LookupFailed, load_course
-from ..console import fail
-
-DirOption = Annotated[
-    Path,
-    typer.Option("--dir", "-d", help="The workbook folder holding your chapter modules (default: the current folder).", file_okay=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else there.")]
+from ..console import Exit, fail
 
 
 def course_or_exit() -> Course:
@@ -104,7 +97,7 @@ def workbook_chapters(course: Course, chapter: Optional[str], folder: Path, verb
     return chapters
 
 
-def no_module(course: Course, chapter: Chapter, folder: Path, then: str) -> typer.Exit:
+def no_module(course: Course, chapter: Chapter, folder: Path, then: str) -> Exit:
     """The usage error for a chapter module missing from the workbook: a file
     defining its functions under another name is to be renamed (then ``then``);
     otherwise the module is to be made with ``mathdl new``."""
@@ -133,7 +126,7 @@ def exercise_named(course: Course, name: str) -> Exercise | None:
         return None
 
 
-def no_modules(course: Course, folder: Path, verb: str) -> typer.Exit:
+def no_modules(course: Course, folder: Path, verb: str) -> Exit:
     """The usage error for a workbook without chapter modules: a file defining a
     chapter's functions under another name is to be renamed; else ``mathdl new``."""
     from ..suggest import command

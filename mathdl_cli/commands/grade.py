@@ -10,9 +10,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import err, escape, fail, out
+from ..console import Exit, err, escape, fail, out
 from ..inert import clean
-from ._common import JsonOption, chapter_or_exit, course_or_exit
+from ._common import chapter_or_exit, course_or_exit
+from ._options import JsonOption
 
 
 def grade_command(
@@ -125,7 +126,7 @@ def grade_command(
         from ..batch.verdict import interrupted
 
         err.print(escape(clean(interrupted(subs, out_dir, options.key()))))
-        raise typer.Exit(130) from None
+        raise Exit(130) from None
     finally:
         if progress is not None:
             progress.stop()
@@ -181,7 +182,7 @@ def _report_and_exit(doc: dict, headline: str, paths: dict, warnings: list[str],
     if grader_errors:
         err.print(f"[bold magenta]{grader_errors} submission(s) hit a grader error (not the students' fault); run the same command again to regrade them.[/]")
     # never a silent zero: a grader error, or a batch that failed as a whole, is not success
-    raise typer.Exit(1 if grader_errors or warnings else 0)
+    raise Exit(1 if grader_errors or warnings else 0)
 
 
 def _isolation_or_exit(allow_weak: bool):

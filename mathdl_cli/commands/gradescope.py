@@ -10,7 +10,8 @@ import typer
 
 from ..console import err, escape, fail, out
 from ..inert import clean
-from ._common import JsonOption, chapter_or_exit, course_or_exit
+from ._common import chapter_or_exit, course_or_exit
+from ._options import JsonOption
 
 
 def gradescope_command(

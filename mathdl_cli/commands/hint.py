@@ -10,7 +10,8 @@ import typer
 from ..console import escape, fail, out
 from ..suggest import command
 from ..workbook import NotWritable, next_hint
-from ._common import DirOption, course_or_exit, exercise_or_exit, writable_hint
+from ._common import course_or_exit, exercise_or_exit, writable_hint
+from ._options import DirOption
 
 
 def hint_command(

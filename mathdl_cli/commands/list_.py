@@ -12,7 +12,8 @@ from ..console import escape, out
 from ..workbook import progress
 from ..render import ICON, WORD
 from ..suggest import command
-from ._common import DirOption, JsonOption, chapter_or_exit, course_or_exit
+from ._common import chapter_or_exit, course_or_exit
+from ._options import DirOption, JsonOption
 
 
 def list_command(

@@ -10,7 +10,8 @@ import typer
 from ..console import escape, fail, out
 from ..suggest import command
 from ..workbook import NotWritable, scaffold
-from ._common import DirOption, chapter_or_exit, course_or_exit, writable_hint
+from ._common import chapter_or_exit, course_or_exit, writable_hint
+from ._options import DirOption
 
 
 def new_command(

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from ..console import err, escape, fail, out
+from ..console import Exit, err, escape, fail, out
 from ..inert import clean
 from ..suggest import command
-from ._common import DirOption, JsonOption, chapter_named, course_or_exit, exercise_named, exercise_or_exit, no_module
+from ._common import chapter_named, course_or_exit, exercise_named, exercise_or_exit, no_module
+from ._options import DirOption, JsonOption
 
 
 def draw_plots(course, chapters, exercises, folder: Path, sources=None) -> list:
@@ -63,7 +64,7 @@ def plot_command(
         print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))
     else:
         print_plots(plotted)
-    raise typer.Exit(0 if all(p.path for p in plotted) else 1)
+    raise Exit(0 if all(p.path for p in plotted) else 1)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import err, escape, fail, out
+from ..console import Exit, err, escape, fail, out
 from ._common import chapter_or_exit, course_or_exit
 
 
@@ -32,7 +32,7 @@ def record_command(
         for line in bad:
             err.print(f"    [red]{escape(line)}[/]")
         failed |= bool(bad)
-    raise typer.Exit(1 if failed else 0)
+    raise Exit(1 if failed else 0)
 
 
 def register(app: typer.Typer) -> None:

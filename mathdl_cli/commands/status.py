@@ -10,7 +10,8 @@ import typer
 from ..console import escape, out, points
 from ..suggest import command
 from ..workbook import modules_in, progress
-from ._common import DirOption, JsonOption, course_or_exit, rename_step
+from ._common import course_or_exit, rename_step
+from ._options import DirOption, JsonOption
 
 
 def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) -> None:

@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import err, escape, fail, out
+from ..console import Exit, err, escape, fail, out
 from ..inert import clean
-from ._common import DirOption, JsonOption, course_or_exit, workbook_chapters
+from ._common import course_or_exit, workbook_chapters
+from ._options import DirOption, JsonOption
 
 
 def submit_command(
@@ -37,7 +38,7 @@ def submit_command(
         raise fail(str(exc), exc.next_step) from None
     except RuntimeError as exc:
         err.print(f"[bold magenta]internal error:[/] {escape(clean(str(exc)))}")
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     if packed.report is not None:
         save_progress(dir, packed.report)
     if json_output:

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import err, escape, fail, out
-from ._common import JsonOption, chapter_or_exit, course_or_exit
+from ..console import Exit, err, escape, fail, out
+from ._common import chapter_or_exit, course_or_exit
+from ._options import JsonOption
 
 
 def validate_command(
@@ -59,7 +60,7 @@ def validate_command(
         bad = sum(not e.ok for e in report.exercises)
         summary = "all good" if report.ok else f"{bad} exercise(s) with problems"
         err.print(f"[bold]{len(report.exercises)} exercises validated on {len(report.seeds)} seed(s): {summary}[/]")
-    raise typer.Exit(0 if report.ok else 1)
+    raise Exit(0 if report.ok else 1)
 
 
 def register(app: typer.Typer) -> None:

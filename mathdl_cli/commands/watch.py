@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..console import out
-from ._common import DirOption, course_or_exit, workbook_chapters
+from ..console import Exit, out
+from ._common import course_or_exit, workbook_chapters
+from ._options import DirOption
 
 
 def watch_command(
@@ -35,7 +36,7 @@ def watch_command(
         watch(course, dir, chapters, out, poll=poll, clear=out.is_terminal, on_outcome=record)
     except KeyboardInterrupt:
         out.print("\nstopped watching")
-    raise typer.Exit(0)
+    raise Exit(0)
 
 
 def register(app: typer.Typer) -> None:
