@@ -32,13 +32,15 @@ import struct
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import cgroups, fs, view
 from .isolation import Isolation
 from .zygote import child_env, copy_runtime, shared_zygote, site_folders, wait_on_pidfd, zygote_failed
+
+if TYPE_CHECKING:
+    from .reply import Reply
 
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 # how long each side of a student's sandbox polls for the other's next message before
@@ -60,8 +62,7 @@ class SandboxError(RuntimeError):
     never the student's."""
 
 
-@dataclass
-class Limits:
+class Limits(NamedTuple):
     """Resource limits for one child. ``None`` leaves a limit unset."""
 
     memory_mb: int | None = 4096  # per process (address space) and for the whole tree (cgroup); torch chapters need more
@@ -82,25 +83,6 @@ class Limits:
             # RLIMIT_NPROC counts per user: only in the child's own user namespace is it the child's alone
             "nproc": self.processes if confined else None,
         }
-
-
-@dataclass
-class Reply:
-    """What came back from one call, already decoded into plain data."""
-
-    kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
-    value: Any = None
-    mutated: list = field(default_factory=list)  # arguments changed in place, by path (a list per call for batches)
-    index: int = 0  # in a batch, the call that raised
-    stdout: str = ""
-    warnings: list[str] = field(default_factory=list)
-    type: str = ""
-    message: str = ""
-    frames: list = field(default_factory=list)
-    not_implemented: bool = False
-    elapsed: float = 0.0
-    detail: str = ""
-    callbacks: int = 0  # calls of the grader's functions the child made during this call
 
 
 class Sandbox:
@@ -393,6 +375,7 @@ class Sandbox:
         child_dist.py); no callables then.
         """
         from .. import wire  # imported here: creating and starting a sandbox must not wait for numpy
+        from .reply import Reply
 
         callables: list[Callable] = []
 
@@ -665,6 +648,7 @@ class _ChildGone(Exception):
 
 
 def _reply_from(msg: dict) -> Reply:
+    from .reply import Reply
     kind = msg.get("kind")
     known = {"return", "raise", "missing", "import_error", "unencodable", "rank_timeout", "rank_exit", "rank_setup"}
     if kind not in known:

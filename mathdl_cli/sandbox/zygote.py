@@ -25,18 +25,18 @@ import json
 import os
 import select
 import signal
-import socket
 import struct
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import fs
 
 if TYPE_CHECKING:
+    import socket
+
     from .isolation import Isolation
 
 RUNTIME_FILES = ("child.py", "child_dist.py", "wire.py", "kernels.py", "zygote.py", "confine.py")
@@ -148,8 +148,10 @@ class Zygote:
         copy_runtime(self.dir)
         # one request per record (SOCK_SEQPACKET where the system has it): worker processes
         # holding a copy of this socket (see ZygoteHandle) can ask for forks side by side
+        import socket  # here: a plain child (mathdl check's) starts without it
+
         try:
-            ours, theirs = socket.socketpair(socket.AF_UNIX, _REQUESTS)
+            ours, theirs = socket.socketpair(socket.AF_UNIX, getattr(socket, "SOCK_SEQPACKET", socket.SOCK_STREAM))
         except OSError:  # declared but not for Unix sockets (macOS): a stream, for this process alone
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = ours
@@ -188,6 +190,8 @@ class Zygote:
     def handle(self) -> "ZygoteHandle | None":
         """What a worker process needs to use this zygote (None where the system
         cannot keep several workers' requests apart)."""
+        import socket
+
         if self.sock.type != getattr(socket, "SOCK_SEQPACKET", None):
             return None
         return ZygoteHandle(self.preload, self.contained, self.uid, self.sock, str(fs.private_base()), self.key, str(self.dir))
@@ -201,6 +205,8 @@ class Zygote:
         """Ask for a fork and return at once: the fork joins its cgroups (which can
         wait for a kernel grace period) and confines itself while the grader goes
         on; its pid is learned when first needed (:meth:`ForkedChild.learn_pid`)."""
+        import socket
+
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         fds, names, ours = [req_r, resp_w, log_fd], [], []
@@ -241,8 +247,7 @@ class Zygote:
         fs.remove_tree(self.root)
 
 
-@dataclass
-class ZygoteHandle:
+class ZygoteHandle(NamedTuple):
     """A grading process's zygote for its worker processes (see :func:`adopt`).
     Pickled by multiprocessing, the socket travels as a descriptor of its own."""
 
@@ -261,6 +266,8 @@ def _host_pid(creds: socket.socket, uid: int, deadline: float) -> int:
     ready, _, _ = select.select([creds], [], [], max(deadline - time.monotonic(), 0))
     if not ready:
         raise OSError("the zygote's fork did not say who it is")
+    import socket
+
     _, ancillary, _, _ = creds.recvmsg(16, socket.CMSG_SPACE(12))
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
@@ -352,7 +359,6 @@ class ForkedChild:
                 pass
 
 
-_REQUESTS = getattr(socket, "SOCK_SEQPACKET", socket.SOCK_STREAM)
 _zygotes: dict[tuple, Zygote] = {}
 _failed: set[tuple] = set()  # zygotes whose forks could not start: children start from scratch instead
 

@@ -1,0 +1,26 @@
+"""What a call into the child returned (a module of its own: a sandbox is
+created and started without it, before the grader's first call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """What came back from one call, already decoded into plain data."""
+
+    kind: str  # return | raise | missing | import_error | unencodable | timeout | crashed | protocol_error
+    value: Any = None
+    mutated: list = field(default_factory=list)  # arguments changed in place, by path (a list per call for batches)
+    index: int = 0  # in a batch, the call that raised
+    stdout: str = ""
+    warnings: list[str] = field(default_factory=list)
+    type: str = ""
+    message: str = ""
+    frames: list = field(default_factory=list)
+    not_implemented: bool = False
+    elapsed: float = 0.0
+    detail: str = ""
+    callbacks: int = 0  # calls of the grader's functions the child made during this call
