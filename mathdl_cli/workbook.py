@@ -71,20 +71,40 @@ def modules_in(course: Course, folder: Path) -> list[Chapter]:
     return [course.load(n) for n, name in course.module_names().items() if (folder / f"{name}.py").is_file()]
 
 
-def folders_holding(folder: Path, filename: str, limit: int = 200) -> list[Path]:
-    """Sub-folders of ``folder`` (one level, at most ``limit`` entries looked at)
-    that hold ``filename``: where a student who forgot --dir keeps the module."""
-    found = []
+def folders_holding(folder: Path, filename: str, limit: int = 200, depth: int = 2) -> list[Path]:
+    """Sub-folders of ``folder`` that hold ``filename``: where a student who forgot
+    --dir keeps the module. The nearest level that has one wins (a sub-folder, else
+    a sub-folder's sub-folder); hidden folders and virtual environments are skipped,
+    and at most ``limit`` entries of each folder are looked at."""
+    level = [folder]
+    for _ in range(depth):
+        found, deeper = [], []
+        for parent in level:
+            for sub in _sub_folders(parent, limit):
+                if (sub / filename).is_file():
+                    found.append(sub)
+                deeper.append(sub)
+        if found:
+            return sorted(Path(os.path.relpath(f, folder)) if folder == Path(".") else f for f in found)
+        level = deeper[:limit]
+    return []
+
+
+def _sub_folders(folder: Path, limit: int) -> list[Path]:
+    out = []
     try:
         with os.scandir(folder) as entries:
             for i, entry in enumerate(entries):
                 if i >= limit:
                     break
-                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False) and (Path(entry.path) / filename).is_file():
-                    found.append(Path(entry.name) if folder == Path(".") else Path(entry.path))
+                if entry.name.startswith(".") or entry.name == "__pycache__" or not entry.is_dir(follow_symlinks=False):
+                    continue
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # a virtual environment
+                    continue
+                out.append(Path(entry.path))
     except OSError:
-        return []
-    return sorted(found)
+        pass
+    return out
 
 
 def _defined_functions(course: Course, folder: Path, limit: int = 200, max_bytes: int = 1 << 20) -> dict[Path, set[str]]:

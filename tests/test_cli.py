@@ -206,7 +206,13 @@ def test_a_forgotten_dir_points_at_the_sub_folder_holding_the_module(tmp_path, m
     assert result.exit_code == 2
     assert "workbook/ch02_linear_regression.py exists" in result.stderr
     assert "mathdl check ch2 ridge --dir workbook" in result.stderr
-    (tmp_path / "workbook" / "ch02_linear_regression.py").unlink()
+    (tmp_path / "workbook" / "ch02_linear_regression.py").rename(tmp_path / "ch02_linear_regression.py")
+    (tmp_path / "course" / "workbook").mkdir(parents=True)  # two levels down, from a folder above the course
+    (tmp_path / "ch02_linear_regression.py").rename(tmp_path / "course" / "workbook" / "ch02_linear_regression.py")
+    result = run("check", "ch2")
+    assert result.exit_code == 2 and "course/workbook/ch02_linear_regression.py exists" in result.stderr
+    assert "mathdl check ch2 --dir course/workbook" in result.stderr
+    (tmp_path / "course" / "workbook" / "ch02_linear_regression.py").unlink()
     result = run("check", "ch2")
     assert result.exit_code == 2 and "mathdl new ch2" in result.stderr and "exists" not in result.stderr
 
