@@ -73,9 +73,3 @@ def run_typer() -> None:
     named = sys.argv[1] if len(sys.argv) > 1 else None
     build_app(named if named in COMMANDS else None)()
 
-
-def main() -> None:
-    """The CLI through typer, with the entry point's exit (see entry.finish)."""
-    from .entry import finish
-
-    finish(run_typer)

@@ -13,6 +13,7 @@ from mathdl_cli import kernels
 from mathdl_cli.catalog import load_course
 from mathdl_cli.grading import expect, gen
 from mathdl_cli.grading.gen import random_net
+from mathdl_cli.grading.proxies import each
 
 _PROVIDED: dict = {}
 exec(compile(load_course().chapter("backprop").provided, "provided.py", "exec"), _PROVIDED)  # noqa: S102 - course file
@@ -114,8 +115,7 @@ def fd_check(call, X, T, Ws, bs, activation, rng, rel, per_array: int = 3, *, lo
                 moved[p] = params[p].copy()
                 moved[p][idx] += sign * h
                 arglist.append((X, T, moved[:L], moved[L:], activation))
-    many = getattr(call, "many", None)
-    outs = many(arglist) if many else [call(*args) for args in arglist]
+    outs = each(call, arglist)
     losses = [expect.like(out, template)[0] for out in outs]
     rows = []
     all_a, all_n = [], []

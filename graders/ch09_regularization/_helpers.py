@@ -137,12 +137,12 @@ def decay_slope(rms_errors: list[float]) -> float:
     return float(np.polyfit(np.log(DECAY_KS), np.log(rms_errors), 1)[0])
 
 
-def decay_statistic(rng: np.random.Generator, mc_predict, exact: np.ndarray, *, many=None) -> tuple[float, list[float]]:
-    """The fitted slope and the RMS errors per K of ``mc_predict(masks)`` against ``exact``.
-    ``many(list of masks) -> list of predictions`` replaces ``mc_predict`` to make every
-    prediction at once (one round trip to the student's child); the masks are the same."""
+def decay_statistic(rng: np.random.Generator, predict_all, exact: np.ndarray) -> tuple[float, list[float]]:
+    """The fitted slope and the RMS errors per K of the Monte Carlo predictions against
+    ``exact``; ``predict_all(list of mask stacks) -> list of predictions`` makes them all
+    (a grader: in one round trip to the student's child)."""
     stacks = [decay_masks(rng, K) for K, reps in zip(DECAY_KS, DECAY_REPS) for _ in range(reps)]
-    preds = iter(many(stacks) if many is not None else [mc_predict(masks) for masks in stacks])
+    preds = iter(predict_all(stacks))
     errors = []
     for K, reps in zip(DECAY_KS, DECAY_REPS):
         mse = 0.0

@@ -124,7 +124,7 @@ def test_error_decays_like_inverse_sqrt_k(student, ref, rng):
     def mc_many(stacks):  # all 38 Monte Carlo predictions in one round trip
         return [expect.like(got, exact) for got in student.mc_dropout_predict.many([(X, Ws, bs, masks, "identity") for masks in stacks])]
 
-    slope, errors = decay_statistic(rng, None, exact, many=mc_many)
+    slope, errors = decay_statistic(rng, mc_many, exact)
     # FFP: the reference's slope has sd 0.022 over 400 seeds, so ±0.15 is ≈ 6.8 sd (< 1e-9); see _helpers.DECAY_TOL
     expect.that(
         abs(slope + 0.5) <= DECAY_TOL,

@@ -227,6 +227,14 @@ def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> C
     return lambda: describe_args(spec, args, kwargs) + f"; {unit}"
 
 
+def each(fn: Callable[..., Any], arglist: list[tuple]) -> list:
+    """``fn(*args)`` for every args of ``arglist``: one round trip (``fn.many``) for a
+    student's function, the calls one by one for a plain function (the calibration
+    tests hand a grader helper the reference's own)."""
+    many = getattr(fn, "many", None)
+    return many(arglist) if many is not None else [fn(*args) for args in arglist]
+
+
 def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -> Exception | None:
     """Map a non-return reply to the check outcome the student sees."""
     if reply.kind == "return":

@@ -244,8 +244,8 @@ def test_mc_decay_calibration():
         if seed < 3:
             masks = H.decay_masks(np.random.default_rng(99), 50)
             np.testing.assert_allclose(fast(masks), ref.mc_dropout_predict(X, Ws, bs, masks), rtol=1e-12, atol=1e-13)
-            check, _ = H.decay_statistic(setup(seed)[0], lambda m: ref.mc_dropout_predict(X, Ws, bs, m), exact)
-        slope, _ = H.decay_statistic(rng, fast, exact)
+            check, _ = H.decay_statistic(setup(seed)[0], lambda stacks: [ref.mc_dropout_predict(X, Ws, bs, m) for m in stacks], exact)
+        slope, _ = H.decay_statistic(rng, lambda stacks: [fast(m) for m in stacks], exact)
         if seed < 3:
             assert abs(slope - check) < 1e-9
         slopes.append(slope)
@@ -254,7 +254,7 @@ def test_mc_decay_calibration():
     # the comment next to DECAY_TOL quotes sd ≈ 0.022: the tolerance is ≥ 6 sd
     assert H.DECAY_TOL / slopes.std() > 6, slopes.std()
     rng, X, Ws, bs, exact = setup(0)
-    reused, _ = H.decay_statistic(rng, lambda m: ref.mc_dropout_predict(X, Ws, bs, [np.repeat(m[0][:1], m[0].shape[0], 0)]), exact)
+    reused, _ = H.decay_statistic(rng, lambda stacks: [ref.mc_dropout_predict(X, Ws, bs, [np.repeat(m[0][:1], m[0].shape[0], 0)]) for m in stacks], exact)
     assert abs(reused + 0.5) > H.DECAY_TOL
 
 
