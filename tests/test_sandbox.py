@@ -1023,3 +1023,51 @@ def test_only_a_students_own_sandbox_spins_and_only_with_a_core_to_spare(monkeyp
     with Sandbox(isolation=ProcessIsolation()) as sb:  # a batch's sandboxes: its workers fill the cores
         assert sb.spin == 0.0
 
+
+
+TRICKLES = """
+import gc, os, struct, time
+
+def trickle(x):
+    # a reply that claims 600 kB and then comes one byte every 5 ms, written straight
+    # onto the protocol pipe: the call must still end at its deadline
+    server = next(o for o in gc.get_objects() if type(o).__name__ == "Server" and hasattr(o, "wfd"))
+    os.write(server.wfd, struct.pack("<Q", 600_000))
+    while True:
+        os.write(server.wfd, b"x")
+        time.sleep(0.005)
+"""
+
+
+@pytest.mark.parametrize("spin", [0.0, SPIN_SECONDS], ids=["sleeping", "spinning"])
+def test_a_reply_that_trickles_in_meets_the_deadline(spin):
+    with Sandbox(isolation=ProcessIsolation(), spin=spin) as sb:
+        path = sb.add_file("trickles.py", TRICKLES.encode())
+        t0 = time.monotonic()
+        sb.start()
+        child = sb.proc
+        # a regression fails here instead of hanging the suite: the child is killed after 15 s
+        watchdog = threading.Timer(15.0, lambda: child.kill())
+        watchdog.start()
+        try:
+            reply = sb.call(path, "trickle", [0], {}, timeout=1.0)
+        finally:
+            watchdog.cancel()
+        assert reply.kind == "timeout" and time.monotonic() - t0 < 8, (reply.kind, time.monotonic() - t0)
+
+
+@pytest.mark.parametrize("spin", [0.0, SPIN_SECONDS], ids=["sleeping", "spinning"])
+def test_a_passed_deadline_is_a_timeout_even_with_bytes_waiting(spin):
+    # the reply loop reads whatever has arrived, then waits for more: a child that keeps a
+    # few bytes waiting at every wait must still run into the deadline
+    from mathdl_cli.sandbox import box
+
+    r, w = os.pipe()
+    try:
+        os.write(w, b"waiting")
+        with pytest.raises(box._Timeout):
+            box._wait_ready(r, time.monotonic() - 0.001, spin=spin)
+        box._wait_ready(r, time.monotonic() + 1.0, spin=spin)  # before the deadline: ready at once
+    finally:
+        os.close(r)
+        os.close(w)

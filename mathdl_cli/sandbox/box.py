@@ -586,14 +586,14 @@ def _exit_status(proc: Any, timeout: float) -> int | None:
 def _wait_ready(fd: int, deadline: float, write: bool = False, spin: float = 0.0) -> None:
     """Wait until ``fd`` can be read (or written), else _Timeout at ``deadline``;
     a read polls for ``spin`` seconds first (see Sandbox)."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:  # first: a child that trickles its reply byte by byte meets the deadline too
+        raise _Timeout
     if spin and not write:
         from .. import wire  # loaded: only calls read with a spin
 
-        if wire.spin_until_readable(fd, min(spin, deadline - time.monotonic())):
+        if wire.spin_until_readable(fd, min(spin, remaining)):
             return
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _Timeout
     ready = select.select([], [fd], [], remaining)[1] if write else select.select([fd], [], [], remaining)[0]
     if not ready:
         raise _Timeout
