@@ -24,7 +24,7 @@ def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandb
     from .sandbox.box import SPIN_SECONDS
 
     # the student's child and this process are the only busy ones: each may poll for the
-    # other's message on a core of its own (see Sandbox's spin)
+    # other's message on a CPU of its own (see Sandbox's spin), if there are two to use
     spin = SPIN_SECONDS if _cores() >= 2 else 0.0
     sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload, spin=spin)
     if start:
@@ -32,12 +32,37 @@ def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandb
     return sandbox
 
 
-def _cores() -> int:
-    """The CPUs this process may run on."""
+def _cores() -> float:
+    """The CPUs this process may use: those it may run on, and no more than its
+    cgroup's CPU quota allows (a container started with --cpus=1 sees every core
+    of the machine, and a poll would spend its quota)."""
     import os
 
     affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    cores = float(len(affinity(0)) if affinity is not None else os.cpu_count() or 1)
+    return min(cores, _cgroup_cpu_quota())
+
+
+def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup", membership: str = "/proc/self/cgroup") -> float:
+    """CPUs allowed by this process's cgroup v2 ``cpu.max`` and its parents' (inf if none)."""
+    import os
+
+    try:
+        with open(membership) as fh:
+            path = next((line.strip()[3:] for line in fh if line.startswith("0::")), None)
+    except OSError:
+        return float("inf")
+    quota = float("inf")
+    while path:
+        try:
+            with open(os.path.join(root, path.lstrip("/"), "cpu.max")) as fh:
+                limit, period = fh.read().split()[:2]
+            if limit != "max":
+                quota = min(quota, int(limit) / int(period))
+        except (OSError, ValueError, ZeroDivisionError):
+            pass
+        path = os.path.dirname(path) if path != "/" else ""
+    return quota
 
 
 def start_early() -> None:

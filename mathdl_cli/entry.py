@@ -55,7 +55,10 @@ def finish(command) -> None:
         code = 0
     except SystemExit as exc:
         if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
+            try:
+                print(exc.code, file=sys.stderr)
+            except OSError:  # a closed stderr
+                pass
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         code = 130

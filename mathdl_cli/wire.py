@@ -122,7 +122,7 @@ def spin_until_readable(fd: int, seconds: float) -> bool:
 
     end = time.perf_counter() + seconds
     while not select.select([fd], [], [], 0)[0]:
-        if time.perf_counter() > end:
+        if not time.perf_counter() < end:  # (so a NaN ends it at once)
             return False
     return True
 

@@ -71,21 +71,25 @@ def modules_in(course: Course, folder: Path) -> list[Chapter]:
     return [course.load(n) for n, name in course.module_names().items() if (folder / f"{name}.py").is_file()]
 
 
-def folders_holding(folder: Path, filename: str, limit: int = 200, depth: int = 2) -> list[Path]:
+def folders_holding(folder: Path, filename: str, limit: int = 200, depth: int = 2, skip: set[Path] = frozenset()) -> list[Path]:
     """Sub-folders of ``folder`` that hold ``filename``: where a student who forgot
     --dir keeps the module. The nearest level that has one wins (a sub-folder, else
-    a sub-folder's sub-folder); hidden folders and virtual environments are skipped,
-    and at most ``limit`` entries of each folder are looked at."""
+    a sub-folder's sub-folder); hidden folders, virtual environments and the folders
+    of ``skip`` (resolved paths: the course's own) are neither named nor searched, and
+    at most ``limit`` entries of each folder are looked at. The paths are relative to
+    ``folder`` when it is ".", else under it."""
     level = [folder]
     for _ in range(depth):
         found, deeper = [], []
         for parent in level:
             for sub in _sub_folders(parent, limit):
+                if sub.resolve() in skip:
+                    continue
                 if (sub / filename).is_file():
                     found.append(sub)
                 deeper.append(sub)
         if found:
-            return sorted(Path(os.path.relpath(f, folder)) if folder == Path(".") else f for f in found)
+            return sorted(found)
         level = deeper[:limit]
     return []
 
@@ -101,7 +105,7 @@ def _sub_folders(folder: Path, limit: int) -> list[Path]:
                     continue
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # a virtual environment
                     continue
-                out.append(Path(entry.path))
+                out.append(folder / entry.name)
     except OSError:
         pass
     return out

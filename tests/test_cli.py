@@ -226,6 +226,9 @@ def test_a_mistyped_dir_is_named_and_the_course_folders_are_never_suggested(tmp_
     monkeypatch.chdir(course.root)  # the course repository: solutions_private/ holds every module
     result = run("check", "ch2")
     assert result.exit_code == 2 and "solutions_private" not in result.stderr
+    monkeypatch.chdir(course.root.parent)  # one level up, with --dir: still never the course's own folders
+    result = run("check", "ch2", "--dir", course.root.name)
+    assert result.exit_code == 2 and "solutions_private" not in result.stderr and "mathdl new ch2" in result.stderr
 
 
 # -- mathdl check's command lines read without typer (commands/check_run.fast_arguments) --
@@ -236,13 +239,14 @@ _OPTIONS = [
     ["--dir"], ["--dir="], ["--case", "3"], ["--case=3"], ["--case", "-1"], ["--seed", "7"], ["--seed=007"], ["--seed", "-1"],
     ["--seed", "x"], ["--seed", "\u0663"], ["--json", "--json"], ["--json=1"], ["--jsn"], ["--notebook", "nb.ipynb"], ["--"], ["-"],
     ["--help"], ["--json", "--dir", "{wb}", "--case", "2", "--seed", "5", "--plot"], ["--dir", "{wb}", "-d", "{wb}"],
+    ["--seed", "1" * 5000], ["--dir", "{unreadable}"], ["--dir", "{missing}"],
 ]
 
 
-def _command_lines(wb, file):
+def _command_lines(**paths):
     for positional in _POSITIONAL:
         for options in _OPTIONS:
-            options = [o.format(wb=wb, file=file) for o in options]
+            options = [o.format(**paths) for o in options]
             yield [*positional, *options]
             if positional and options:
                 yield [*options, *positional]
@@ -254,14 +258,21 @@ def test_check_reads_its_usual_command_lines_as_typer_does(tmp_path, monkeypatch
     typer would give; every other one is left to typer (None)."""
     from mathdl_cli.commands import check_run
 
+    import inspect
+    import os
+
     (tmp_path / "wb").mkdir()
     (tmp_path / "a_file").write_text("")
+    unreadable = tmp_path / "unreadable"
+    unreadable.mkdir()
+    access = os.access  # root reads every folder: both readers ask os.access, which says no here
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != unreadable and access(path, mode, **kw))
     seen = []
+    NAMES = list(inspect.signature(check_run.run).parameters)
+    defaults = {name: p.default for name, p in inspect.signature(check_run.run).parameters.items()}  # what run(**fast) gets
     monkeypatch.setattr(check_run, "run", lambda *args: seen.append(dict(zip(NAMES, args))))
-    NAMES = ["chapter", "exercise", "dir", "json_output", "case", "seed", "plot", "notebook"]
-    defaults = {"chapter": None, "exercise": None, "dir": Path("."), "json_output": False, "case": None, "seed": 0, "plot": False, "notebook": None}
     read_here = 0
-    for args in _command_lines(tmp_path / "wb", tmp_path / "a_file"):
+    for args in _command_lines(wb=tmp_path / "wb", file=tmp_path / "a_file", unreadable=unreadable, missing=tmp_path / "not_yet"):
         fast = check_run.fast_arguments(args)
         if fast is None:
             continue
@@ -285,6 +296,13 @@ def test_the_options_read_without_typer_are_typers():
         assert by_flag[flag].name == name, flag
         assert by_flag[flag].is_flag == (flag in FLAGS), flag
     assert tuple(p.name for p in check.params if p.param_type_name == "argument") == POSITIONAL
+    # run(**given) takes its defaults for what the command line leaves out: they must be typer's
+    import inspect
+
+    from mathdl_cli.commands import check as typer_check, check_run
+
+    ours, theirs = inspect.signature(check_run.run).parameters, inspect.signature(typer_check.check_command).parameters
+    assert list(ours) == list(theirs) and all(ours[n].default == theirs[n].default for n in ours)
 
 
 @pytest.mark.parametrize("args", [["check", "ch2", "--json"], ["check", "ch2", "-d{wb}", "--json"]], ids=["fast", "typer"])
@@ -294,9 +312,11 @@ def test_check_exits_with_its_status_either_way(tmp_path, args):
     wb.mkdir()
     (wb / "ch02_linear_regression.py").write_text(reference_source(course, course.chapter("ch2")))
     args = [a.format(wb=wb) for a in args]
-    res = mathdl(*args, *([] if any(a.startswith("-d") for a in args) else ["--dir", wb]), cwd=tmp_path)
+    if not any(a.startswith("-d") for a in args):
+        args += ["--dir", wb]
+    res = mathdl(*args, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["score"] == 16.0
     (wb / "ch02_linear_regression.py").write_text("def ridge(:\n")
-    res = mathdl(*args, *([] if any(a.startswith("-d") for a in args) else ["--dir", wb]), cwd=tmp_path)
+    res = mathdl(*args, cwd=tmp_path)
     assert res.returncode == 1 and json.loads(res.stdout)["score"] == 0.0

@@ -992,6 +992,22 @@ def _cpu_ns(pid):
         pytest.skip("this kernel keeps no /proc/<pid>/schedstat")
 
 
+def test_a_spinning_child_polls_after_each_reply_and_a_sleeping_one_does_not():
+    # after each reply the spinning child polls for its next request for SPIN_SECONDS:
+    # over 20 idle gaps of 20 ms it runs for about 20 x 3 ms more than a child that sleeps
+    ran = {}
+    for spin in (0.0, SPIN_SECONDS):
+        with Sandbox(isolation=ProcessIsolation(), spin=spin) as sb:
+            path = sb.add_file("student.py", STUDENT.encode())
+            assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+            before = _cpu_ns(sb.proc.pid)
+            for _ in range(20):
+                assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+                time.sleep(0.02)
+            ran[spin] = (_cpu_ns(sb.proc.pid) - before) / 1e9
+    assert ran[SPIN_SECONDS] - ran[0.0] > 0.015, ran
+
+
 def test_a_spinning_child_polls_for_a_while_then_sleeps():
     # the child polls for its next request for SPIN_SECONDS after each reply, then blocks:
     # idle for half a second it runs for about that long, not for the half second
@@ -1003,6 +1019,20 @@ def test_a_spinning_child_polls_for_a_while_then_sleeps():
         ran = (_cpu_ns(sb.proc.pid) - before) / 1e9
         assert ran < 0.1, f"the idle child ran {ran:.3f} s of 0.5"
         assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0  # and wakes for the next request
+
+
+def test_a_containers_cpu_quota_counts_as_its_cores(tmp_path):
+    from mathdl_cli import early
+
+    (tmp_path / "cgroup").write_text("0::/box/inner\n")
+    for folder, limit in (("box", "100000 100000"), ("box/inner", "max 100000")):  # --cpus=1 on the parent
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "cpu.max").write_text(limit + "\n")
+    assert early._cgroup_cpu_quota(str(tmp_path), str(tmp_path / "cgroup")) == 1.0
+    (tmp_path / "box" / "cpu.max").write_text("max 100000\n")
+    assert early._cgroup_cpu_quota(str(tmp_path), str(tmp_path / "cgroup")) == float("inf")
+    (tmp_path / "cgroup").write_text("1:cpu:/\n")  # no unified hierarchy
+    assert early._cgroup_cpu_quota(str(tmp_path), str(tmp_path / "cgroup")) == float("inf")
 
 
 def test_only_a_students_own_sandbox_spins_and_only_with_a_core_to_spare(monkeypatch):
@@ -1020,8 +1050,17 @@ def test_only_a_students_own_sandbox_spins_and_only_with_a_core_to_spare(monkeyp
         assert sb.spin == 0.0  # one core: polling would take it from the other process
     finally:
         sb.close()
+    monkeypatch.setattr(early, "_cores", lambda: 1.5)  # a container's quota of one and a half CPUs
+    sb = early.student_sandbox(start=False)
+    try:
+        assert sb.spin == 0.0
+    finally:
+        sb.close()
     with Sandbox(isolation=ProcessIsolation()) as sb:  # a batch's sandboxes: its workers fill the cores
         assert sb.spin == 0.0
+    for given, used in ((float("nan"), 0.0), (-1.0, 0.0), (1.0, 0.01)):  # never a poll without end
+        with Sandbox(isolation=ProcessIsolation(), spin=given) as sb:
+            assert sb.spin == used, given
 
 
 

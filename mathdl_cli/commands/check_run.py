@@ -13,6 +13,7 @@ the same way.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -32,7 +33,8 @@ def fast_arguments(args: list[str]) -> dict | None:
     ARGS are not in a form read here (typer then reads them, and says what is wrong).
     Read here: up to two positional words, ``--json``, ``--plot``, and ``--dir``,
     ``-d``, ``--case`` and ``--seed`` with a value that does not start with "-" (a
-    seed of digits; a --dir that is not a file), each option at most once."""
+    seed of digits; a --dir that is a readable folder or nothing yet), each option at
+    most once."""
     found: dict = {}
     positional: list[str] = []
     rest = list(args)
@@ -58,13 +60,14 @@ def fast_arguments(args: list[str]) -> dict | None:
             return None
         found[name] = value
     if "seed" in found:
-        if not found["seed"].isdigit() or not found["seed"].isascii():
+        seed = found["seed"]
+        if not seed.isascii() or not seed.isdigit() or len(seed) > 100:  # typer's message for a huge one
             return None
-        found["seed"] = int(found["seed"])
+        found["seed"] = int(seed)
     if "dir" in found:
         found["dir"] = Path(found["dir"])
-        if found["dir"].is_file():
-            return None  # typer's message: a folder is expected
+        if os.path.exists(found["dir"]) and not (os.path.isdir(found["dir"]) and os.access(found["dir"], os.R_OK)):
+            return None  # typer's message: a folder that exists must be one, and readable
     found.update(zip(POSITIONAL, positional))
     return found
 
@@ -118,7 +121,7 @@ def run(
                 raise fail(f"there is no folder {dir}", command("check", chapters[0].short, exercise, **{**again, "dir": close}, case=case) if close
                            else command("new", chapters[0].short, dir=dir))
             course_dirs = {course.exercises_dir.resolve(), course.graders_dir.resolve(), course.solutions_dir.resolve()}
-            nearby = [f for f in folders_holding(dir, chapters[0].filename) if (dir / f).resolve() not in course_dirs]
+            nearby = folders_holding(dir, chapters[0].filename, skip=course_dirs)
             if nearby:  # the usual slip: the workbook is a sub-folder and --dir was left out
                 raise fail(f"there is no {chapters[0].filename} in {dir.resolve()}, but {nearby[0] / chapters[0].filename} exists",
                            command("check", chapters[0].short, exercise, **{**again, "dir": nearby[0]}, case=case))

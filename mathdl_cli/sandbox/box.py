@@ -47,6 +47,14 @@ MAX_REPLY_BYTES = 512 * 1024 * 1024
 # it sleeps (Sandbox's ``spin``): waking a sleeping process costs 0.3-0.5 ms on a
 # virtual machine, more than most calls of a check; the poll is a few microseconds
 SPIN_SECONDS = 0.003
+
+
+def spin_seconds(value: Any) -> float:
+    """A spin as given, at most 0.01 s; 0 for anything that is not a positive number
+    (NaN included: a poll whose end never comes would ignore the call's deadline)."""
+    if not isinstance(value, (int, float)) or not value > 0:
+        return 0.0
+    return min(float(value), 0.01)
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
@@ -92,8 +100,9 @@ class Sandbox:
     child for its next request that long before sleeping in a blocking wait: a
     check's calls alternate with the grader's own work, and each side would
     otherwise go to sleep and be woken for every message. It burns the core
-    that side runs on, so it is for a sandbox whose two processes have the
-    machine to themselves (``mathdl check``), not for a batch's workers.
+    that side runs on, so it is for a sandbox whose two processes have two CPUs
+    to themselves: a student's own (``mathdl check``, watch, submit, plots and
+    the notebook API, see ``early.student_sandbox``), not a batch's workers.
     """
 
     def __init__(
@@ -114,7 +123,7 @@ class Sandbox:
         self._hide_given = list(hide or [])
         self._hide: list[Path] | None = None
         self.use_zygote = zygote and self.isolation_mode.forks
-        self.spin = min(max(float(spin), 0.0), 0.01)
+        self.spin = spin_seconds(spin)
         self.preload = tuple(preload)  # imported by the child before its first call (a zygote's: once)
         self.root = fs.new_folder(fs.private_base(), f"box-{os.urandom(6).hex()}", 0o711)
         self.files = fs.new_folder(self.root, "files", 0o755)
