@@ -36,7 +36,10 @@ def main() -> None:
         start_early()
         from .commands.check_run import fast_arguments, run
 
-        given = fast_arguments(args[1:])
+        try:
+            given = fast_arguments(args[1:])
+        except Exception:  # noqa: BLE001 - whatever it could not read, typer reads and explains
+            given = None
         if given is not None:  # the usual command line: no typer (see commands/check_run)
             command = lambda: run(**given)  # noqa: E731
     if command is None:
