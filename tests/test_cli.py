@@ -227,8 +227,8 @@ def test_a_mistyped_dir_is_named_and_the_course_folders_are_never_suggested(tmp_
     result = run("check", "ch2")
     assert result.exit_code == 2 and "solutions_private" not in result.stderr
     monkeypatch.chdir(course.root.parent)  # one level up, with --dir: still never the course's own folders
-    result = run("check", "ch2", "--dir", course.root.name)
-    assert result.exit_code == 2 and "solutions_private" not in result.stderr and "mathdl new ch2" in result.stderr
+    result = run("check", "ch2", "--dir", course.root.name)  # (a checkout's own workbook/, made by set-up command 1, may be named)
+    assert result.exit_code == 2 and "solutions_private" not in result.stderr
 
 
 # -- mathdl check's command lines read without typer (commands/check_run.fast_arguments) --
