@@ -83,7 +83,7 @@ def folders_holding(folder: Path, filename: str, limit: int = 200, depth: int = 
         found, deeper = [], []
         for parent in level:
             for sub in _sub_folders(parent, limit):
-                if sub.resolve() in skip:
+                if skip and sub.resolve() in skip:
                     continue
                 if (sub / filename).is_file():
                     found.append(sub)

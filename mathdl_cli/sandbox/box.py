@@ -47,14 +47,6 @@ MAX_REPLY_BYTES = 512 * 1024 * 1024
 # it sleeps (Sandbox's ``spin``): waking a sleeping process costs 0.3-0.5 ms on a
 # virtual machine, more than most calls of a check; the poll is a few microseconds
 SPIN_SECONDS = 0.003
-
-
-def spin_seconds(value: Any) -> float:
-    """A spin as given, at most 0.01 s; 0 for anything that is not a positive number
-    (NaN included: a poll whose end never comes would ignore the call's deadline)."""
-    if not isinstance(value, (int, float)) or not value > 0:
-        return 0.0
-    return min(float(value), 0.01)
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
@@ -63,6 +55,14 @@ BIG_READ = 1 << 20  # a message with more than this still to come is read into a
 
 
 _dying: list[subprocess.Popen] = []  # children killed and not waited for (Sandbox.kill(wait=False))
+
+
+def spin_seconds(value: Any) -> float:
+    """A spin as given, at most 0.01 s; 0 for anything that is not a positive number
+    (NaN included: a poll whose end never comes would ignore the call's deadline)."""
+    if not isinstance(value, (int, float)) or not value > 0:
+        return 0.0
+    return min(float(value), 0.01)
 
 
 class SandboxError(RuntimeError):
@@ -658,6 +658,7 @@ class _ChildGone(Exception):
 
 def _reply_from(msg: dict) -> Reply:
     from .reply import Reply
+
     kind = msg.get("kind")
     known = {"return", "raise", "missing", "import_error", "unencodable", "rank_timeout", "rank_exit", "rank_setup"}
     if kind not in known:
