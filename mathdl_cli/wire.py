@@ -115,8 +115,7 @@ def advance(views: list, n: int) -> None:
 
 
 def spin_until_readable(fd: int, seconds: float) -> bool:
-    """Poll ``fd`` for up to ``seconds``; whether it became readable. Both sides
-    of a sandbox may poll before a blocking wait (see Sandbox's ``spin``)."""
+    """Poll ``fd`` for up to ``seconds``; whether it became readable."""
     import select
     import time
 
@@ -125,6 +124,35 @@ def spin_until_readable(fd: int, seconds: float) -> bool:
         if not time.perf_counter() < end:  # (so a NaN ends it at once)
             return False
     return True
+
+
+class Poll:
+    """Polling a pipe for the other side's next message before a blocking wait
+    (both sides of a student's sandbox do, see Sandbox's ``spin``).
+
+    A poll pays only while this process has a CPU to itself: if another
+    process wants the CPU (the other side of the sandbox, or anything else the
+    user runs), the poll takes it from them. A poll during which this thread
+    was off its CPU for more than ``contended`` seconds (it got less CPU time
+    than the time that passed) shows that; polling then stops for good and
+    every wait blocks at once, as without a spin."""
+
+    def __init__(self, seconds: float, contended: float) -> None:
+        self.seconds = seconds
+        self.contended = contended
+
+    def until_readable(self, fd: int, limit: float) -> bool:
+        """Poll ``fd`` for the spin, at most ``limit`` seconds; whether it became readable."""
+        seconds = min(self.seconds, limit)
+        if not seconds > 0:
+            return False
+        import time
+
+        wall, cpu = time.perf_counter(), time.thread_time()
+        ready = spin_until_readable(fd, seconds)
+        if (time.perf_counter() - wall) - (time.thread_time() - cpu) > self.contended:
+            self.seconds = 0.0
+        return ready
 
 
 def _buffer(arr: np.ndarray) -> Any:

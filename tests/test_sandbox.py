@@ -3,6 +3,7 @@ errors, timeouts, crashes, limits, and what each confinement promises."""
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -992,7 +993,15 @@ def _cpu_ns(pid):
         pytest.skip("this kernel keeps no /proc/<pid>/schedstat")
 
 
-def test_a_spinning_child_polls_after_each_reply_and_a_sleeping_one_does_not():
+@pytest.fixture
+def polls_whatever_else_runs(monkeypatch):
+    """Polling that never stops for other processes (the suite runs tests beside each other)."""
+    from mathdl_cli.sandbox import box
+
+    monkeypatch.setattr(box, "POLL_CONTENDED", 3600.0)
+
+
+def test_a_spinning_child_polls_after_each_reply_and_a_sleeping_one_does_not(polls_whatever_else_runs):
     # after each reply the spinning child polls for its next request for SPIN_SECONDS:
     # over 20 idle gaps of 20 ms it runs for about 20 x 3 ms more than a child that sleeps
     ran = {}
@@ -1008,7 +1017,7 @@ def test_a_spinning_child_polls_after_each_reply_and_a_sleeping_one_does_not():
     assert ran[SPIN_SECONDS] - ran[0.0] > 0.015, ran
 
 
-def test_a_spinning_child_polls_for_a_while_then_sleeps():
+def test_a_spinning_child_polls_for_a_while_then_sleeps(polls_whatever_else_runs):
     # the child polls for its next request for SPIN_SECONDS after each reply, then blocks:
     # idle for half a second it runs for about that long, not for the half second
     with Sandbox(isolation=ProcessIsolation(), spin=SPIN_SECONDS) as sb:
@@ -1099,14 +1108,75 @@ def test_a_reply_that_trickles_in_meets_the_deadline(spin):
 def test_a_passed_deadline_is_a_timeout_even_with_bytes_waiting(spin):
     # the reply loop reads whatever has arrived, then waits for more: a child that keeps a
     # few bytes waiting at every wait must still run into the deadline
+    from mathdl_cli import wire
     from mathdl_cli.sandbox import box
 
     r, w = os.pipe()
     try:
         os.write(w, b"waiting")
+        poll = wire.Poll(spin, 3600.0)
         with pytest.raises(box._Timeout):
-            box._wait_ready(r, time.monotonic() - 0.001, spin=spin)
-        box._wait_ready(r, time.monotonic() + 1.0, spin=spin)  # before the deadline: ready at once
+            box._wait_ready(r, time.monotonic() - 0.001, poll=poll)
+        box._wait_ready(r, time.monotonic() + 1.0, poll=poll)  # before the deadline: ready at once
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_a_poll_ends_for_good_once_its_process_was_kept_off_the_cpu(monkeypatch):
+    from mathdl_cli import wire
+
+    r, w = os.pipe()
+    try:
+        poll = wire.Poll(0.002, 0.0005)
+        os.write(w, b"x")
+        assert poll.until_readable(r, 1.0) and poll.seconds == 0.002  # the message was there: no time off the CPU
+        os.read(r, 1)
+        cpu = time.thread_time()
+        monkeypatch.setattr(time, "thread_time", lambda: cpu)  # 2 ms pass and this thread gets no CPU time
+        assert not poll.until_readable(r, 1.0)
+        assert poll.seconds == 0.0
+        t0 = time.perf_counter()
+        assert not poll.until_readable(r, 1.0) and time.perf_counter() - t0 < 0.001  # no more polling
+        monkeypatch.undo()
+        os.write(w, b"x")
+        assert poll.until_readable(r, 1.0) is False  # a wait that would find the message blocks instead
+        assert wire.Poll(0.0, 0.0005).until_readable(r, 1.0) is False
+        assert wire.Poll(float("nan"), 0.0005).until_readable(r, 1.0) is False
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+HOG = "import os\ntry:\n    os.nice(-10)\nexcept OSError:\n    pass\nwhile True:\n    pass\n"
+
+
+def test_both_sides_stop_polling_when_another_process_wants_their_cpu():
+    # the grader, its child and two busy processes on one CPU: a poll takes the CPU from the
+    # process that has work, so each side of the sandbox must find that out and block instead
+    cpu = min(os.sched_getaffinity(0))
+    mine = os.sched_getaffinity(0)
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(2)]
+    try:
+        for hog in hogs:
+            os.sched_setaffinity(hog.pid, {cpu})
+        os.sched_setaffinity(0, {cpu})
+        with Sandbox(isolation=ProcessIsolation(), spin=0.01) as sb:
+            path = sb.add_file("student.py", STUDENT.encode())
+            assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+            os.sched_setaffinity(sb.proc.pid, {cpu})
+            for _ in range(30):
+                assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+            assert sb._poll is not None and sb._poll.seconds == 0.0, "the grader still polls"
+            before = _cpu_ns(sb.proc.pid)
+            for _ in range(10):
+                assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+                time.sleep(0.03)
+            ran = (_cpu_ns(sb.proc.pid) - before) / 1e9
+            # still polling, it would run up to 10 ms after each of the 10 replies
+            assert ran < 0.02, f"the child ran {ran * 1000:.1f} ms over 10 idle gaps: it still polls"
+    finally:
+        os.sched_setaffinity(0, mine)
+        for hog in hogs:
+            hog.kill()
+            hog.wait()

@@ -47,6 +47,10 @@ MAX_REPLY_BYTES = 512 * 1024 * 1024
 # it sleeps (Sandbox's ``spin``): waking a sleeping process costs 0.3-0.5 ms on a
 # virtual machine, more than most calls of a check; the poll is a few microseconds
 SPIN_SECONDS = 0.003
+# a poll during which its process was off the CPU longer than this (seconds) ends polling
+# on that side for good: another process wants the CPU, and the poll would take it
+# (see wire.Poll; with one busy program beside it, a polling check took twice as long)
+POLL_CONTENDED = 0.0005
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
@@ -103,6 +107,8 @@ class Sandbox:
     that side runs on, so it is for a sandbox whose two processes have two CPUs
     to themselves: a student's own (``mathdl check``, watch, submit, plots and
     the notebook API, see ``early.student_sandbox``), not a batch's workers.
+    Each side stops polling once it finds another process waiting for its CPU
+    (:class:`mathdl_cli.wire.Poll`): a busy machine gets blocking waits.
     """
 
     def __init__(
@@ -124,6 +130,7 @@ class Sandbox:
         self._hide: list[Path] | None = None
         self.use_zygote = zygote and self.isolation_mode.forks
         self.spin = spin_seconds(spin)
+        self._poll: Any = None  # the grader's wire.Poll, made at its first wait for a reply
         self.preload = tuple(preload)  # imported by the child before its first call (a zygote's: once)
         self.root = fs.new_folder(fs.private_base(), f"box-{os.urandom(6).hex()}", 0o711)
         self.files = fs.new_folder(self.root, "files", 0o755)
@@ -207,7 +214,8 @@ class Sandbox:
             "env": child_env(home),
             "preload": list(self.preload),
             "site": site_folders(),
-            "spin": self.spin,
+            "spin": self._poll.seconds if self._poll is not None else self.spin,  # none once the grader stopped
+            "spin_contended": POLL_CONTENDED,
         }
         self.forked = False
         if self.use_zygote:
@@ -252,6 +260,14 @@ class Sandbox:
         drop = self.isolation_mode.drop
         if drop is not None:
             os.lchown(self.scratch, drop[0], drop[1])
+
+    def _polling(self) -> Any:
+        """The grader's wire.Poll for replies, or None without a spin."""
+        if self._poll is None and self.spin:
+            from .. import wire  # loaded: only a spinning sandbox's reads poll
+
+            self._poll = wire.Poll(self.spin, POLL_CONTENDED)
+        return self._poll
 
     def _await_ready(self) -> None:
         """Wait for the child's ``ready``; anything else is a grader error."""
@@ -540,7 +556,7 @@ class Sandbox:
         if n - len(buf) > BIG_READ:
             return self._read_big(fd, n, deadline)
         while len(buf) < n:
-            _wait_ready(fd, deadline, spin=self.spin)
+            _wait_ready(fd, deadline, poll=self._polling())
             chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
             if not chunk:
                 self._wait_exit()
@@ -592,17 +608,14 @@ def _exit_status(proc: Any, timeout: float) -> int | None:
         return None
 
 
-def _wait_ready(fd: int, deadline: float, write: bool = False, spin: float = 0.0) -> None:
+def _wait_ready(fd: int, deadline: float, write: bool = False, poll: Any = None) -> None:
     """Wait until ``fd`` can be read (or written), else _Timeout at ``deadline``;
-    a read polls for ``spin`` seconds first (see Sandbox)."""
+    a read polls first with ``poll``, a wire.Poll (see Sandbox)."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:  # first: a child that trickles its reply byte by byte meets the deadline too
         raise _Timeout
-    if spin and not write:
-        from .. import wire  # loaded: only calls read with a spin
-
-        if wire.spin_until_readable(fd, min(spin, remaining)):
-            return
+    if poll is not None and not write and poll.until_readable(fd, remaining):
+        return
     ready = select.select([], [fd], [], remaining)[1] if write else select.select([fd], [], [], remaining)[0]
     if not ready:
         raise _Timeout
