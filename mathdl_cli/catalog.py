@@ -112,7 +112,7 @@ class Chapter:
         YAML names (exercises/_provided/<name>.py), then the chapter's provided.py."""
         paths = [self.directory.parent / "_provided" / f"{name}.py" for name in self.shared]
         paths.append(self.directory / "provided.py")
-        return "\n\n".join(p.read_text() for p in paths if p.exists())
+        return "\n\n".join(p.read_text(encoding="utf-8") for p in paths if p.exists())
 
     def provided_function(self, name: str) -> FunctionSpec | None:
         """A function of the provided helper code, as a spec (signature and

@@ -23,6 +23,39 @@ class Exit(SystemExit):
     through untouched, and ``mathdl check``'s fast start runs without them)."""
 
 
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` writes UTF-8 (a stream without an encoding takes any text)."""
+    import codecs
+
+    encoding = getattr(stream, "encoding", None)
+    if not isinstance(encoding, str):
+        return True
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def printable_streams() -> None:
+    """On a stdout or stderr that is not UTF-8 (a terminal in a Latin-1 or ASCII
+    locale), a character it cannot show (θ, ✓, –) is printed as '?' instead of
+    ending the command with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _utf8(stream):
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
+def print_json(doc: Any) -> None:
+    """One JSON document on stdout, its text as it is where stdout is UTF-8, else
+    with every non-ASCII character escaped: valid JSON in any locale, never a '?'."""
+    import json
+
+    print(json.dumps(doc, ensure_ascii=not _utf8(sys.stdout)))
+
+
 def escape(text: str) -> str:
     """rich's markup escaping (rich is imported on first use)."""
     from rich.markup import escape as rich_escape

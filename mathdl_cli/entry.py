@@ -44,6 +44,9 @@ def main() -> None:
             command = lambda: run(**given)  # noqa: E731
     if command is None:
         from .cli import run_typer as command
+    from .console import printable_streams
+
+    printable_streams()  # (after the child is started: it needs nothing of this)
     finish(command)
 
 

@@ -77,9 +77,9 @@ def reference_source(course: Course, chapter: Chapter) -> str:
 
     def include(m: re.Match) -> str:
         included.append(course.exercises_dir / m.group(1))
-        return included[-1].read_text()
+        return included[-1].read_text(encoding="utf-8")
 
-    source = INCLUDE.sub(include, path.read_text())
+    source = INCLUDE.sub(include, path.read_text(encoding="utf-8"))
     joined = join_sources("\n".join(chapter.imports), chapter.provided, source)
     _sources[key] = (_stamps(tuple((str(p), None) for p in (path, *included))), joined)
     return joined
@@ -105,13 +105,13 @@ def mutants(course: Course, chapter: Chapter) -> list[Mutant]:
     found = []
     for path in sorted(folder.glob("*__*.py")):
         exercise, _, name = path.stem.partition("__")
-        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         found.append(Mutant(chapter, exercise, name, path, doc.strip().splitlines()[0] if doc.strip() else ""))
     return found
 
 
 def mutant_source(course: Course, mutant: Mutant) -> str:
-    return join_sources(reference_source(course, mutant.chapter), "# ---- mutant: " + mutant.id, mutant.path.read_text())
+    return join_sources(reference_source(course, mutant.chapter), "# ---- mutant: " + mutant.id, mutant.path.read_text(encoding="utf-8"))
 
 
 def load_module(name: str, source: str, filename: str = "<reference>") -> types.ModuleType:

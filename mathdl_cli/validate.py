@@ -210,7 +210,7 @@ def record(course: Course, chapter: Chapter) -> Report:
         cache.unlink(missing_ok=True)
     else:
         folder.mkdir(exist_ok=True)
-        cache.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        cache.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
 
 
@@ -233,7 +233,7 @@ def stale_records(course: Course, chapter: Chapter) -> list[str]:
 def collection_is_current(course: Course, chapter: Chapter) -> bool:
     cache = course.graders_dir / chapter.module / "_recorded" / fastpath.CACHE_NAME
     try:
-        stored = json.loads(cache.read_text())
+        stored = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stored = None
     return stored == _live_collection(course, chapter)

@@ -170,7 +170,7 @@ def _state_file(folder: Path, name: str) -> Path:
 
 def _read(folder: Path, name: str) -> dict:
     try:
-        data = json.loads(_state_file(folder, name).read_text())
+        data = json.loads(_state_file(folder, name).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -181,7 +181,7 @@ def _write(folder: Path, name: str, data: dict) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         raise _not_writable(path.parent, exc) from None

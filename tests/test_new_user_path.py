@@ -386,3 +386,39 @@ def integrated_gradients(grad_fn, x, x_base, n_steps):
 ''', "integrated_gradients", "--case", "1")
     assert "did not finish within" in text and "an infinite loop, or far too slow?" in text, text
     assert "calling the function it was given" not in text
+
+
+# -- a terminal that is not UTF-8 ---------------------------------------------------------
+
+# an ASCII locale, as Python sees it where the C locale is not coerced to UTF-8 (the same
+# path as a Latin-1 cluster login): stdout, stderr and open()'s default are ASCII
+ASCII_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+
+
+def test_a_terminal_that_is_not_utf8_gets_question_marks_and_valid_json_never_a_traceback(tmp_path):
+    ch18 = course.chapter("ch18")
+    probe = subprocess.run([sys.executable, "-c", "import sys; print(sys.stdout.encoding)"], capture_output=True, text=True,
+                           env={**os.environ, **ASCII_LOCALE})
+    assert probe.stdout.strip().lower() in ("ascii", "ansi_x3.4-1968"), probe.stdout
+    wb = tmp_path / "wb"
+    r = mathdl("new", "ch18", "--dir", wb, env=ASCII_LOCALE)
+    assert r.returncode == 0, r.stderr
+    # a wrong step size: the messages hold θ, λ, ≤ and the like
+    source = (wb / ch18.filename).read_text(encoding="utf-8")
+    reference = reference_source(course, ch18)
+    start = reference.index("def sgd_decaying")
+    body = reference[start : reference.index("\n\n\n", start)].replace("alpha = a / (k + k0)", "alpha = a / (k + 1 + k0)")
+    (wb / ch18.filename).write_text(source + "\n\n" + body + "\n", encoding="utf-8")
+    for args in (("check", "ch18", "--dir", wb), ("list",), ("list", "ch18", "--dir", wb), ("status", "--dir", wb),
+                 ("hint", "ch18.polyak_averaging", "--dir", wb)):
+        r = mathdl(*args, env=ASCII_LOCALE)
+        assert "Traceback" not in r.stderr and "Error" not in r.stderr, (args, r.stderr[-1500:])
+        assert r.returncode in (0, 1), (args, r.returncode)
+    r = mathdl("check", "ch18", "--dir", wb, env=ASCII_LOCALE)
+    assert "trajectories ?_0..?_K is wrong" in r.stdout, r.stdout  # θ shown as '?'
+    for args, says in ((("check", "ch18", "--dir", wb, "--json"), "mean of \u03b8_k"), (("list", "ch18", "--json"), "Robbins\u2013Monro")):
+        r = subprocess.run([sys.executable, "-m", "mathdl_cli", *map(str, args)], capture_output=True, timeout=600,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), **ASCII_LOCALE})
+        assert r.returncode in (0, 1), r.stderr.decode(errors="replace")[-1500:]
+        doc = json.loads(r.stdout.decode("ascii"))  # ASCII: every other character escaped
+        assert says in json.dumps(doc, ensure_ascii=False), args  # and none lost to a '?'

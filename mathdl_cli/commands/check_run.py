@@ -12,12 +12,11 @@ the same way.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Optional
 
-from ..console import Exit, err, escape, fail, out
+from ..console import Exit, err, escape, fail, out, print_json
 from ..suggest import carry, command
 from ._common import chapter_or_exit, course_or_exit, exercise_or_exit, no_module, no_modules, split_id
 
@@ -189,7 +188,7 @@ def run(
         doc = report.to_json()
         if plot:
             doc["plots"] = [p.to_json() for p in plotted]
-        print(json.dumps(doc, ensure_ascii=False))
+        print_json(doc)
     else:
         from ..render import report as render_report
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..console import escape, out
+from ..console import escape, out, print_json
 from ..workbook import progress
 from ..render import ICON, WORD
 from ..suggest import command
@@ -52,7 +51,7 @@ def list_command(
                 for ch in chapters
             ],
         }
-        print(json.dumps(doc, ensure_ascii=False))
+        print_json(doc)
         return
     for ch in chapters:
         out.print(f"[bold]{escape(ch.short)}[/] [dim]({escape(ch.slug)})[/]  {escape(ch.title)}  [dim]→ {escape(ch.filename)}[/]")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..console import Exit, err, escape, fail, out
+from ..console import Exit, err, escape, fail, out, print_json
 from ..inert import clean
 from ..suggest import command
 from ._common import chapter_named, course_or_exit, exercise_named, exercise_or_exit, no_module
@@ -61,7 +60,7 @@ def plot_command(
         raise no_module(course, chapter, dir, command("plot", exercise, dir=dir))
     plotted = draw_plots(course, [chapter], chosen, dir)
     if json_output:
-        print(json.dumps({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]}, ensure_ascii=False))
+        print_json({"version": 1, "kind": "mathdl.plot", "plots": [p.to_json() for p in plotted]})
     else:
         print_plots(plotted)
     raise Exit(0 if all(p.path for p in plotted) else 1)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..console import Exit, err, escape, fail, out
+from ..console import Exit, err, escape, fail, out, print_json
 from ..inert import clean
 from ._common import course_or_exit, workbook_chapters
 from ._options import DirOption, JsonOption
@@ -42,7 +41,7 @@ def submit_command(
     if packed.report is not None:
         save_progress(dir, packed.report)
     if json_output:
-        print(json.dumps(packed.to_json(), ensure_ascii=False))
+        print_json(packed.to_json())
         return
     score = packed.manifest.get("public_score")
     out.print(f"[bold]Wrote {escape(clean(str(out_file)))}[/]")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from ..console import Exit, err, escape, fail, out
+from ..console import Exit, err, escape, fail, out, print_json
 from ._common import chapter_or_exit, course_or_exit
 from ._options import JsonOption
 
@@ -49,7 +48,7 @@ def validate_command(
         if progress is not None:
             progress.stop()
     if json_output:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print_json(report.to_json())
     else:
         for ex in report.exercises:
             caught = sum(m.caught for m in ex.mutants)

@@ -148,7 +148,7 @@ def recorded(course: Course, files: list[Path]) -> list[Check] | None:
     checks: list[Check] = []
     for folder, wanted in by_folder.items():
         try:
-            data = json.loads((folder / "_recorded" / CACHE_NAME).read_text())
+            data = json.loads((folder / "_recorded" / CACHE_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         names = {f.name for f in wanted}
