@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from mathdl_cli.grading import expect
-from mathdl_cli.grading.errors import StudentError
 
 
 def loglog_slope(x, y) -> float:
@@ -17,17 +16,6 @@ def loglog_slope(x, y) -> float:
     if not np.all(np.isfinite(y) & (y > 0)):
         return float("nan")
     return float(np.polyfit(np.log(np.asarray(x, dtype=np.float64)), np.log(y), 1)[0])
-
-
-def raises_value_error(call, what: str) -> None:
-    """``call()`` (a student call) must raise ValueError."""
-    try:
-        got = call()
-    except StudentError as exc:
-        raised = (exc.diagnostic or {}).get("exception", "")
-        expect.that(raised == "ValueError", "must raise ValueError", quantity=what, detail=f"it raised {raised}")
-        return
-    expect.that(False, "must raise ValueError", quantity=what, detail=f"it returned {type(got).__name__}")
 
 
 # -- ch16.relu_interpolant ------------------------------------------------------------

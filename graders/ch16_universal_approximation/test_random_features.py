@@ -12,7 +12,7 @@ import numpy as np
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
 
-from ._helpers import RF_NS, features, loglog_slope, raises_value_error, rf_errors, rf_problem, spread_features, spread_points, value_case
+from ._helpers import RF_NS, features, loglog_slope, rf_errors, rf_problem, spread_features, spread_points, value_case
 
 
 def _theory_check(student, rng, tol):
@@ -126,8 +126,8 @@ def test_tanh(student, ref, rng):
 def test_unknown_activation(student):
     """act = "sigmoid" raises ValueError in both functions"""
     x, w = np.array([0.0, 0.5]), np.array([1.0])
-    raises_value_error(lambda: student.random_features_fit(x, x, w, w, "sigmoid"), "random_features_fit(..., act='sigmoid')")
-    raises_value_error(lambda: student.random_features_predict(x, w, w, w, "sigmoid"), "random_features_predict(..., act='sigmoid')")
+    expect.raises(lambda: student.random_features_fit(x, x, w, w, "sigmoid"), "ValueError", "must raise ValueError", quantity="random_features_fit(..., act='sigmoid')")
+    expect.raises(lambda: student.random_features_predict(x, w, w, w, "sigmoid"), "ValueError", "must raise ValueError", quantity="random_features_predict(..., act='sigmoid')")
 
 
 def test_approximation_rate(student, rng, tol):

@@ -225,6 +225,25 @@ def call_warnings() -> list[str]:
     return list(ctx.warnings) if ctx is not None else []
 
 
+def raises(call: Any, exception: str, property: str, *, quantity: str) -> None:
+    """``call()``, a call of the student's function, must raise ``exception`` (its
+    name, e.g. "ValueError"). Only an exception the function itself raised is its
+    answer: a module that cannot be imported, a crashed child or a timeout is
+    reported as what it is, not as "it raised SyntaxError"."""
+    from .errors import StudentError
+
+    try:
+        got = call()
+    except StudentError as exc:
+        diagnostic = exc.diagnostic or {}
+        if diagnostic.get("kind") != "exception":
+            raise
+        raised = diagnostic.get("exception", "")
+        that(raised == exception, property, quantity=quantity, detail=f"it raised {raised}")
+        return
+    that(False, property, quantity=quantity, detail=f"it returned {type(got).__name__}")
+
+
 def without_overflow(student: Any, name: str, *args: Any, what: str, advice: str = "") -> Any:
     """Call ``student.<name>(*args)`` under ``np.errstate(all="raise")`` in the child
     (underflow to 0 stays allowed). An overflow, a division by zero or an invalid

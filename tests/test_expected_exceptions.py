@@ -1,0 +1,83 @@
+"""A check that wants the student's function to raise (``expect.raises``) takes only an
+exception the function itself raised as its answer: a module that cannot be imported, a
+child that crashed or a call that timed out is reported as what it is, never as
+"must raise ValueError: it raised SyntaxError" (graders of ch05, ch16 and ch18)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mathdl_cli.grading import expect
+from mathdl_cli.grading.errors import CheckFailed, StudentError, StudentTimeout
+from support import grade, with_replaced
+
+
+def _raising(exc):
+    def call():
+        raise exc
+    return call
+
+
+def test_only_the_functions_own_exception_is_its_answer():
+    expect.raises(_raising(StudentError("f raised ValueError: no", {"kind": "exception", "exception": "ValueError"})),
+                  "ValueError", "must raise ValueError", quantity="f(x)")
+    with pytest.raises(CheckFailed) as failed:
+        expect.raises(_raising(StudentError("f raised TypeError: no", {"kind": "exception", "exception": "TypeError"})),
+                      "ValueError", "must raise ValueError", quantity="f(x)")
+    assert failed.value.diagnostic["detail"] == "it raised TypeError" and failed.value.diagnostic["property"] == "must raise ValueError"
+    with pytest.raises(CheckFailed) as failed:
+        expect.raises(lambda: 1.5, "ValueError", "must raise ValueError", quantity="f(x)")
+    assert failed.value.diagnostic["detail"] == "it returned float"
+    for diagnostic in ({"kind": "import", "exception": "SyntaxError"}, {"kind": "crash"}, {"kind": "protocol"}):
+        error = StudentError("not an answer", diagnostic)
+        with pytest.raises(StudentError) as raised:
+            expect.raises(_raising(error), "ValueError", "must raise ValueError", quantity="f(x)")
+        assert raised.value is error, diagnostic
+    timeout = StudentTimeout("f did not return within 1 s", {"kind": "timeout"})
+    with pytest.raises(StudentTimeout):
+        expect.raises(_raising(timeout), "ValueError", "must raise ValueError", quantity="f(x)")
+
+
+CRASHES_INSTEAD = '''
+import os as _os
+
+_reference_cov = minibatch_grad_cov
+
+def minibatch_grad_cov(G, B, replace):
+    if not replace and B > G.shape[0]:
+        _os._exit(3)  # the process dies where a ValueError was due
+    return _reference_cov(G, B, replace)
+'''
+
+RAISES_TYPEERROR = '''
+_reference_cov = minibatch_grad_cov
+
+def minibatch_grad_cov(G, B, replace):
+    if not replace and B > G.shape[0]:
+        raise TypeError("B is too large")
+    return _reference_cov(G, B, replace)
+'''
+
+CHECK = "B = 5 > M = 4 without replacement raises ValueError; with replacement it is Σ/5"
+
+
+def _the_check(report):
+    ex = next(e for e in report.exercises if e.id == "ch18.minibatch_variance")
+    return next(c for c in ex.checks if c.name == CHECK)
+
+
+def test_a_crash_where_an_exception_was_due_is_a_crash():
+    check = _the_check(grade("ch18", with_replaced("ch18", CRASHES_INSTEAD), exercises=["minibatch_variance"], mode="student"))
+    assert check.status == "error" and check.diagnostic["kind"] == "crash", (check.status, check.message)
+
+
+def test_the_wrong_exception_is_still_named():
+    check = _the_check(grade("ch18", with_replaced("ch18", RAISES_TYPEERROR), exercises=["minibatch_variance"], mode="student"))
+    assert check.status == "failed" and check.diagnostic["detail"] == "it raised TypeError", check.message
+
+
+def test_a_module_that_cannot_be_imported_is_that_in_every_check():
+    report = grade("ch18", with_replaced("ch18", "def broken(:\n    pass\n"), exercises=["minibatch_variance"], mode="student")
+    ex = report.exercises[0]
+    assert ex.checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in ex.checks), \
+        [(c.name, c.status, c.diagnostic.get("kind")) for c in ex.checks]
