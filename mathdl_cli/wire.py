@@ -134,12 +134,17 @@ class Poll:
     process wants the CPU (the other side of the sandbox, or anything else the
     user runs), the poll takes it from them. A poll during which this thread
     was off its CPU for more than ``contended`` seconds (it got less CPU time
-    than the time that passed) shows that; polling then stops for good and
-    every wait blocks at once, as without a spin."""
+    than the time that passed) shows that. A single one may be a hiccup (a
+    kernel thread, the hypervisor); a second within WINDOW polls of it ends
+    polling for good, and every wait blocks at once, as without a spin."""
+
+    WINDOW = 50
 
     def __init__(self, seconds: float, contended: float) -> None:
         self.seconds = seconds
         self.contended = contended
+        self.polls = 0
+        self.last_contended = -self.WINDOW - 1  # the poll that last found contention
 
     def until_readable(self, fd: int, limit: float) -> bool:
         """Poll ``fd`` for the spin, at most ``limit`` seconds; whether it became readable."""
@@ -150,8 +155,11 @@ class Poll:
 
         wall, cpu = time.perf_counter(), time.thread_time()
         ready = spin_until_readable(fd, seconds)
+        self.polls += 1
         if (time.perf_counter() - wall) - (time.thread_time() - cpu) > self.contended:
-            self.seconds = 0.0
+            if self.polls - self.last_contended <= self.WINDOW:
+                self.seconds = 0.0
+            self.last_contended = self.polls
         return ready
 
 

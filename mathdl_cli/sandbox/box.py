@@ -47,9 +47,10 @@ MAX_REPLY_BYTES = 512 * 1024 * 1024
 # it sleeps (Sandbox's ``spin``): waking a sleeping process costs 0.3-0.5 ms on a
 # virtual machine, more than most calls of a check; the poll is a few microseconds
 SPIN_SECONDS = 0.003
-# a poll during which its process was off the CPU longer than this (seconds) ends polling
-# on that side for good: another process wants the CPU, and the poll would take it
-# (see wire.Poll; with one busy program beside it, a polling check took twice as long)
+# a poll during which its process was off the CPU longer than this (seconds), twice within
+# a few dozen polls, ends polling on that side for good: another process wants the CPU,
+# and the poll would take it (see wire.Poll; with one busy program beside it, a polling
+# check took twice as long)
 POLL_CONTENDED = 0.0005
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
@@ -131,6 +132,7 @@ class Sandbox:
         self.use_zygote = zygote and self.isolation_mode.forks
         self.spin = spin_seconds(spin)
         self._poll: Any = None  # the grader's wire.Poll, made at its first wait for a reply
+        self._contended = POLL_CONTENDED  # (as it was when the sandbox was made)
         self.preload = tuple(preload)  # imported by the child before its first call (a zygote's: once)
         self.root = fs.new_folder(fs.private_base(), f"box-{os.urandom(6).hex()}", 0o711)
         self.files = fs.new_folder(self.root, "files", 0o755)
@@ -215,7 +217,7 @@ class Sandbox:
             "preload": list(self.preload),
             "site": site_folders(),
             "spin": self._poll.seconds if self._poll is not None else self.spin,  # none once the grader stopped
-            "spin_contended": POLL_CONTENDED,
+            "spin_contended": self._contended,
         }
         self.forked = False
         if self.use_zygote:
@@ -266,7 +268,7 @@ class Sandbox:
         if self._poll is None and self.spin:
             from .. import wire  # loaded: only a spinning sandbox's reads poll
 
-            self._poll = wire.Poll(self.spin, POLL_CONTENDED)
+            self._poll = wire.Poll(self.spin, self._contended)
         return self._poll
 
     def _await_ready(self) -> None:
@@ -280,7 +282,7 @@ class Sandbox:
         try:
             if self.forked:
                 self.proc.learn_pid(deadline)  # at the head of the reply pipe, before ready
-            raw = self._recv(deadline, 1 << 16)
+            raw = self._recv(deadline, 1 << 16, poll=False)  # a start takes far longer than a poll
             msg = wire.decode(raw) if raw is not None else None
             if isinstance(msg, dict) and msg.get("kind") == "ready":
                 failed = self._joined()
@@ -537,15 +539,16 @@ class Sandbox:
                 raise _ChildGone from None
             wire.advance(views, n)
 
-    def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES) -> bytes | None:
-        """The next message, or None (unread) when it is longer than ``limit``."""
-        header = self._read(8, deadline)
+    def _recv(self, deadline: float, limit: int = MAX_REPLY_BYTES, poll: bool = True) -> bytes | None:
+        """The next message, or None (unread) when it is longer than ``limit``;
+        ``poll`` false: the waits block at once (see Sandbox's ``spin``)."""
+        header = self._read(8, deadline, poll)
         (n,) = struct.unpack("<Q", header)
         if n > limit:
             return None
-        return self._read(n, deadline)
+        return self._read(n, deadline, poll)
 
-    def _read(self, n: int, deadline: float) -> bytes:
+    def _read(self, n: int, deadline: float, poll: bool = True) -> bytes:
         """``n`` bytes of the reply pipe. Reads take what is there (a small reply's
         length and body in one read); the rest waits in ``_inbuf`` for the next."""
         proc = self.proc
@@ -556,7 +559,7 @@ class Sandbox:
         if n - len(buf) > BIG_READ:
             return self._read_big(fd, n, deadline)
         while len(buf) < n:
-            _wait_ready(fd, deadline, poll=self._polling())
+            _wait_ready(fd, deadline, poll=self._polling() if poll else None)
             chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
             if not chunk:
                 self._wait_exit()
@@ -614,8 +617,12 @@ def _wait_ready(fd: int, deadline: float, write: bool = False, poll: Any = None)
     remaining = deadline - time.monotonic()
     if remaining <= 0:  # first: a child that trickles its reply byte by byte meets the deadline too
         raise _Timeout
-    if poll is not None and not write and poll.until_readable(fd, remaining):
-        return
+    if poll is not None and not write:
+        if poll.until_readable(fd, remaining):
+            return
+        remaining = deadline - time.monotonic()  # the poll took some of it
+        if remaining <= 0:
+            raise _Timeout
     ready = select.select([], [fd], [], remaining)[1] if write else select.select([fd], [], [], remaining)[0]
     if not ready:
         raise _Timeout
