@@ -38,10 +38,11 @@ def _utf8(stream: Any) -> bool:
 
 def printable_streams() -> None:
     """On a stdout or stderr that is not UTF-8 (a terminal in a Latin-1 or ASCII
-    locale), a character it cannot show (θ, ✓, –) is printed as '?' instead of
-    ending the command with a UnicodeEncodeError."""
+    locale) and would raise on what it cannot show (θ, ✓, –), such a character is
+    printed as '?' instead of ending the command with a UnicodeEncodeError
+    (Python's stderr already shows it as an escape: it is left so)."""
     for stream in (sys.stdout, sys.stderr):
-        if not _utf8(stream):
+        if not _utf8(stream) and getattr(stream, "errors", None) in ("strict", "surrogateescape", "surrogatepass"):  # (these raise)
             try:
                 stream.reconfigure(errors="replace")
             except (AttributeError, ValueError, OSError):

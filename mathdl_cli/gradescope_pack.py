@@ -54,7 +54,8 @@ def build_wheel(course: Course, into: Path) -> Path:
     if not (course.root / "pyproject.toml").is_file():
         raise PackError(f"{course.root} is not the course repository (no pyproject.toml): the wheel is built from it")
     code = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
-    res = subprocess.run([sys.executable, "-c", code, str(into)], cwd=course.root, capture_output=True, text=True, timeout=600)
+    res = subprocess.run([sys.executable, "-c", code, str(into)], cwd=course.root, capture_output=True, text=True,
+                         encoding="utf-8", errors="replace", timeout=600)
     if res.returncode != 0:
         raise PackError(f"the wheel could not be built (is hatchling installed? pip install hatchling):\n{res.stderr[-2000:]}")
     wheel = into / res.stdout.strip().splitlines()[-1]

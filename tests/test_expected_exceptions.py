@@ -1,14 +1,18 @@
-"""A check that wants the student's function to raise (``expect.raises``) takes only an
-exception the function itself raised as its answer: a module that cannot be imported, a
-child that crashed or a call that timed out is reported as what it is, never as
-"must raise ValueError: it raised SyntaxError" (graders of ch05, ch16 and ch18)."""
+"""How a check reads a student's failure that it expects or works around: a check that
+wants the function to raise (``expect.raises``) or to run without overflow
+(``expect.without_overflow``) takes only an exception the function itself raised as its
+answer, and a check that waits for another exercise's function to be right
+(``marks.prerequisite``) skips only for that function's mistakes. A module that cannot be
+imported, a crashed child or a call that timed out is reported as what it is, never as
+"must raise ValueError: it raised SyntaxError" or "runs once train_mf is correct"."""
 
 from __future__ import annotations
 
 import pytest
 
 from mathdl_cli.grading import expect
-from mathdl_cli.grading.errors import CheckFailed, StudentError, StudentTimeout
+from mathdl_cli.grading.errors import CheckFailed, NotStarted, StudentError, StudentTimeout
+from mathdl_cli.grading.marks import CheckSkipped, prerequisite
 from support import grade, with_replaced
 
 
@@ -81,3 +85,54 @@ def test_a_module_that_cannot_be_imported_is_that_in_every_check():
     ex = report.exercises[0]
     assert ex.checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in ex.checks), \
         [(c.name, c.status, c.diagnostic.get("kind")) for c in ex.checks]
+
+
+def test_a_prerequisite_skips_for_the_functions_mistakes_only():
+    mistakes = [
+        CheckFailed("θ is wrong", {"kind": "values"}),
+        NotStarted("f is not implemented yet", {"kind": "not_started"}),
+        StudentError("f raised KeyError: 3", {"kind": "exception", "exception": "KeyError"}),
+        StudentError("while running f: the process was killed by signal 11", {"kind": "crash"}),
+        StudentTimeout("f did not return within 2 s", {"kind": "timeout"}),
+    ]
+    for outcome in mistakes:
+        with pytest.raises(CheckSkipped, match="runs once f is correct"):
+            with prerequisite("it runs once f is correct"):
+                raise outcome
+    not_the_function = [
+        StudentError("ch20_mean_field.py could not be imported: SyntaxError: invalid syntax", {"kind": "import", "exception": "SyntaxError"}),
+        StudentError("importing ch20_mean_field.py stopped the Python process: exit 3", {"kind": "crash"}),
+        StudentTimeout("importing ch20_mean_field.py did not finish within 10 s: is there a loop", {"kind": "timeout"}),
+        StudentError("while running f: the child sent a malformed reply", {"kind": "protocol"}),
+    ]
+    for outcome in not_the_function:
+        with pytest.raises(type(outcome)) as raised:
+            with prerequisite("it runs once f is correct"):
+                raise outcome
+        assert raised.value is outcome
+    with prerequisite("it runs once f is correct"):
+        pass  # nothing wrong: the check goes on
+
+
+SYNTAX_ERROR = "def broken(:\n    pass\n"
+
+
+def test_a_broken_module_is_not_a_prerequisite_to_wait_for():
+    report = grade("ch20", with_replaced("ch20", SYNTAX_ERROR), exercises=["feature_learning_vs_lazy"], mode="student")
+    checks = report.exercises[0].checks
+    assert checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in checks), \
+        [(c.name, c.status, c.message[:80]) for c in checks]
+
+
+OVERFLOW_AT_IMPORT = """
+import numpy as _np
+_np.seterr(all="raise")
+_np.exp(1000.0)  # a FloatingPointError while the module is imported, not in a function
+"""
+
+
+def test_an_overflow_while_importing_is_an_import_error_not_the_functions_overflow():
+    report = grade("ch16", with_replaced("ch16", OVERFLOW_AT_IMPORT), exercises=["sigmoid_staircase"], mode="student")
+    checks = report.exercises[0].checks
+    assert checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in checks), \
+        [(c.name, c.status, c.message[:80]) for c in checks]

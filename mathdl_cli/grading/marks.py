@@ -22,8 +22,9 @@ collects in the same process, so pytest always imports them with real marks.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 _inert_modules: set[str] = set()
 
@@ -35,6 +36,26 @@ class CheckSkipped(Exception):
 def skip(reason: str) -> None:
     """Skip the current check, with the reason shown to the student."""
     raise CheckSkipped(reason)
+
+
+@contextlib.contextmanager
+def prerequisite(reason: str) -> Iterator[None]:
+    """Around the calls with which a check makes sure that another exercise's
+    function is right before it builds on it: if that function is not (a wrong
+    value, not started, an exception it raised, a crash, a timeout), the check is
+    skipped with ``reason``, so that one mistake is not counted twice. A module
+    that cannot be imported, or a child that broke the protocol, is reported as
+    itself, never as a reason to wait for another exercise."""
+    from .errors import CheckOutcome
+
+    try:
+        yield
+    except CheckOutcome as exc:
+        diagnostic = exc.diagnostic or {}
+        kind = diagnostic.get("kind")
+        if kind in ("import", "protocol") or (kind in ("crash", "timeout") and exc.message.startswith("importing ")):
+            raise
+        skip(reason)
 
 
 class _InertMark:

@@ -124,7 +124,7 @@ def _own_paths() -> tuple[dict[str, str], str | None]:
     v1: dict[str, str] = {}
     v2 = None
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        lines = os.fsdecode(Path("/proc/self/cgroup").read_bytes()).splitlines()  # paths: any bytes, in any locale
     except OSError:
         return v1, v2
     for line in lines:
@@ -140,7 +140,7 @@ def _own_paths() -> tuple[dict[str, str], str | None]:
 
 def _v2_mount() -> Path | None:
     try:
-        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        for line in os.fsdecode(Path("/proc/self/mountinfo").read_bytes()).splitlines():
             left, _, right = line.partition(" - ")
             if right.split()[:1] == ["cgroup2"]:
                 return Path(left.split()[4])
