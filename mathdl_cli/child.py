@@ -371,6 +371,15 @@ class _Arrived:
         return all(np.array_equal(now[i : i + step], then[i : i + step]) for i in range(0, now.size, step))
 
 
+def _bases(exc: BaseException) -> list:
+    """The names of the classes ``exc`` is an instance of, after its own (a check that
+    wants a ValueError takes a subclass of it); [] if a class will not say its name."""
+    try:
+        return [str(cls.__name__)[:200] for cls in type(exc).__mro__[1:17]]
+    except Exception:  # noqa: BLE001 - a metaclass of the student's
+        return []
+
+
 def _grader_function_failed(error: str):
     """What student code sees when a function of the grader's refused its input."""
     raise RuntimeError(f"grader callback failed: {error}")
@@ -537,6 +546,7 @@ class Server:
             msg = f"sys.exit({exc.code!r}) was called"
         return {
             "type": type(exc).__name__,
+            "bases": _bases(exc),
             "message": msg[:2000],
             "frames": frames[-12:],
             "not_implemented": isinstance(exc, NotImplementedError),

@@ -29,6 +29,10 @@ def test_only_the_functions_own_exception_is_its_answer():
         expect.raises(_raising(StudentError("f raised TypeError: no", {"kind": "exception", "exception": "TypeError"})),
                       "ValueError", "must raise ValueError", quantity="f(x)")
     assert failed.value.diagnostic["detail"] == "it raised TypeError" and failed.value.diagnostic["property"] == "must raise ValueError"
+    # a subclass of ValueError is a ValueError
+    expect.raises(_raising(StudentError("f raised BatchTooLarge: no", {"kind": "exception", "exception": "BatchTooLarge",
+                                                                        "bases": ["ValueError", "Exception", "BaseException", "object"]})),
+                  "ValueError", "must raise ValueError", quantity="f(x)")
     with pytest.raises(CheckFailed) as failed:
         expect.raises(lambda: 1.5, "ValueError", "must raise ValueError", quantity="f(x)")
     assert failed.value.diagnostic["detail"] == "it returned float"
@@ -136,3 +140,29 @@ def test_an_overflow_while_importing_is_an_import_error_not_the_functions_overfl
     checks = report.exercises[0].checks
     assert checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in checks), \
         [(c.name, c.status, c.message[:80]) for c in checks]
+
+
+RAISES_A_SUBCLASS = '''
+_reference_cov = minibatch_grad_cov
+
+class BatchTooLarge(ValueError):
+    pass
+
+def minibatch_grad_cov(G, B, replace):
+    if not replace and B > G.shape[0]:
+        raise BatchTooLarge(f"cannot draw {B} distinct rows from {G.shape[0]}")
+    return _reference_cov(G, B, replace)
+'''
+
+
+def test_a_subclass_of_the_exception_asked_for_is_that_exception():
+    check = _the_check(grade("ch18", with_replaced("ch18", RAISES_A_SUBCLASS), exercises=["minibatch_variance"], mode="student"))
+    assert check.status == "passed", check.message
+
+
+def test_the_base_classes_a_child_reports_are_bounded_plain_names():
+    from mathdl_cli.sandbox.box import _reply_from
+
+    reply = _reply_from({"kind": "raise", "type": "E", "bases": ["x" * 10_000, 3, None, {"a": 1}, *["ValueError"] * 100]})
+    assert len(reply.bases) <= 16 and all(isinstance(b, str) and len(b) <= 200 for b in reply.bases)
+    assert _reply_from({"kind": "raise", "type": "E", "bases": "ValueError"}).bases == []  # not a list: none

@@ -227,9 +227,9 @@ def call_warnings() -> list[str]:
 
 def raises(call: Any, exception: str, property: str, *, quantity: str) -> None:
     """``call()``, a call of the student's function, must raise ``exception`` (its
-    name, e.g. "ValueError"). Only an exception the function itself raised is its
-    answer: a module that cannot be imported, a crashed child or a timeout is
-    reported as what it is, not as "it raised SyntaxError"."""
+    name, e.g. "ValueError"), or a subclass of it. Only an exception the function
+    itself raised is its answer: a module that cannot be imported, a crashed child
+    or a timeout is reported as what it is, not as "it raised SyntaxError"."""
     from .errors import StudentError
 
     try:
@@ -239,7 +239,7 @@ def raises(call: Any, exception: str, property: str, *, quantity: str) -> None:
         if diagnostic.get("kind") != "exception":
             raise
         raised = diagnostic.get("exception", "")
-        that(raised == exception, property, quantity=quantity, detail=f"it raised {raised}")
+        that(raised == exception or exception in (diagnostic.get("bases") or ()), property, quantity=quantity, detail=f"it raised {raised}")
         return
     that(False, property, quantity=quantity, detail=f"it returned {type(got).__name__}")
 

@@ -246,7 +246,7 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
         tb = format_frames(reply.frames)
         return StudentError(
             f"{info.func} raised {reply.type}: {reply.message}" + (f"\n{tb}" if tb else ""),
-            {"kind": "exception", "exception": reply.type, "call": call, "traceback": reply.frames},
+            {"kind": "exception", "exception": reply.type, "bases": reply.bases, "call": call, "traceback": reply.frames},
             reply.stdout,
         )
     if reply.kind == "missing":

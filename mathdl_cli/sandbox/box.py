@@ -694,6 +694,7 @@ def _reply_from(msg: dict) -> Reply:
         if isinstance(fr, list) and len(fr) == 4:
             clean_frames.append([str(fr[0])[:200], fr[1] if isinstance(fr[1], int) else 0, str(fr[2])[:200], str(fr[3])[:300]])
     warns = msg.get("warnings") if isinstance(msg.get("warnings"), list) else []
+    bases = msg.get("bases") if isinstance(msg.get("bases"), list) else []
     elapsed = msg.get("elapsed")
     return Reply(
         kind=kind,
@@ -703,6 +704,7 @@ def _reply_from(msg: dict) -> Reply:
         stdout=text("stdout"),
         warnings=[str(w)[:300] for w in warns[:5]],
         type=text("type", 200),
+        bases=[b[:200] for b in bases[:16] if isinstance(b, str)],
         message=text("message", 2000),
         frames=clean_frames,
         not_implemented=msg.get("not_implemented") is True,

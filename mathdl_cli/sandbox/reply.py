@@ -18,6 +18,7 @@ class Reply:
     stdout: str = ""
     warnings: list[str] = field(default_factory=list)
     type: str = ""
+    bases: list[str] = field(default_factory=list)  # the names of the exception's base classes (its MRO after itself)
     message: str = ""
     frames: list = field(default_factory=list)
     not_implemented: bool = False
