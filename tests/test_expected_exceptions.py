@@ -84,13 +84,6 @@ def test_the_wrong_exception_is_still_named():
     assert check.status == "failed" and check.diagnostic["detail"] == "it raised TypeError", check.message
 
 
-def test_a_module_that_cannot_be_imported_is_that_in_every_check():
-    report = grade("ch18", with_replaced("ch18", "def broken(:\n    pass\n"), exercises=["minibatch_variance"], mode="student")
-    ex = report.exercises[0]
-    assert ex.checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in ex.checks), \
-        [(c.name, c.status, c.diagnostic.get("kind")) for c in ex.checks]
-
-
 def test_a_prerequisite_skips_for_the_functions_mistakes_only():
     mistakes = [
         CheckFailed("θ is wrong", {"kind": "values"}),
@@ -120,14 +113,6 @@ def test_a_prerequisite_skips_for_the_functions_mistakes_only():
 
 SYNTAX_ERROR = "def broken(:\n    pass\n"
 
-
-def test_a_broken_module_is_not_a_prerequisite_to_wait_for():
-    report = grade("ch20", with_replaced("ch20", SYNTAX_ERROR), exercises=["feature_learning_vs_lazy"], mode="student")
-    checks = report.exercises[0].checks
-    assert checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in checks), \
-        [(c.name, c.status, c.message[:80]) for c in checks]
-
-
 OVERFLOW_AT_IMPORT = """
 import numpy as _np
 _np.seterr(all="raise")
@@ -135,8 +120,13 @@ _np.exp(1000.0)  # a FloatingPointError while the module is imported, not in a f
 """
 
 
-def test_an_overflow_while_importing_is_an_import_error_not_the_functions_overflow():
-    report = grade("ch16", with_replaced("ch16", OVERFLOW_AT_IMPORT), exercises=["sigmoid_staircase"], mode="student")
+@pytest.mark.parametrize("chapter, exercise, source", [
+    ("ch18", "minibatch_variance", SYNTAX_ERROR),  # expect.raises
+    ("ch20", "feature_learning_vs_lazy", SYNTAX_ERROR),  # a prerequisite is not one to wait for
+    ("ch16", "sigmoid_staircase", OVERFLOW_AT_IMPORT),  # expect.without_overflow: not the function's overflow
+], ids=["raises", "prerequisite", "without_overflow"])
+def test_a_module_that_cannot_be_imported_is_that_in_every_check(chapter, exercise, source):
+    report = grade(chapter, with_replaced(chapter, source), exercises=[exercise], mode="student")
     checks = report.exercises[0].checks
     assert checks and all(c.status == "error" and c.diagnostic["kind"] == "import" for c in checks), \
         [(c.name, c.status, c.message[:80]) for c in checks]

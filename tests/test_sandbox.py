@@ -1179,11 +1179,11 @@ def test_a_poll_never_outlasts_the_deadline(monkeypatch):
 
     r, w = os.pipe()
     try:
-        poll = wire.Poll(0.01, 3600.0)
+        poll = wire.Poll(0.05, 3600.0)
         t0 = time.monotonic()
         with pytest.raises(box._Timeout):
-            box._wait_ready(r, t0 + 0.005, poll=poll)
-        assert time.monotonic() - t0 < 0.009  # not the 5 ms again after the poll's 5 ms
+            box._wait_ready(r, t0 + 0.01, poll=poll)
+        assert time.monotonic() - t0 < 0.016  # not the 10 ms again after the poll's 10 ms
     finally:
         os.close(r)
         os.close(w)

@@ -46,14 +46,14 @@ def prerequisite(reason: str) -> Iterator[None]:
     skipped with ``reason``, so that one mistake is not counted twice. A module
     that cannot be imported, or a child that broke the protocol, is reported as
     itself, never as a reason to wait for another exercise."""
+    from ..import_errors import is_import_failure
     from .errors import CheckOutcome
 
     try:
         yield
     except CheckOutcome as exc:
-        diagnostic = exc.diagnostic or {}
-        kind = diagnostic.get("kind")
-        if kind in ("import", "protocol") or (kind in ("crash", "timeout") and exc.message.startswith("importing ")):
+        kind = (exc.diagnostic or {}).get("kind")
+        if is_import_failure(exc) or kind == "protocol" or (kind == "timeout" and exc.message.startswith("importing ")):
             raise
         skip(reason)
 
