@@ -1221,3 +1221,32 @@ def test_both_sides_stop_polling_when_another_process_wants_their_cpu():
         for hog in hogs:
             hog.kill()
             hog.wait()
+
+
+NUMERIC_ENV = '''
+import os
+
+def numeric_settings():
+    return {name: os.environ.get(name) for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_CBWR", "HOME_SECRET")}
+'''
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_child_computes_with_the_graders_blas_settings(mode, monkeypatch):
+    """A machine that pins OpenBLAS to one core type (for reproducible sums) must pin the
+    child too: without it the child's OpenBLAS chose the CPU's own kernels and rounded
+    differently from the grader (found on an AMD EPYC with OPENBLAS_CORETYPE=Haswell set:
+    a grader function run in the child was 1 ulp off the grader's). Nothing else of the
+    environment is passed."""
+    from mathdl_cli.sandbox.zygote import child_env
+
+    monkeypatch.setenv("OPENBLAS_L2_SIZE", "512")
+    monkeypatch.setenv("MKL_CBWR", "COMPATIBLE")
+    monkeypatch.setenv("HOME_SECRET", "s3cret")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "x" * 300)  # not a plain short value: not passed
+    env = child_env("/home")
+    assert env["OPENBLAS_L2_SIZE"] == "512" and env["OPENBLAS_NUM_THREADS"] == "1" and "HOME_SECRET" not in env
+    with Sandbox(isolation=isolation(mode)) as sb:
+        reply = sb.call(sb.add_file("numeric_env.py", NUMERIC_ENV.encode()), "numeric_settings", [], {}, timeout=30)
+    assert reply.kind == "return", reply
+    assert reply.value == {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": "512", "MKL_CBWR": "COMPATIBLE", "HOME_SECRET": None}

@@ -121,8 +121,21 @@ def wait_on_pidfd(pid: int, timeout: float) -> bool | None:
         os.close(fd)
 
 
+# What decides the child's arithmetic, taken from the grader's own environment so that
+# both compute alike: the BLAS's kernels (a machine may pin OpenBLAS to one core type for
+# reproducible results; without it the child's OpenBLAS picks the CPU's own kernels, whose
+# sums round differently) and numpy's SIMD paths. Only these names, and only plain values.
+NUMERICS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS", "MKL_DEBUG_CPU_TYPE",
+            "NPY_DISABLE_CPU_FEATURES", "NPY_ENABLE_CPU_FEATURES")
+
+
+def numerics_env(environ: "os._Environ[str] | dict[str, str]" = os.environ) -> dict[str, str]:
+    return {name: value for name in NUMERICS if (value := environ.get(name)) is not None and len(value) <= 200 and value.isprintable()}
+
+
 def child_env(home: str) -> dict[str, str]:
     return {
+        **numerics_env(),
         "PATH": "/usr/bin:/bin",
         "HOME": home,
         "TMPDIR": home,

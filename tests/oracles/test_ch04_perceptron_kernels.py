@@ -235,8 +235,10 @@ def test_residual_threshold_of_the_ill_conditioned_check(M):
             except np.linalg.LinAlgError:
                 continue  # exactly singular on this BLAS/CPU: the student's call raises, which fails the check too
             best_wrong = min(best_wrong, normalised_residual(K, y, lam, alpha))
-    # measured: correct solvers ≤ 6.3e-16 (explicit inverse) and ≤ 1e-16 (solve, Cholesky); wrong systems ≥ 9.5e-13
-    assert max(worst.values()) <= threshold / 10, worst
+    # measured: solve and Cholesky ≤ 1e-16, the explicit inverse ≤ 6.3e-16 (1.13e-15 with OpenBLAS's
+    # Haswell kernels on an AMD EPYC); the wrong systems ≥ 9.5e-13
+    assert max(worst["ref"], worst["chol"]) <= threshold / 10, worst
+    assert worst["inv"] <= threshold / 4, worst  # the explicit inverse, a poorer solver, still passes with room
     assert best_wrong >= 30 * threshold, best_wrong
 
 
