@@ -1206,8 +1206,11 @@ def test_both_sides_stop_polling_when_another_process_wants_their_cpu():
             path = sb.add_file("student.py", STUDENT.encode())
             assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
             os.sched_setaffinity(sb.proc.pid, {cpu})
+            # a reply later than the spin: the grader's every poll lasts all of it, and the busy
+            # processes take the CPU from it there (a quick reply may come before they get to)
+            slow = sb.add_file("slow.py", b"import time\ndef add(x, y):\n    time.sleep(0.02)\n    return x + y\n")
             for _ in range(30):
-                assert sb.call(path, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
+                assert sb.call(slow, "add", [1.0, 2.0], {}, timeout=30).value == 3.0
             assert sb._poll is not None and sb._poll.seconds == 0.0, "the grader still polls"
             before = _cpu_ns(sb.proc.pid)
             for _ in range(10):
