@@ -1253,3 +1253,53 @@ def test_the_child_computes_with_the_graders_blas_settings(mode, monkeypatch):
         reply = sb.call(sb.add_file("numeric_env.py", NUMERIC_ENV.encode()), "numeric_settings", [], {}, timeout=30)
     assert reply.kind == "return", reply
     assert reply.value == {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": "512", "MKL_CBWR": "COMPATIBLE", "HOME_SECRET": None}
+
+
+AHEAD = '''
+import sys, time
+AT_IMPORT = ["numpy.random" in sys.modules, "colorsys" in sys.modules]
+if "slow" in __name__:
+    time.sleep(3)
+
+def seen():
+    return AT_IMPORT
+'''
+
+
+def test_a_module_loaded_ahead_is_imported_after_what_its_checks_need():
+    """``mathdl check`` sends the load of the student's module as soon as it is known
+    (Sandbox.load_ahead); the first check's load takes its reply. Only the modules
+    a load may ask for (numpy.random) are imported before it."""
+    from mathdl_cli.sandbox.box import LOAD
+
+    with Sandbox(isolation=ProcessIsolation()) as sb:
+        path = sb.add_file("ahead.py", AHEAD.encode())
+        sb.load_ahead(path, modules=("numpy.random", "colorsys"))
+        assert sb._ahead is not None
+        assert sb.call(path, LOAD, [], {}, timeout=10).kind == "return" and sb._ahead is None
+        assert sb.call(path, "seen", [], {}, timeout=10).value == [True, False]
+        # any other call first reads the load's reply and goes on
+        sb.kill()
+        sb.load_ahead(path)
+        assert sb.call(path, "seen", [], {}, timeout=10).value == [False, False]
+        # a child killed with a load on its way: the next load is sent again
+        sb.load_ahead(path)
+        sb.kill()
+        assert sb._ahead is None and sb.call(path, LOAD, [], {}, timeout=10).kind == "return"
+
+
+def test_a_load_sent_ahead_keeps_its_deadline_and_its_import_error():
+    from mathdl_cli.sandbox.box import LOAD
+
+    with Sandbox(isolation=ProcessIsolation()) as sb:
+        slow = sb.add_file("slow_ahead.py", AHEAD.encode())
+        sb.load_ahead(slow, timeout=0.5)
+        time.sleep(0.3)
+        started = time.monotonic()
+        reply = sb.call(slow, LOAD, [], {}, timeout=60)
+        assert reply.kind == "timeout" and time.monotonic() - started < 2.0  # its time ran from the send
+        broken = sb.add_file("broken_ahead.py", b"import numpy as np\nraise ValueError('at import')\n")
+        sb.load_ahead(broken)
+        first = sb.call(broken, LOAD, [], {}, timeout=10)
+        assert first.kind == "import_error" and "at import" in first.message
+        assert sb.call(broken, "seen", [], {}, timeout=10).kind == "import_error"  # the child remembers it

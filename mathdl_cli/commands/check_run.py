@@ -137,7 +137,7 @@ def run(
     if case is not None:
         case = case.strip().lower()
 
-    from ..catalog import preload_for
+    from ..catalog import ahead_for, preload_for
     from ..early import early_sandbox
 
     # the child was started first, by the entry point (early.start_early): its Python
@@ -148,6 +148,8 @@ def run(
     sandbox = early_sandbox(preload_for(chapters))
     placed = {ch.module: sandbox.add_file(ch.filename, built.source.encode() if built else (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
+    for path in placed.values():  # the student's modules are imported while the grader's own start-up goes on
+        sandbox.load_ahead(path, modules=ahead_for(chapters))
     try:
         from ..grading.session import run_checks
 

@@ -21,9 +21,9 @@ import numpy as np
 from .. import wire
 from ..catalog import Chapter, FunctionSpec
 from ..sandbox import Reply, Sandbox
+from ..sandbox.box import LOAD, LOAD_TIMEOUT  # noqa: F401 - the import of a submission module (grading.state)
 from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
 
-LOAD_TIMEOUT = 60.0
 RANK_COLLECTIVE_TIMEOUT = 5.0  # seconds a torch.distributed operation may wait for its peers (chapter 23)
 RANK_HUNG_COLLECTIVE_TIMEOUT = 2.0  # ... once that function has already timed out in this run
 RANK_REPORT_MARGIN = 1.5  # seconds the child keeps to kill the ranks and report before the parent's deadline

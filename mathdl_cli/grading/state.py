@@ -15,7 +15,7 @@ from ..catalog import Chapter, Course, Exercise
 from ..results import CheckResult
 from ..sandbox import Sandbox
 from .errors import CheckOutcome, GraderError, StudentError, StudentTimeout
-from .proxies import LOAD_TIMEOUT, LiveReference, RecordedReference
+from .proxies import LOAD, LOAD_TIMEOUT, LiveReference, RecordedReference
 from .recording import Recordings
 
 MODES = ("student", "instructor", "record")
@@ -85,7 +85,7 @@ class GradingState:
             raise type(known)(known.message, dict(known.diagnostic), known.output)
         if self._loaded.get(module) == self.sandbox.starts and self.sandbox.proc is not None:
             return
-        reply = self.sandbox.call(module, "__mathdl_load__", [], {}, timeout=self.timeout(LOAD_TIMEOUT))
+        reply = self.sandbox.call(module, LOAD, [], {}, timeout=self.timeout(LOAD_TIMEOUT))
         name = Path(module).name
         if reply.kind == "timeout":
             self._broken[module] = StudentTimeout(

@@ -53,6 +53,8 @@ SPIN_SECONDS = 0.003
 # check took twice as long)
 POLL_CONTENDED = 0.0005
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
+LOAD = "__mathdl_load__"  # the function name of a request that imports the submission module only
+LOAD_TIMEOUT = 60.0  # seconds the import of a submission module may take
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
 READ_AHEAD = 1 << 16  # bytes a read of the reply pipe asks for at least (one pipe's worth)
@@ -146,6 +148,7 @@ class Sandbox:
         self.last_returncode: int | None = None
         self._log: int | None = None
         self._ready = False
+        self._ahead: tuple[str, float, float, int] | None = None  # a load sent ahead: (module, deadline, timeout, start)
         self._inbuf = bytearray()  # read from the reply pipe, not yet consumed
         self._joining: _Joining | None = None  # a plain process being moved into its cgroup
         for name, src in (files or {}).items():
@@ -344,6 +347,7 @@ class Sandbox:
         self._joined()  # before the child is reaped, while its pid cannot name another process
         proc, self.proc = self.proc, None
         self._inbuf.clear()  # bytes of that child's pipe
+        self._ahead = None  # a load sent to that child is sent again to the next
         if proc is None:
             return
         for stream in (proc.stdin, proc.stdout):
@@ -420,13 +424,67 @@ class Sandbox:
         message = wire.framed(request, register_callable=register, kernels=True)
         if ranks is not None and callables:
             raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
+        ahead = self._ahead_reply(module if func == LOAD else None, timeout)
+        if ahead is not None:
+            return ahead
         self.start()
         self._await_ready()
         deadline = time.monotonic() + timeout
         limit = wire.reply_limit(sum(len(part) for part in message))
-        answered = 0
         try:
             self._send(message, deadline)
+        except _Timeout:
+            self.kill()
+            return Reply("timeout", detail=f"no answer within {timeout:g} s")
+        except _ChildGone:
+            self.kill()
+            return Reply("crashed", detail=self._crash_detail())
+        return self._reply(deadline, limit, timeout, callables)
+
+    def load_ahead(self, module: str, timeout: float = LOAD_TIMEOUT, modules: tuple[str, ...] = ()) -> None:
+        """Ask the child to import the submission module now, without waiting: it
+        does so while this process goes on starting up (the child is usually
+        ready long before the first check). The reply is read by the call that
+        loads the module (``call(module, LOAD, ...)``), and its time runs from
+        now. ``modules``: libraries the checks will make the child import anyway
+        (numpy.random, for a Generator argument), imported before the module."""
+        from .. import wire
+
+        self._ahead_reply(None, timeout)  # one request ahead at a time
+        self.start()
+        deadline = time.monotonic() + timeout
+        request = {"op": "call", "module": module, "func": LOAD, "errstate": None, "args": [], "kwargs": {}, "modules": list(modules)}
+        try:
+            self._send(wire.framed(request), deadline)
+        except (_Timeout, _ChildGone):
+            self.kill()  # the load is sent again, and reported, by the first check
+            return
+        self._ahead = (module, deadline, timeout, self.starts)
+
+    def _ahead_reply(self, module: str | None, timeout: float) -> Reply | None:
+        """The reply to the load sent ahead, once it is read: returned for the load
+        of that module (within its own time and ``timeout`` from now), read and
+        dropped before any other call (the child keeps the module, or its import
+        error, and reports it to the calls)."""
+        from .. import wire
+
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or self.proc is None:
+            return None
+        self._await_ready()
+        if self.proc is None or self.starts != ahead[3]:  # it could not start (or was started again): the load went with it
+            return None
+        deadline = min(ahead[1], time.monotonic() + timeout) if module == ahead[0] else ahead[1]
+        reply = self._reply(deadline, wire.reply_limit(0), ahead[2], [])
+        return reply if module == ahead[0] else None
+
+    def _reply(self, deadline: float, limit: int, timeout: float, callables: list[Callable]) -> Reply:
+        """Read the child's reply to the request just sent, answering its callbacks."""
+        from .. import wire
+        from .reply import Reply
+
+        answered = 0
+        try:
             while True:
                 raw = self._recv(deadline, limit)
                 if raw is None:
