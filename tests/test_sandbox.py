@@ -1303,3 +1303,38 @@ def test_a_load_sent_ahead_keeps_its_deadline_and_its_import_error():
         first = sb.call(broken, LOAD, [], {}, timeout=10)
         assert first.kind == "import_error" and "at import" in first.message
         assert sb.call(broken, "seen", [], {}, timeout=10).kind == "import_error"  # the child remembers it
+
+
+ODD_TMP = r'''
+import sys
+from mathdl_cli.sandbox import Sandbox
+from mathdl_cli.sandbox.probe import probe_isolation
+
+with Sandbox(isolation=probe_isolation(sys.argv[1])) as sb:
+    path = sb.add_file("odd.py", b"import os\ndef here():\n    return os.listdir('.')\n")
+    reply = sb.call(path, "here", [], {}, timeout=30)
+    print(reply.kind, reply.value, reply.detail)
+'''
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_sandbox_starts_under_a_temporary_folder_with_an_odd_name(mode, tmp_path):
+    """The sandbox's folders (bind sources, as root read by one ``mount --all`` from an
+    fstab) may lie under a TMPDIR whose name has a space, a '#', a tab or a newline:
+    none of them splits a line of that fstab or starts a comment there."""
+    isolation(mode)
+    odd = tmp_path / "my tmp #1\tx\ny"
+    odd.mkdir()
+    os.chmod(tmp_path, 0o755)
+    env = {**os.environ, "TMPDIR": str(odd)}
+    run = subprocess.run([sys.executable, "-c", ODD_TMP, mode], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split(" ", 1)[0] == "return", run.stdout + run.stderr[-2000:]
+
+
+def test_fstab_fields_escape_every_byte_that_is_not_plain():
+    from mathdl_cli.sandbox.bwrap import _fstab_field
+
+    assert _fstab_field("/usr/lib/python3.11") == "/usr/lib/python3.11"
+    assert _fstab_field("/tmp/a b#c\td\ne\\f") == r"/tmp/a\040b\043c\011d\012e\134f"
+    assert _fstab_field("/tmp/é") == r"/tmp/\303\251"  # each byte of its UTF-8

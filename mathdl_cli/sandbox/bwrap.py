@@ -49,21 +49,17 @@ if TYPE_CHECKING:
     from .zygote import Zygote
 
 # Runs as root in a fresh private mount namespace (made by ``unshare --mount``):
-# joins the cgroups, binds each source on its place in the sandbox's stage
-# folder (made by the parent), shows the stage at /tmp, where the unprivileged
-# user can reach it whatever TMPDIR is, then executes the rest of its arguments
-# (setpriv ... bwrap).
+# joins the cgroups, then one ``mount --all`` reads the stage's fstab (written by
+# the parent): each source bound on its place in the stage folder, then the stage
+# shown at /tmp, where the unprivileged user can reach it whatever TMPDIR is; then
+# executes the rest of its arguments (setpriv ... bwrap). One mount process, not one
+# per source: the launcher is on the path of every child's start (5 ms less here).
 _LAUNCH = r"""
 set -e
 n=$1; shift
 while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n - 1)); done
-stage=$1; n=$2; shift 2
-i=0
-while [ "$n" -gt 0 ]; do
-  mount --rbind "$1" "$stage/$i"
-  shift; n=$((n - 1)); i=$((i + 1))
-done
-mount --rbind "$stage" /tmp
+mount --all --fstab "$1"
+shift
 exec "$@"
 """
 _JOIN = 'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"'
@@ -112,16 +108,30 @@ class BwrapIsolation(Isolation):
 
     @staticmethod
     def _stage(folder: Path, sources: list[str]) -> Path:
-        """The stage folder of a sandbox or zygote: one mount point per bind source."""
+        """The stage folder of a sandbox or zygote, one mount point per bind source,
+        and its fstab (the launcher's mounts, each source on its mount point, then
+        the stage on /tmp); returns the fstab's path. Made again if the sources changed."""
         stage = folder / "stage"
-        if not stage.is_dir():
-            fs.new_folder(folder, "stage", 0o755)
-            for i, source in enumerate(sources):
-                if os.path.isdir(source):
-                    fs.new_folder(stage, str(i), 0o755)
-                else:
-                    fs.write_new(stage / str(i), b"")
-        return stage
+        table = folder / "stage.fstab"
+        lines = [f"{_fstab_field(src)} {_fstab_field(str(stage / str(i)))} none rbind 0 0\n" for i, src in enumerate(sources)]
+        lines.append(f"{_fstab_field(str(stage))} {STAGE} none rbind 0 0\n")
+        wanted = "".join(lines).encode("ascii")
+        try:
+            if table.read_bytes() == wanted:
+                return table
+        except FileNotFoundError:
+            pass
+        if stage.is_dir():  # only mount points: the binds live in the launchers' private namespaces
+            fs.remove_tree(stage)
+        table.unlink(missing_ok=True)
+        fs.new_folder(folder, "stage", 0o755)
+        for i, source in enumerate(sources):
+            if os.path.isdir(source):
+                fs.new_folder(stage, str(i), 0o755)
+            else:
+                fs.write_new(stage / str(i), b"")
+        fs.write_new(table, wanted, 0o600)
+        return table
 
     def _launch(self, folder: Path, entries: list[list], inner: list[str], cgroups: list[str], caps: tuple[str, ...] = ()) -> list[str]:
         """The command running ``inner`` in a bubblewrap container showing ``entries``
@@ -164,9 +174,19 @@ class BwrapIsolation(Isolation):
                 raise OSError("bubblewrap as root needs an unprivileged user to run as")
             uid, gid = self.drop
             drop = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", "--"]
-            stage = self._stage(folder, sources)
+            table = self._stage(folder, sources)
             launch = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", _LAUNCH, "mathdl-bwrap"]
-            return [*launch, str(len(cgroups)), *cgroups, str(stage), str(len(sources)), *sources, *drop, *args]
+            return [*launch, str(len(cgroups)), *cgroups, str(table), *drop, *args]
         if cgroups:
             return ["sh", "-c", _JOIN, "mathdl-bwrap", *cgroups, "--", *args]
         return args
+
+
+_FSTAB_PLAIN = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@%:,=")
+
+
+def _fstab_field(path: str) -> str:
+    """A path as one fstab field: every byte but a few plain ones as an octal escape
+    (libmount reads \\ooo back), so a space, a tab, a newline or a '#' in a folder's
+    name can neither split the line nor start a comment."""
+    return "".join(chr(b) if b in _FSTAB_PLAIN else f"\\{b:03o}" for b in os.fsencode(path))
