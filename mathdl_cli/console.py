@@ -73,7 +73,9 @@ def _console(stderr: bool) -> Console:
     except (AttributeError, ValueError):
         tty = False
     plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
-    return Console(stderr=stderr, highlight=False, soft_wrap=not tty, **({"color_system": None} if plain else {}))
+    # emoji=False: rich would turn ":white_check_mark:" in a student's message, output or
+    # source line into a real ✅ (markup escaping does not stop it); what they wrote is shown
+    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=not tty, **({"color_system": None} if plain else {}))
 
 
 class _LazyConsole:

@@ -207,7 +207,7 @@ class Checked:
 
         import io
 
-        console = Console(record=True, width=100, force_terminal=False, color_system=None, file=io.StringIO())
+        console = Console(record=True, width=100, force_terminal=False, color_system=None, emoji=False, file=io.StringIO())  # see console._console
         render.report(console, self.report)
         return console.export_text()
 

@@ -130,6 +130,14 @@ def report_with(message: str, output: str) -> Report:
     return Report(mode="student", target="x", isolation="process", exercises=[ExerciseResult("ch02.ridge", 2, "Ridge", 3.0, [c])])
 
 
+def test_a_notebook_report_shows_emoji_codes_as_written():
+    from mathdl_cli.notebook import Checked
+
+    text = repr(Checked(report_with(":white_check_mark: all checks passed", ":smile:")))
+    assert ":white_check_mark: all checks passed" in text and ":smile:" in text
+    assert "\u2705" not in text and "\U0001f604" not in text
+
+
 def test_terminal_rendering_strips_control_sequences_and_markup():
     console = Console(record=True, force_terminal=True, width=200)
     render.report(console, report_with("boom \x1b[2J\x1b]0;t\x07 [red]x[/red]", "\x1b[31mred\r16/16"), title="t")
@@ -144,8 +152,8 @@ def test_check_command_output_is_inert(tmp_path):
     module.write_text(
         "import numpy as np\n"
         "def least_squares(X, y, fit_intercept=True):\n"
-        "    print('\\x1b[2J\\x1b]0;owned\\x07[bold red]FAKE[/] \\u202eabc\\r16/16')\n"
-        "    raise ValueError('\\x1b[31mred\\x1b[0m [link=http://x]y[/link]')\n"
+        "    print('\\x1b[2J\\x1b]0;owned\\x07[bold red]FAKE[/] \\u202eabc\\r16/16 :white_check_mark: passed')\n"
+        "    raise ValueError('\\x1b[31mred\\x1b[0m [link=http://x]y[/link] :white_check_mark: all passed')\n"
     )
     res = subprocess.run([sys.executable, "-m", "mathdl_cli", "check", "ch2", "least_squares", "--dir", str(tmp_path)],
                          capture_output=True, text=True, timeout=300)
@@ -153,6 +161,9 @@ def test_check_command_output_is_inert(tmp_path):
     for bad in ("\x1b", "\x07", "\r", "\u202e"):
         assert bad not in res.stdout
     assert "[bold red]FAKE[/]" in res.stdout and "[link=http://x]y[/link]" in res.stdout
+    # rich's emoji codes are not applied to what the student wrote: no fake ✅ in the report
+    assert ":white_check_mark: passed" in res.stdout and ":white_check_mark: all passed" in res.stdout
+    assert "\u2705" not in res.stdout
     res = subprocess.run([sys.executable, "-m", "mathdl_cli", "check", "ch2", "least_squares", "--dir", str(tmp_path), "--json"],
                          capture_output=True, text=True, timeout=300)
     doc = json.loads(res.stdout)
