@@ -10,7 +10,9 @@ are printed:
              (default: every numpy chapter);                   target <= 2
              with the time the checks spend in the chapter's own code (the
              reference's functions, timed by the child around each call) and
-             the rest of the check's time ÷ bare: the grader's share
+             the rest of the check's time ÷ bare: the grader's share;
+             and once, for --chapter, the same check as a student runs it,
+             with the terminal report instead of --json (it imports rich)
   * resume:  `mathdl grade` again over a finished --out (nothing left to
              grade), ÷ bare;                                   target <= 1.5
   * grade:   `mathdl grade` of -n copies of the reference with --workers 2,
@@ -181,6 +183,10 @@ def main() -> None:
             if len(per) > 1:
                 worst = max(rows[-len(per):], key=lambda row: row[1])
                 rows.append((f"check ÷ bare, worst chapter ({worst[0].split('(')[1].split(',')[0]})", worst[1], "<= 2", worst[3]))
+            terminal = [*mathdl, "check", args.chapter, "--dir", str(wb)]
+            timed(terminal, env)  # warm
+            r, t = paired(lambda: timed(terminal, env), args.repeat)
+            rows.append((f"check ÷ bare ({chapter.module}, the terminal report, not --json)", r, "<= 2", t))
         out = base / "out"
         grade = [*mathdl, "grade", str(subs), "--out", str(out), "--workers", "2", "--json"]
         if "grade" not in args.skip or "resume" not in args.skip or "naive" not in args.skip:
