@@ -148,8 +148,9 @@ def run(
     sandbox = early_sandbox(preload_for(chapters))
     placed = {ch.module: sandbox.add_file(ch.filename, built.source.encode() if built else (dir / ch.filename).read_bytes()) for ch in chapters}
     sandbox.start()
+    ahead = ahead_for(chapters)
     for path in placed.values():  # the student's modules are imported while the grader's own start-up goes on
-        sandbox.load_ahead(path, modules=ahead_for(chapters))
+        sandbox.load_ahead(path, modules=ahead)
     try:
         from ..grading.session import run_checks
 

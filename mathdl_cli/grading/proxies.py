@@ -21,7 +21,6 @@ import numpy as np
 from .. import wire
 from ..catalog import Chapter, FunctionSpec
 from ..sandbox import Reply, Sandbox
-from ..sandbox.box import LOAD, LOAD_TIMEOUT  # noqa: F401 - the import of a submission module (grading.state)
 from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
 
 RANK_COLLECTIVE_TIMEOUT = 5.0  # seconds a torch.distributed operation may wait for its peers (chapter 23)

@@ -14,8 +14,9 @@ import numpy as np
 from ..catalog import Chapter, Course, Exercise
 from ..results import CheckResult
 from ..sandbox import Sandbox
+from ..sandbox.box import LOAD, LOAD_TIMEOUT
 from .errors import CheckOutcome, GraderError, StudentError, StudentTimeout
-from .proxies import LOAD, LOAD_TIMEOUT, LiveReference, RecordedReference
+from .proxies import LiveReference, RecordedReference
 from .recording import Recordings
 
 MODES = ("student", "instructor", "record")
