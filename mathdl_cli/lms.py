@@ -193,7 +193,7 @@ def chapter_scores(course: Course, record: dict) -> dict[int, float]:
 
 def graded_chapters(course: Course, records: dict[str, dict]) -> list[Chapter]:
     seen = {ex.get("chapter") for rec in records.values() for ex in rec.get("exercises", [])}
-    return [ch for ch in course.chapters if ch.number in seen]
+    return course.numbered(seen)
 
 
 def assignment_names(chapters: list[Chapter], names: list[str] | None) -> list[str]:

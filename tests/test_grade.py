@@ -221,3 +221,35 @@ def test_one_run_per_out_at_a_time_and_no_merge_of_a_running_shard(tmp_path):
     assert again.returncode == 0, again.stderr[-2000:]
     assert json.loads(again.stdout)["graded_now"] + json.loads(again.stdout)["reused"] == 12
     assert grade("--merge", out, "--out", tmp_path / "merged").returncode == 0
+
+
+_ORDER_SCRIPT = """
+import json, sys
+from pathlib import Path
+from mathdl_cli.batch.outputs import exercise_columns
+from mathdl_cli.batch.runner import Options, grade_submission
+from mathdl_cli.batch.submissions import discover, load_files
+from mathdl_cli.catalog import load_course
+course = load_course()
+subs = discover([Path(sys.argv[1])], course)
+for sub in subs:
+    load_files(sub, course)
+record = grade_submission(subs[0], Options(chapters=sys.argv[2:], secret="s"))
+print(json.dumps({"order": [e["id"] for e in record["exercises"]], "columns": exercise_columns(course, {"ada": record}),
+                  "loaded": sorted(course._loaded)}))
+"""
+
+
+def test_a_worker_reads_only_the_chapters_it_grades_and_keeps_the_course_order(tmp_path):
+    """Grading chapters 3 and 2 (asked in that order) reads those chapters' metadata
+    only (every chapter's costs a worker about 10 ms), and the record and the
+    gradebook list their exercises in course order."""
+    ch3 = course.chapter("ch3")
+    write_submission(tmp_path / "subs" / "ada", {CH2.filename: honest(), ch3.filename: reference_source(course, ch3)})
+    res = subprocess.run([sys.executable, "-c", _ORDER_SCRIPT, str(tmp_path / "subs"), ch3.module, CH2.module],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    got = json.loads(res.stdout.splitlines()[-1])
+    in_course_order = [ex.id for ex in CH2.exercises] + [ex.id for ex in ch3.exercises]
+    assert got["order"] == in_course_order and got["columns"] == in_course_order
+    assert got["loaded"] == [2, 3]

@@ -55,7 +55,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def exercise_columns(course: Course, records: dict[str, dict]) -> list[str]:
     seen = {e["id"] for r in records.values() for e in r.get("exercises", [])}
-    return [ex.id for ex in course.all_exercises() if ex.id in seen]
+    numbers = {e.get("chapter") for r in records.values() for e in r.get("exercises", [])}
+    return [ex.id for ch in course.numbered(numbers) for ex in ch.exercises if ex.id in seen]
 
 
 def write_gradebook(out: Path, course: Course, records: dict[str, dict]) -> Path:

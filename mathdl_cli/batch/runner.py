@@ -103,7 +103,7 @@ def grade_submission(sub: Submission, options: Options) -> dict:
                                         status="error", message=message, diagnostic={"kind": "missing", "quantity": ch.filename})],
                 )
             )
-    order = {ex.id: i for i, ex in enumerate(course.all_exercises())}
+    order = {ex.id: i for i, ex in enumerate(ex for ch in course.numbered({ch.number for ch in chapters}) for ex in ch.exercises)}
     exercises.sort(key=lambda e: order.get(e.id, 0))
     score = round(sum(e.score for e in exercises), 4)
     max_score = round(sum(e.max_score for e in exercises), 4)

@@ -86,7 +86,7 @@ def grade_command(
         load_files(sub, course)
     if not selected:
         present = {name for sub in subs for name in sub.files}
-        selected = [ch for ch in course.chapters if ch.filename in present]
+        selected = course.numbered({n for n, module in course.module_names().items() if f"{module}.py" in present})
         if not selected:
             near = sorted({n for sub in subs for ch in course.chapters if (n := misnamed(sub, ch.filename))})
             hint = f" (files named like chapter modules: {', '.join(near[:5])}: they must be named exactly)" if near else ""
