@@ -156,11 +156,13 @@ def _fork_intermediate(link, signals_as_codes: bool = False) -> None:
     os.close(ready_r)
 
 
-def _become_reaper() -> None:
+def _become_reaper(link=None) -> None:
     """In PID 1 of a new PID namespace: fork the child (which returns) and stay
     as its reaper, like an init. PID 1 ignores signals it has no handler for,
     so the child must not be PID 1; when the child ends, PID 1 ends with its
-    status (128 + N for signal N) and the kernel kills whatever is left."""
+    status (128 + N for signal N) and the kernel kills whatever is left. With
+    ``link`` (a zygote's fork without an intermediate process) PID 1 tells the
+    grader how the child ended, as that process would have."""
     pid = os.fork()
     if pid == 0:
         return
@@ -171,6 +173,8 @@ def _become_reaper() -> None:
             os._exit(START_FAILED)
         if done == pid:
             code = os.waitstatus_to_exitcode(status)
+            if link is not None:
+                link.exited(code)  # never returns
             os._exit(128 - code if code < 0 else code)
 
 
@@ -190,10 +194,18 @@ def become_child(config: dict, link, forked: bool) -> None:
     if spec is not None:
         import confine
 
-        fds = confine.prepare(spec)
-        _fork_intermediate(link, signals_as_codes=True)  # the fork is PID 1 of the new PID namespace
-        confine.setup_child(spec, fds)
-        _become_reaper()
+        if config.get("pid_namespace"):  # the zygote made this fork PID 1 of a new PID namespace
+            if getattr(link, "credentials", None) is None:  # its pid here (1) means nothing to the grader
+                raise OSError("a fork in a PID namespace of its own must tell its pid as credentials")
+            link.started(os.getpid())  # the credentials, before anything else on the reply pipe
+            fds = confine.prepare(spec, in_pid_namespace=True)
+            confine.setup_child(spec, fds)
+            _become_reaper(link)  # it also reports how the child ended
+        else:
+            fds = confine.prepare(spec)
+            _fork_intermediate(link, signals_as_codes=True)  # the fork is PID 1 of the new PID namespace
+            confine.setup_child(spec, fds)
+            _become_reaper()
         os.setsid()
     else:
         drop = config.get("drop")
@@ -278,7 +290,8 @@ def main() -> None:
         from zygote import serve_zygote
 
         _site(json.loads(sys.argv[4]) if len(sys.argv) > 4 else [])
-        serve_zygote(int(sys.argv[2]), run_child, tuple(m for m in sys.argv[3:4] for m in m.split(",") if m))
+        serve_zygote(int(sys.argv[2]), run_child, tuple(m for m in sys.argv[3:4] for m in m.split(",") if m),
+                     pid_namespaces="--pid-namespaces" in sys.argv[5:])
         return
     config = json.loads(sys.argv[1])
     _site(config.get("site", []))

@@ -16,7 +16,9 @@ only (``child.become_child`` calls it). In order:
    the unprivileged host ids: the child is never root, inside or outside.
    The folders to show are opened (``O_PATH``) in the new mount namespace.
 2. The caller forks: the fork is PID 1 of the new PID namespace, the caller
-   stays outside as its parent and reports its exit status.
+   stays outside as its parent and reports its exit status. (A zygote in
+   bubblewrap's container makes its fork PID 1 of a new PID namespace itself:
+   that fork then skips this step and reports the exit status as PID 1.)
 3. ``setup_child`` (in PID 1): a new root file system on a tmpfs holding
    exactly the entries of the parent's view (:mod:`mathdl_cli.sandbox.view`:
    read-only binds of the system folders, the interpreter, the child runtime
@@ -128,10 +130,12 @@ def _stage(sources: list[str]) -> list[str]:
     return staged
 
 
-def prepare(spec: dict) -> dict[str, int]:
+def prepare(spec: dict, in_pid_namespace: bool = False) -> dict[str, int]:
     """Steps 1 and 2: new namespaces for this process, its uid mapped to an
     unprivileged one; returns O_PATH descriptors of the view's bind sources,
-    opened in the new mount namespace."""
+    opened in the new mount namespace. ``in_pid_namespace`` (a nested fork
+    only): this process already is PID 1 of a new PID namespace (its zygote
+    made it, see :func:`new_pid_namespace`), so no new one is made."""
     sources = sorted({entry[1] for entry in spec["view"] if entry[0] == "bind"})
     if spec.get("nested"):
         # a fork of a zygote in bubblewrap's container: it already is the container's unprivileged
@@ -139,7 +143,12 @@ def prepare(spec: dict) -> dict[str, int]:
         # container granted the zygote (dropped in setup_child); the other namespaces are its own
         if os.geteuid() == 0 or os.getuid() == 0:
             raise OSError("refusing to confine a nested child that is root in its user namespace")
-        flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP
+        flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP
+        if in_pid_namespace:
+            if os.getpid() != 1:
+                raise OSError("a fork said to be PID 1 of its own PID namespace is not")
+        else:
+            flags |= CLONE_NEWPID
         _check(_libc.unshare(flags), "unshare")
         return {source: os.open(source, O_PATH | os.O_CLOEXEC) for source in sources}
     reach = sources
@@ -156,6 +165,24 @@ def prepare(spec: dict) -> dict[str, int]:
         with open(f"/proc/self/{name}", "w") as fh:
             fh.write(text)
     return {source: os.open(path, O_PATH | os.O_CLOEXEC) for source, path in zip(sources, reach)}
+
+
+def new_pid_namespace() -> None:
+    """In a zygote in bubblewrap's container: its next fork becomes PID 1 of a new
+    PID namespace (the fork then needs no intermediate process above it; see
+    zygote.serve_zygote). Call :func:`restore_pid_namespace` right after the fork."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare a PID namespace")
+
+
+def die_with_parent() -> None:
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def restore_pid_namespace(own: int) -> None:
+    """Forks made from now on are in this process's own PID namespace again (``own``:
+    a descriptor of /proc/self/ns/pid). Raises if the kernel refuses: the caller
+    must then never fork again, or the next fork would join the last one's namespace."""
+    _check(_libc.setns(own, CLONE_NEWPID), "return to the zygote's PID namespace")
 
 
 # -- 4. the new root ----------------------------------------------------------

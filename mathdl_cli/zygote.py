@@ -16,6 +16,15 @@ its pid means nothing to the grader, which learns the host pid from the
 credentials the kernel attaches to one message on the ``credentials``
 socket.
 
+In bubblewrap's container the zygote runs as PID 1 of a PID namespace of its
+own (``--pid-namespaces``), so that it can make each fork PID 1 of a new
+namespace itself (``unshare``, fork, then ``setns`` back to its own) and
+return to its own namespace after each fork: that fork is the reaper of the
+confined child, tells its pid as credentials and reports the child's exit
+status, and no intermediate process is needed (one fork and one exit fewer
+per child). If the zygote cannot return to its own namespace it exits rather
+than fork into the last one's.
+
 Runs on the child side: standard library, ctypes and numpy only.
 """
 
@@ -62,7 +71,53 @@ class ForkedStart:
         os._exit(0)
 
 
-def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
+def _pid_namespace_wanted(msg: bytes, fd_count: int) -> bool:
+    """Whether this request's fork confines itself nested in bubblewrap's
+    container and tells its pid as credentials: then the zygote makes the fork
+    PID 1 of a new PID namespace itself, and the fork needs no intermediate
+    process (one fork and one exit fewer per child)."""
+    try:
+        config = json.loads(msg)
+        names = config.get("fds", [])
+        confined = config.get("confine") or {}
+        return bool(confined.get("nested")) and "credentials" in names[: max(fd_count - 3, 0)]
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
+def _own_pid_namespace() -> int | None:
+    """In bubblewrap's container: go on as PID 1 of a new PID namespace, owned by
+    the container's innermost user namespace, where this process holds
+    CAP_SYS_ADMIN (bubblewrap's own PID namespace belongs to an outer one). Back
+    in this namespace after each fork (setns), the zygote can then make every
+    fork PID 1 of a new namespace of its own. The first process stays as the
+    parent and ends with the zygote. Returns a descriptor of the namespace, or
+    None where that cannot be done (forks then make their own namespace, below
+    an intermediate process)."""
+    import confine
+
+    try:
+        confine.new_pid_namespace()
+    except OSError:
+        return None
+    pid = os.fork()
+    if pid:  # the first process: nothing else, until the zygote ends
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                os._exit(70)
+            os._exit(min(abs(os.waitstatus_to_exitcode(status)), 255))
+    confine.die_with_parent()
+    try:
+        return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        os._exit(70)  # its forks would all share this namespace: no zygote rather than that
+
+
+def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = (), pid_namespaces: bool = False) -> None:
     import importlib
 
     from child import import_numpy
@@ -74,8 +129,12 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
     for name in preload:  # e.g. torch for chapters that need it: each fork then costs a fork, not an import
         importlib.import_module(name)
 
+    own_pidns = None  # this process's PID namespace, to return to after making a fork PID 1 of a new one
     if sys.platform.startswith("linux"):
         import confine  # noqa: F401  (imported before any fork drops privileges)
+
+        if pid_namespaces:
+            own_pidns = _own_pid_namespace()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped automatically
     sock = socket.socket(fileno=sockfd)
     import gc
@@ -94,12 +153,29 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = ()) -> None:
             for fd in fds:
                 os.close(fd)
             continue
-        pid = os.fork()
+        pid_namespace = own_pidns is not None and _pid_namespace_wanted(msg, len(fds))
+        if pid_namespace:
+            try:
+                confine.new_pid_namespace()
+            except OSError:
+                pid_namespace = False  # the fork makes its own, below an intermediate process, as before
+        pid = -1
+        try:
+            pid = os.fork()
+        finally:
+            if pid_namespace and pid != 0:  # (the fork is PID 1 there: it cannot, and must not, go back)
+                try:
+                    confine.restore_pid_namespace(own_pidns)
+                except BaseException:  # noqa: BLE001 - a next fork would join this one's namespace: stop
+                    os._exit(70)
         if pid == 0:
             try:
                 sock.close()
+                if own_pidns is not None:
+                    os.close(own_pidns)  # nothing of the zygote's namespaces reaches the child
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 config = json.loads(msg)
+                config["pid_namespace"] = pid_namespace
                 for target, fd in enumerate(fds[:3]):  # received descriptors are >= 3 (0-2 are /dev/null here)
                     os.dup2(fd, target)
                 for fd in fds[:3]:

@@ -392,6 +392,45 @@ def test_each_variant_starts_its_child_the_way_it_says(variant):
 
 ZYGOTE_VARIANTS = [v for v in VARIANTS if v[1]]
 
+WHERE = b"""
+import os
+def where():
+    return [os.readlink("/proc/self/ns/pid"), os.getpid(), os.getppid(), sorted(int(p) for p in os.listdir("/proc") if p.isdigit())]
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+        except OSError:
+            continue
+    return out
+
+
+def test_a_contained_zygote_makes_each_fork_pid_1_of_a_namespace_of_its_own():
+    """bubblewrap's zygote makes each fork PID 1 of a new PID namespace itself, with
+    no intermediate process above it (one fork and one exit fewer per child): the
+    pid the grader learns is that PID 1, whose one child runs the student's code,
+    and two forks alive together never share a namespace."""
+    iso = isolation("bwrap")
+    seen = []
+    with Sandbox(isolation=iso, zygote=True) as first, Sandbox(isolation=iso, zygote=True) as second:
+        for sb in (first, second):
+            path = sb.add_file("m.py", WHERE)
+            reply = sb.call(path, "where", [], {}, timeout=60)
+            assert reply.kind == "return" and sb.forked, (reply.kind, reply.detail)
+            seen.append(reply.value)
+            pid = sb.proc.pid
+            nspid = next(line for line in open(f"/proc/{pid}/status") if line.startswith("NSpid:")).split()
+            assert nspid[-1] == "1", nspid  # PID 1 of the innermost namespace
+            assert len(_children(pid)) == 1
+    (ns_a, pid_a, ppid_a, pids_a), (ns_b, pid_b, ppid_b, pids_b) = seen
+    assert ns_a != ns_b
+    assert (pid_a, ppid_a, pids_a) == (pid_b, ppid_b, pids_b) == (2, 1, [1, 2])
+
 
 def _gone(pid: int, within: float = 5.0) -> bool:
     """The process has ended (or is a zombie its parent has yet to reap) within the time."""

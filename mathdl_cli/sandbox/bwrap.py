@@ -99,7 +99,7 @@ class BwrapIsolation(Isolation):
 
         # the container's /tmp only holds the mount point of each fork's new root
         entries = view.build(zygote.dir, fs.private_base(), 1 << 20, [course_root()], files_at=BOXES)
-        return self._launch(zygote.root, entries, child_argv(view.RUNTIME, *args), [], FORK_CAPS)
+        return self._launch(zygote.root, entries, child_argv(view.RUNTIME, *args, "--pid-namespaces"), [], FORK_CAPS)
 
     def fork_config(self, box: "Sandbox", zygote: "Zygote") -> dict:
         files = Path(BOXES) / box.files.relative_to(fs.private_base())  # where the container shows them

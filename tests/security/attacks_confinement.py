@@ -282,13 +282,14 @@ ATTACKS = [
         "zygote_descriptors", "descriptors inherited from the zygote",
         "def _attack():\n"
         "    # the child's own descriptors are pipes, /dev/null and its log: a socket (the zygote's,\n"
-        "    # the credentials one) or a cgroup file would be the grader's, leaked into student code\n"
+        "    # the credentials one), a namespace (the zygote's own) or a cgroup file would be the grader's,\n"
+        "    # leaked into student code\n"
         "    for fd in os.listdir('/proc/self/fd'):\n"
         "        try:\n"
         "            target = os.readlink(f'/proc/self/fd/{{fd}}')\n"
         "        except OSError:\n"
         "            continue\n"
-        "        if target.startswith('socket:') or 'cgroup' in target or 'mathdl-boxes' in target:\n"
+        "        if target.startswith(('socket:', 'pid:', 'mnt:', 'net:', 'user:')) or 'cgroup' in target or 'mathdl-boxes' in target:\n"
         "            return True\n"
         "    return False\n",
         modes=ALL_MODES,
