@@ -253,3 +253,24 @@ def test_a_worker_reads_only_the_chapters_it_grades_and_keeps_the_course_order(t
     in_course_order = [ex.id for ex in CH2.exercises] + [ex.id for ex in ch3.exercises]
     assert got["order"] == in_course_order and got["columns"] == in_course_order
     assert got["loaded"] == [2, 3]
+
+
+def test_the_pool_forks_its_workers_only_while_the_grader_has_no_other_thread():
+    """A fork copies the locks other threads hold: the workers are forks of the
+    grading process only while it has one thread (the usual run, --json or not at
+    a terminal), else they come from a forkserver."""
+    import threading
+
+    code = "from mathdl_cli.batch.runner import _start_method; print(_start_method())"
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert alone.stdout.strip() == ("fork" if sys.platform.startswith("linux") else "forkserver"), alone.stderr
+    from mathdl_cli.batch.runner import _start_method
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert _start_method() == "forkserver"
+    finally:
+        stop.set()
+        thread.join()

@@ -422,3 +422,19 @@ def test_a_terminal_that_is_not_utf8_gets_question_marks_and_valid_json_never_a_
         assert r.returncode in (0, 1), r.stderr.decode(errors="replace")[-1500:]
         doc = json.loads(r.stdout.decode("ascii"))  # ASCII: every other character escaped
         assert says in json.dumps(doc, ensure_ascii=False), args  # and none lost to a '?'
+
+
+def test_grade_at_a_terminal_shows_its_progress_and_grades_every_submission(tmp_path):
+    """At a terminal the progress bar has a thread of its own, so the pool's
+    workers come from a forkserver rather than forks of the grader: the batch
+    is graded the same."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for i in range(4):
+        (subs / f"s{i}").mkdir(parents=True)
+        (subs / f"s{i}" / CH2.filename).write_text(reference_source(course, CH2))
+    shown = _on_terminal(["grade", subs, "--out", out, "--chapter", "ch2", "--secret", "s", "--workers", "2"], {"NO_COLOR": "1"}, columns=120)
+    assert "grading" in shown and "4/4" in shown, shown[-2000:]
+    with open(out / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["student"] for r in rows) == ["s0", "s1", "s2", "s3"]
+    assert all(float(r["total"]) == 16.0 for r in rows), rows

@@ -1377,3 +1377,45 @@ def test_fstab_fields_escape_every_byte_that_is_not_plain():
     assert _fstab_field("/usr/lib/python3.11") == "/usr/lib/python3.11"
     assert _fstab_field("/tmp/a b#c\td\ne\\f") == r"/tmp/a\040b\043c\011d\012e\134f"
     assert _fstab_field("/tmp/é") == r"/tmp/\303\251"  # each byte of its UTF-8
+
+
+_FORKED_CLEANUP = """
+import os, sys
+from mathdl_cli.sandbox import Limits, Sandbox, cleanup, fs
+from mathdl_cli.sandbox.probe import probe_isolation
+from mathdl_cli.sandbox.zygote import shared_zygote
+from mathdl_cli.batch import lock
+from pathlib import Path
+iso = probe_isolation(sys.argv[1])
+zygote = shared_zygote((), iso) if iso.forks else None
+box = Sandbox(isolation=iso, zygote=zygote is not None, limits=Limits(memory_mb=512))
+path = box.add_file("m.py", b"def f():\\n    return 2.0\\n")
+assert box.call(path, "f", [], {}, timeout=60).value == 2.0
+lock.hold(Path(sys.argv[2]))
+pid = os.fork()
+if pid == 0:  # what a grading worker forked from this process does as it ends
+    cleanup()
+    os._exit(0)
+os.waitpid(pid, 0)
+ok = fs.private_base().is_dir() and box.call(path, "f", [], {}, timeout=60).value == 2.0
+try:
+    lock.hold(Path(sys.argv[2]))  # (this process holds it already: nothing changes)
+except lock.OutputBusy:
+    ok = False
+busy = os.system(f"{sys.executable} -c 'from mathdl_cli.batch import lock; from pathlib import Path; lock.hold(Path(\\"{sys.argv[2]}\\"))' 2>/dev/null")
+print("kept" if ok and busy != 0 else "lost", zygote is not None and zygote.alive())
+box.close()
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_fork_of_the_grader_leaves_its_children_folders_and_lock_alone(mode, tmp_path):
+    """Grading workers are forks of the grading process: when one ends, its
+    cleanup must not touch what it inherited (the sandboxes' folder, the
+    children, the zygote, the cgroups, the lock on --out)."""
+    isolation(mode)
+    res = subprocess.run([sys.executable, "-c", _FORKED_CLEANUP, mode, str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    kept, zygote_alive = res.stdout.split()
+    assert kept == "kept"
+    assert zygote_alive == ("True" if isolation(mode).forks else "False")

@@ -20,6 +20,20 @@ LOCK = ".mathdl-lock"
 _held: dict[Path, int] = {}  # folders this process holds (a command run twice in one process)
 
 
+def _forget() -> None:
+    # in a fork of this process (a grading worker): closing its copies of the descriptors
+    # leaves the lock with this process (a flock ends when its last descriptor is closed)
+    for fd in _held.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget)
+
+
 class OutputBusy(RuntimeError):
     """Another process is writing to the output folder."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -258,7 +259,7 @@ def grade_all(
     if todo:  # a resume with nothing left to grade starts no child: nothing to probe
         from ..sandbox import hand_down, probe_isolation
 
-        if len(todo) > IN_PROCESS:
+        if len(todo) > IN_PROCESS and _start_method() == "forkserver":
             _start_forkserver()  # its imports overlap with the probe
         ahead = _zygote_ahead(course, options)  # so does the zygote's start-up
         if prepare is not None:
@@ -360,9 +361,24 @@ def _first_failure(record: dict) -> tuple[str, str]:
     return "", ""
 
 
+def _start_method() -> str:
+    """How the pool starts its workers: ``fork`` where it is safe (Linux, and no
+    other thread in this process, whose locks a fork would copy held): each
+    worker is then a copy of this process, which has imported everything it
+    needs (a forkserver imports it all again, about 0.1 s of CPU per run), and
+    the modules that own processes and folders forget them in the copy (their
+    ``register_at_fork`` hooks). Otherwise (the progress bar's thread, say) a
+    forkserver, which imports PRELOAD once for every worker."""
+    import threading
+
+    return "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "forkserver"
+
+
 def _context():
     import multiprocessing
 
+    if _start_method() == "fork":
+        return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx

@@ -62,6 +62,17 @@ BIG_READ = 1 << 20  # a message with more than this still to come is read into a
 
 
 _dying: list[subprocess.Popen] = []  # children killed and not waited for (Sandbox.kill(wait=False))
+_inherited: list = []
+
+
+def _forget_dying() -> None:
+    # in a fork of this process (a grading worker): those children are not its to wait for;
+    # kept referenced, so that no finalizer of theirs runs in the fork
+    _inherited.extend(_dying)
+    _dying.clear()
+
+
+os.register_at_fork(after_in_child=_forget_dying)
 
 
 def spin_seconds(value: Any) -> float:

@@ -33,6 +33,16 @@ _all: list["Cgroup"] = []
 _swept: set[Path] = set()
 
 
+def _forget() -> None:
+    # in a fork of this process (a grading worker): these cgroups are this process's to
+    # reuse and remove, never the fork's (it makes its own)
+    _free.clear()
+    _all.clear()
+
+
+os.register_at_fork(after_in_child=_forget)
+
+
 class Cgroup:
     def __init__(self, folders: list[Path], version: int):
         self.folders = folders

@@ -27,6 +27,16 @@ _OURS = re.compile(r"mathdl-(\d+)-(?:[a-z0-9_]{8}|swept-[0-9a-f]{12})")
 FLATTEN_DEPTH = 64  # deeper folders are moved up while removing a tree: at most this many open descriptors
 
 
+def _forget() -> None:
+    # in a fork of this process (a grading worker): the base folder is this process's to
+    # remove; the fork makes its own, or adopts this one (adopt_base)
+    global _base, _adopted
+    _base, _adopted = None, False
+
+
+os.register_at_fork(after_in_child=_forget)
+
+
 def private_base() -> Path:
     """This process's base folder for sandboxes (made on first use)."""
     global _base, _adopted

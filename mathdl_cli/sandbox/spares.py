@@ -15,6 +15,7 @@ like any sandbox. Spares left over are closed with the process (``cleanup``).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .box import Limits, Sandbox
@@ -22,6 +23,18 @@ from .isolation import Isolation
 from .probe import probe_isolation
 
 _spares: list[tuple[tuple, Sandbox]] = []
+_inherited: list = []
+
+
+def _forget() -> None:
+    """In a fork of this process (a grading worker): the spares are this
+    process's children; the fork never takes or closes them (they stay
+    referenced, so that nothing of theirs is finalized in the fork)."""
+    _inherited.extend(_spares)
+    _spares.clear()
+
+
+os.register_at_fork(after_in_child=_forget)
 
 
 def _settings(isolation: Isolation, limits: Limits | None, hide: list[Path] | None, zygote: bool, preload: tuple[str, ...]) -> tuple:

@@ -374,6 +374,19 @@ class ForkedChild:
 
 _zygotes: dict[tuple, Zygote] = {}
 _failed: set[tuple] = set()  # zygotes whose forks could not start: children start from scratch instead
+_inherited: list = []
+
+
+def _forget() -> None:
+    """In a fork of this process (a grading worker): its zygotes are this
+    process's to stop, never the fork's (a worker adopts the one it uses, see
+    :func:`adopt`); they stay referenced, so that nothing of theirs is
+    finalized in the fork."""
+    _inherited.extend(_zygotes.values())
+    _zygotes.clear()
+
+
+os.register_at_fork(after_in_child=_forget)
 
 
 def zygote_key(preload: tuple[str, ...], isolation: "Isolation | None") -> tuple:
