@@ -174,10 +174,6 @@ def new_pid_namespace() -> None:
     _check(_libc.unshare(CLONE_NEWPID), "unshare a PID namespace")
 
 
-def die_with_parent() -> None:
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 def restore_pid_namespace(own: int) -> None:
     """Forks made from now on are in this process's own PID namespace again (``own``:
     a descriptor of /proc/self/ns/pid). Raises if the kernel refuses: the caller

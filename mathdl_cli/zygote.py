@@ -95,6 +95,7 @@ def _own_pid_namespace() -> int | None:
     None where that cannot be done (forks then make their own namespace, below
     an intermediate process)."""
     import confine
+    from child import _die_with_parent
 
     try:
         confine.new_pid_namespace()
@@ -110,7 +111,7 @@ def _own_pid_namespace() -> int | None:
             except ChildProcessError:
                 os._exit(70)
             os._exit(min(abs(os.waitstatus_to_exitcode(status)), 255))
-    confine.die_with_parent()
+    _die_with_parent()
     try:
         return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
