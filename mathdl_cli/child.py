@@ -458,16 +458,20 @@ class Server:
         return wire.decode(self._read_exact(n), make_callback=self._make_callback, make_kernel=self._make_kernel, tensors=True,
                            witness=witness, defer="calls" if witness is not None else None)
 
-    def send(self, msg: dict) -> None:
+    def send(self, msg: dict) -> bool:
+        """Write ``msg``; False if it could not be encoded (an "unencodable" reply went instead)."""
         wire = self.wire
+        sent = True
         try:
             parts = wire.framed(msg, register_callable=_callback_id)
         except BaseException as exc:  # noqa: BLE001 - WireError, or a lying __float__/__len__
             detail = str(exc) if isinstance(exc, wire.WireError) else f"{type(exc).__name__}: {exc}"
             parts = wire.framed({"kind": "unencodable", "detail": detail[:500], "stdout": str(msg.get("stdout", ""))})
+            sent = False
         views = [memoryview(p) for p in parts if len(p)]
         while views:  # the arrays' buffers are views of the values: written before anything runs again
             wire.advance(views, os.writev(self.wfd, views[:64]))
+        return sent
 
     # -- callbacks into the parent --------------------------------------
     def _make_callback(self, ident: int):
@@ -566,12 +570,55 @@ class Server:
             "not_implemented": isinstance(exc, NotImplementedError),
         }
 
+    def _attempt(self, func, args: list, kwargs: dict, errstate: str | None, witness: dict | None, capture: tuple):
+        """(value, the argument paths it changed in place) of one call of student code;
+        None once it raised, which is then reported (``capture``: the streams to restore,
+        the call's output, its index in the request)."""
+        before = _digests(args, kwargs, witness)
+        try:
+            value = _invoke(func, args, kwargs, errstate)
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+            (sys.stdout, sys.stderr), out, index = capture
+            self.send({"kind": "raise", **self._describe(exc), "stdout": out.text(), "index": index})
+            return None
+        return value, _changes(before, _digests(args, kwargs, against=before))
+
+    def _steps(self, func, req: dict, witness: dict) -> None:
+        """Steps of a recursion, ``value_k = func(*state_k, *extras[k], **kwargs)`` with
+        ``state_{k+1} = tuple(value_k)``, one reply per step as soon as it is done (the
+        grader reads each within a call's time and may stop reading: see
+        Sandbox.steps). After a failure nothing more is sent; a value that cannot be
+        fed back ends the steps with "steps_stopped" and the grader goes on alone."""
+        spec = req["steps"]
+        state, extras, kwargs = list(spec["state"]), spec["extras"], dict(req.get("kwargs", {}))
+        errstate = req.get("errstate")
+        for index, extra in enumerate(extras):
+            args = [*state, *extra]
+            out = _CappedText()
+            old = sys.stdout, sys.stderr
+            sys.stdout = sys.stderr = out
+            caught = _Warnings.start()
+            t0 = time.perf_counter()
+            done = self._attempt(func, args, kwargs, errstate, witness, (old, out, index))
+            if done is None:
+                return
+            value, changed = done
+            elapsed = time.perf_counter() - t0
+            sys.stdout, sys.stderr = old
+            reply = {"kind": "return", "value": value, "mutated": changed, "stdout": out.text(), "warnings": caught[:5],
+                     "elapsed": elapsed, "index": index}
+            if not self.send(reply) or index == len(extras) - 1:
+                return
+            state = _fed_back(self.wire, value, witness)
+            if state is None:
+                self.send({"kind": "steps_stopped", "index": index + 1})
+                return
+            del args, value
+
     def call(self, req: dict, witness: dict | None = None) -> None:
         """One call ("args"/"kwargs"), or several of one function ("calls": a list of
         [args, kwargs]; the reply then holds a list of values, and a failure says
         which call failed)."""
-        import numpy as np
-
         for name in req.get("modules") or ():  # a load sent ahead: what the checks will need anyway
             if name in AHEAD:
                 __import__(name)
@@ -591,6 +638,9 @@ class Server:
 
             self.send(child_dist.run_ranks(func, req, self, digests=_digests, capture=_CappedText))
             return
+        if "steps" in req:
+            self._steps(func, req, witness)
+            return
         many = "calls" in req
         calls = req["calls"] if many else [[req.get("args", []), req.get("kwargs", {})]]
         out = _CappedText()
@@ -606,23 +656,12 @@ class Server:
             args, kwargs = calls[index]  # a batch's calls are decoded one at a time (wire.decode's defer)
             args, kwargs = list(args), dict(kwargs)
             decoding += time.perf_counter() - t1
-            before = _digests(args, kwargs, witness)
-            try:
-                if errstate:
-                    # "raise": overflow, division by zero and invalid operations raise;
-                    # underflow to 0 (exp(-800) in a stable sigmoid) is ordinary and allowed
-                    with np.errstate(all=errstate, under="ignore"):
-                        value = func(*args, **kwargs)
-                else:
-                    value = func(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
-                sys.stdout, sys.stderr = old
-                self.send({"kind": "raise", **self._describe(exc), "stdout": out.text(), "index": index})
+            done = self._attempt(func, args, kwargs, errstate, witness, (old, out, index))
+            if done is None:
                 return
-            after = _digests(args, kwargs, against=before)
-            values.append(value)
-            mutated.append(_changes(before, after))
-            del args, kwargs  # this call's copies are freed (unless its value holds them) before the next call's are made
+            values.append(done[0])
+            mutated.append(done[1])
+            del done, args, kwargs  # this call's copies are freed (unless its value holds them) before the next call's are made
         sys.stdout, sys.stderr = old
         reply = {
             "kind": "return",
@@ -633,6 +672,30 @@ class Server:
             "elapsed": time.perf_counter() - t0 - decoding,
         }
         self.send(reply)
+
+
+def _invoke(func, args: list, kwargs: dict, errstate: str | None):
+    if not errstate:
+        return func(*args, **kwargs)
+    import numpy as np
+
+    # "raise": overflow, division by zero and invalid operations raise;
+    # underflow to 0 (exp(-800) in a stable sigmoid) is ordinary and allowed
+    with np.errstate(all=errstate, under="ignore"):
+        return func(*args, **kwargs)
+
+
+def _fed_back(wire, value, witness: dict):
+    """A step's value as the grader would send it back as the next step's state: what
+    crosses the boundary both ways (wire.decode(wire.encode(...)), numpy arrays for
+    tensors), recorded in ``witness`` like a request's arrays; None if it cannot be
+    (not a tuple or list, or not plain data: the grader then makes the next calls itself)."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    try:
+        return list(wire.decode(wire.encode(value, register_callable=_callback_id), witness=witness))
+    except BaseException:  # noqa: BLE001 - WireError, or a lying __len__ of the student's
+        return None
 
 
 class _Warnings:

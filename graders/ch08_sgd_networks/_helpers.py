@@ -9,6 +9,7 @@ from mathdl_cli.grading import gen
 from mathdl_cli.grading.gen import random_net  # noqa: F401  (used by the graders)
 
 from mathdl_cli.grading import expect
+from mathdl_cli.grading.proxies import each_step  # noqa: F401  (also used by the graders)
 
 
 def gradient_sequence(rng: np.random.Generator, K: int, shape: tuple[int, ...], spread: float = 2.0) -> list[np.ndarray]:
@@ -19,13 +20,13 @@ def gradient_sequence(rng: np.random.Generator, K: int, shape: tuple[int, ...], 
 
 def compare_sequences(student_step, ref_step, state0: tuple, inputs: list[tuple], names: list[str]) -> None:
     """Run a one-step update K times from the same start, the student and the reference
-    each on their own state, and compare after every step (the first bad step is named)."""
-    mine, theirs = state0, state0
-    for k, extra in enumerate(inputs, start=1):
-        got = student_step(*mine, *extra)
+    each on their own state, and compare after every step (the first bad step is named).
+    The student's steps go to the child in one request (each_step)."""
+    theirs = state0
+    for k, (extra, got) in enumerate(zip(inputs, each_step(student_step, state0, inputs)), start=1):
         want = ref_step(*theirs, *extra)
         expect.close(got, want, names=[f"{n} after step {k}" for n in names])
-        mine, theirs = tuple(got), tuple(want)
+        theirs = tuple(want)
 
 
 # -- networks ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
 
-from ._helpers import compare_sequences, gradient_sequence
+from ._helpers import compare_sequences, each_step, gradient_sequence
 
 
 def test_first_step(student, rng):
@@ -29,8 +29,8 @@ def test_constant_gradient(student, rng):
     lr = float(rng.uniform(0.001, 0.1))
     theta, s, r = np.zeros(4), np.zeros(4), np.zeros(4)
     steps = []
-    for k in range(1, 16):
-        new, s, r = expect.like(student.adam_step(theta, s, r, g, k, lr), (theta, s, r))
+    for got in each_step(student.adam_step, (theta, s, r), [(g, k, lr) for k in range(1, 16)]):
+        new, s, r = expect.like(got, (theta, s, r))
         steps.append(theta - new)
         theta = new
     expect.close(np.array(steps), np.tile(lr * g / (np.abs(g) + 1e-8), (15, 1)), names="step θ_{k-1} - θ_k (row k-1)")

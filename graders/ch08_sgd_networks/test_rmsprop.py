@@ -11,7 +11,7 @@ import numpy as np
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
 
-from ._helpers import compare_sequences, gradient_sequence
+from ._helpers import compare_sequences, each_step, gradient_sequence
 
 
 def test_where_delta_goes(student, rng):
@@ -35,8 +35,8 @@ def test_constant_gradient(student, rng, tol):
     eta, rho, K = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.5, 0.95)), 12
     theta, r = np.zeros(4), np.zeros(4)
     steps = []
-    for _ in range(K):
-        new, r = expect.like(student.rmsprop_step(theta, r, g, eta, rho, 0.0), (theta, r))
+    for got in each_step(student.rmsprop_step, (theta, r), [(g, eta, rho, 0.0)] * K):
+        new, r = expect.like(got, (theta, r))
         steps.append(theta - new)
         theta = new
     k = np.arange(1, K + 1)[:, None]

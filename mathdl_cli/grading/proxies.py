@@ -120,8 +120,18 @@ class StudentProxy:
             spec = {"world_size": int(world_size), "collective_timeout": float(collective_timeout)}
             return self._call(owner, owner.function(name), (), kwargs, batch=[tuple(a) for a in per_rank_args], ranks=spec)
 
+        def steps(state: tuple, extras: list[tuple], **kwargs: Any) -> Iterator[Any]:
+            """The values of a recursion run on the student's own state, as the loop
+            ``for extra in extras: value = f(*state, *extra); yield value; state = tuple(value)``
+            makes them, with the same checks, messages and time limit per call, but
+            one request for all the steps: the child sends each value as soon as it
+            is computed, and computes the next while the grader checks this one. Stop
+            iterating at any point (a failed check): later values are never looked at."""
+            return self._steps(owner, owner.function(name), tuple(state), [tuple(e) for e in extras], kwargs)
+
         call.__name__ = name
         call.many = many  # type: ignore[attr-defined]
+        call.steps = steps  # type: ignore[attr-defined]
         call.ranks = ranks  # type: ignore[attr-defined]
         return call
 
@@ -160,14 +170,11 @@ class StudentProxy:
         else:
             limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
         reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls, ranks=ranks)
-        if reply.kind == "timeout":
-            self._state.hung.add(spec.name)
+        if batch is None:
+            return self._outcome(spec, info, reply, ctx, limit)
+        self._note(spec, reply, ctx)
         if reply.kind == "rank_timeout":
             self._state.hung_ranks.add(spec.name)
-        if ctx is not None:
-            if reply.stdout:
-                ctx.outputs.append(reply.stdout)
-            ctx.warnings.extend(reply.warnings)
         if batch and reply.kind in ("raise", "rank_timeout"):
             failed = batch[reply.index] if 0 <= reply.index < len(batch) else first
             info = CallInfo(spec.name, lambda: describe_args(spec, failed, kwargs) + f"; {unit(reply.index)}")
@@ -176,11 +183,6 @@ class StudentProxy:
         outcome = outcome_of(reply, info, self._chapter, limit)
         if outcome is not None:
             raise outcome
-        if batch is None:
-            self._check_mutation(spec, info, reply.mutated)
-            if ctx is not None:  # checked after later calls, it still names this one
-                _trace(ctx, reply.value, info)
-            return reply.value
         values = reply.value if isinstance(reply.value, list) else []
         mutated = reply.mutated if isinstance(reply.mutated, list) else []
         if len(values) != len(batch) or len(mutated) != len(batch):
@@ -197,6 +199,61 @@ class StudentProxy:
             for one, value in zip(each, values):
                 _trace(ctx, value, one)
         return values
+
+    def _steps(self, exercise: Any, spec: FunctionSpec, state: tuple, extras: list[tuple], kwargs: dict) -> Iterator[Any]:
+        ctx = current()
+        module = self._state.module_path(self._chapter)
+        sandbox: Sandbox = self._state.sandbox
+        self._state.ensure_loaded(module)
+        limits: list[float] = []
+
+        def limit() -> float:  # asked once per step, before its reply is awaited, as a call asks once
+            limits.append(self._state.timeout(exercise.timeout, spec.name))
+            return limits[-1]
+
+        replies = sandbox.steps(module, spec.name, list(state), [list(e) for e in extras], dict(kwargs), timeout=limit, errstate=self._errstate)
+        done = 0
+        try:
+            for reply in replies:
+                if reply.kind == "steps_stopped":  # a value the child could not feed back
+                    break
+                if done:
+                    state = tuple(value)
+                args = (*state, *extras[done])
+                info = CallInfo(spec.name, lambda args=args: describe_args(spec, args, kwargs))
+                if ctx is not None:
+                    ctx.calls.append(info)
+                value = self._outcome(spec, info, reply, ctx, limits[-1])
+                done += 1
+                yield value
+        finally:
+            replies.close()
+        for extra in extras[done:]:  # the rest one call at a time, exactly as the loop makes them
+            if done:
+                state = tuple(value)
+            value = self._call(exercise, spec, (*state, *extra), kwargs)
+            done += 1
+            yield value
+
+    def _note(self, spec: FunctionSpec, reply: Reply, ctx: Any) -> None:
+        """What every reply leaves: a timeout marks the function hung; output and warnings go to the check."""
+        if reply.kind == "timeout":
+            self._state.hung.add(spec.name)
+        if ctx is not None:
+            if reply.stdout:
+                ctx.outputs.append(reply.stdout)
+            ctx.warnings.extend(reply.warnings)
+
+    def _outcome(self, spec: FunctionSpec, info: CallInfo, reply: Reply, ctx: Any, limit: float) -> Any:
+        """The value of one call's reply, or the failure it is."""
+        self._note(spec, reply, ctx)
+        outcome = outcome_of(reply, info, self._chapter, limit)
+        if outcome is not None:
+            raise outcome
+        self._check_mutation(spec, info, reply.mutated)
+        if ctx is not None:  # checked after later calls, it still names this one
+            _trace(ctx, reply.value, info)
+        return reply.value
 
     @staticmethod
     def _check_mutation(spec: FunctionSpec, info: CallInfo, mutated: Any) -> None:
@@ -232,6 +289,21 @@ def each(fn: Callable[..., Any], arglist: list[tuple]) -> list:
     tests hand a grader helper the reference's own)."""
     many = getattr(fn, "many", None)
     return many(arglist) if many is not None else [fn(*args) for args in arglist]
+
+
+def each_step(fn: Callable[..., Any], state: tuple, extras: list[tuple]) -> Iterator[Any]:
+    """The values of ``fn`` run as a recursion on its own state: ``fn(*state, *extra)`` for
+    each extra in turn, ``state = tuple(value)`` after each. One request (``fn.steps``) for
+    a student's function; a plain function (the calibration tests hand a grader helper
+    the reference's own) is called step by step."""
+    steps = getattr(fn, "steps", None)
+    if steps is not None:
+        yield from steps(state, extras)
+        return
+    for extra in extras:
+        value = fn(*state, *extra)
+        yield value
+        state = tuple(value)
 
 
 def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -> Exception | None:

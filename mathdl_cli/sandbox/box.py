@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from . import cgroups, fs, view
 from .isolation import Isolation
@@ -55,6 +55,7 @@ POLL_CONTENDED = 0.0005
 START_TIMEOUT = 60.0  # seconds for a child to start Python, confine itself and import numpy
 LOAD = "__mathdl_load__"  # the function name of a request that imports the submission module only
 LOAD_TIMEOUT = 60.0  # seconds the import of a submission module may take
+DRAIN_SECONDS = 1.0  # for the unread replies of Sandbox.steps, before the child is killed
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
 READ_AHEAD = 1 << 16  # bytes a read of the reply pipe asks for at least (one pipe's worth)
@@ -160,6 +161,7 @@ class Sandbox:
         self._log: int | None = None
         self._ready = False
         self._ahead: tuple[str, float, float, int] | None = None  # a load sent ahead: (module, deadline, timeout, start)
+        self._open_steps: _OpenSteps | None = None  # the replies of Sandbox.steps, while some may be unread
         self._inbuf = bytearray()  # read from the reply pipe, not yet consumed
         self._joining: _Joining | None = None  # a plain process being moved into its cgroup
         for name, src in (files or {}).items():
@@ -330,6 +332,7 @@ class Sandbox:
         sent SIGKILL, which cannot be caught, and not waited for: a batch does
         not wait for the kernel to tear down each child (its cgroup is reused
         only once empty, and the process's cleanup waits for whatever is left)."""
+        self._open_steps = None  # their replies die with the child
         proc = self.proc
         if proc is None:
             return
@@ -416,15 +419,6 @@ class Sandbox:
         ``calls[r]`` on rank r of a torch.distributed process group (see
         child_dist.py); no callables then.
         """
-        from .. import wire  # imported here: creating and starting a sandbox must not wait for numpy
-        from .reply import Reply
-
-        callables: list[Callable] = []
-
-        def register(fn: Callable) -> int:
-            callables.append(fn)
-            return len(callables) - 1
-
         request: dict[str, Any] = {"op": "call", "module": module, "func": func, "errstate": errstate}
         if calls is None:
             request.update(args=list(args), kwargs=dict(kwargs))
@@ -432,10 +426,78 @@ class Sandbox:
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
         if ranks is not None:
             request["ranks"] = dict(ranks)
+        sent = self._submit(request, timeout, ranks is None)
+        if not isinstance(sent, tuple):
+            return sent
+        callables, limit, deadline = sent
+        return self._reply(deadline, limit, timeout, callables)
+
+    def steps(self, module: str, func: str, state: list, extras: list[list], kwargs: dict, *, timeout: Callable[[], float],
+              errstate: str | None = None) -> Iterator[Reply]:
+        """The steps of a recursion in one request: step k calls
+        ``func(*state_k, *extras[k], **kwargs)`` and its value, a tuple or list,
+        becomes ``state_{k+1}``. The child replies after each step without waiting
+        for the grader, which meanwhile checks the step before: one reply per step,
+        each within ``timeout()`` seconds of the one before, as for separate calls.
+        It stops after a reply other than "return": a failure, or "steps_stopped"
+        (a value the child could not feed back; the caller goes on with calls).
+        Replies not read when the iterator is closed (a check that failed on an
+        earlier step) are read and dropped then, or at the latest before the next
+        request (or the child is killed), so no reply ever reaches another call."""
+        request = {"op": "call", "module": module, "func": func, "errstate": errstate, "kwargs": dict(kwargs),
+                   "steps": {"state": list(state), "extras": [list(e) for e in extras]}}
+        first = timeout()
+        sent = self._submit(request, first, True)
+        if not isinstance(sent, tuple):
+            yield sent
+            return
+        callables, limit, deadline = sent
+        open_steps = self._open_steps = _OpenSteps(callables, limit, len(extras))
+        try:
+            seconds = first
+            while open_steps.left and self._open_steps is open_steps:  # (another request drains them first: the caller goes on with calls)
+                open_steps.left -= 1
+                reply = self._reply(deadline, limit, seconds, callables)
+                yield reply
+                if reply.kind != "return":
+                    return
+                seconds = timeout()
+                deadline = time.monotonic() + seconds
+        finally:
+            if self._open_steps is open_steps:  # closed early: the rest is read (or the child killed) now
+                self._end_steps()
+
+    def _end_steps(self) -> None:
+        """Read and drop the replies of steps nobody read (the child has usually
+        computed them already), all within DRAIN_SECONDS: a child that takes longer
+        is killed (a step that hangs after the one that failed costs no more)."""
+        open_steps, self._open_steps = self._open_steps, None
+        if open_steps is None or not open_steps.left:
+            return
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while open_steps.left:
+            open_steps.left -= 1
+            if self._reply(deadline, open_steps.limit, DRAIN_SECONDS, open_steps.callables).kind != "return":
+                return  # a timeout killed the child
+
+    def _submit(self, request: dict, timeout: float, callables_allowed: bool) -> "tuple[list[Callable], int, float] | Reply":
+        """Send a call's request: (the callables it passed, the reply's size limit,
+        its deadline), or the Reply that ends it at once (the reply to a load sent
+        ahead, or a child that died or stopped reading)."""
+        from .. import wire  # imported here: creating and starting a sandbox must not wait for numpy
+        from .reply import Reply
+
+        self._end_steps()
+        callables: list[Callable] = []
+
+        def register(fn: Callable) -> int:
+            callables.append(fn)
+            return len(callables) - 1
+
         message = wire.framed(request, register_callable=register, kernels=True)
-        if ranks is not None and callables:
+        if not callables_allowed and callables:
             raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
-        ahead = self._ahead_reply(module if func == LOAD else None, timeout)
+        ahead = self._ahead_reply(request["module"] if request["func"] == LOAD else None, timeout)
         if ahead is not None:
             return ahead
         self.start()
@@ -450,7 +512,7 @@ class Sandbox:
         except _ChildGone:
             self.kill()
             return Reply("crashed", detail=self._crash_detail())
-        return self._reply(deadline, limit, timeout, callables)
+        return callables, limit, deadline
 
     def load_ahead(self, module: str, timeout: float = LOAD_TIMEOUT, modules: tuple[str, ...] = ()) -> None:
         """Ask the child to import the submission module now, without waiting: it
@@ -461,6 +523,7 @@ class Sandbox:
         (numpy.random, for a Generator argument), imported before the module."""
         from .. import wire
 
+        self._end_steps()
         self._ahead_reply(None, timeout)  # one request ahead at a time
         self.start()
         deadline = time.monotonic() + timeout
@@ -745,11 +808,20 @@ class _ChildGone(Exception):
     pass
 
 
+class _OpenSteps:
+    """What a Sandbox.steps request needs to read its replies, and how many are to come."""
+
+    __slots__ = ("callables", "limit", "left")
+
+    def __init__(self, callables: list[Callable], limit: int, left: int) -> None:
+        self.callables, self.limit, self.left = callables, limit, left
+
+
 def _reply_from(msg: dict) -> Reply:
     from .reply import Reply
 
     kind = msg.get("kind")
-    known = {"return", "raise", "missing", "import_error", "unencodable", "rank_timeout", "rank_exit", "rank_setup"}
+    known = {"return", "raise", "missing", "import_error", "unencodable", "rank_timeout", "rank_exit", "rank_setup", "steps_stopped"}
     if kind not in known:
         return Reply("protocol_error", detail=f"unexpected reply kind {str(kind)[:40]!r}")
 
