@@ -9,10 +9,11 @@ gradebook and JSON files. Here it is neutralised once, in one place:
   control characters but newline and tab, no carriage returns (which overwrite a
   terminal line), no bidirectional overrides (which reorder what a reader
   sees), no lone surrogates (which make UTF-8 writers raise).
-* :func:`md_inline` and :func:`md_block`: Markdown whose structure the text
-  cannot change: inline text with every punctuation character escaped, blocks
-  in a fence longer than any run of backticks inside them, so they cannot be
-  closed from inside.
+* :func:`md_inline`, :func:`md_code` and :func:`md_block`: Markdown whose
+  structure the text cannot change: inline text with every punctuation character
+  escaped; code spans and blocks in a fence longer than any run of backticks
+  inside them, so they cannot be closed from inside (and a renderer's text
+  filters, emoji codes, mentions, autolinks, do not reach into them).
 * :func:`csv_cell`: a spreadsheet shows a cell beginning with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return as text, not a formula (prefixed
   with a single quote, the usual CSV-injection rule).
@@ -76,6 +77,17 @@ def md_inline(text: str) -> str:
     Markdown or HTML could read as syntax escaped with a backslash."""
     one_line = " ".join(clean(text).split())
     return _MD_SPECIAL.sub(r"\\\1", one_line)
+
+
+def md_code(text: str) -> str:
+    """Text for one line of Markdown as a code span: shown as written (cleaned, on one
+    line), in a fence of backticks longer than any run inside it. Nothing in a code span
+    is syntax, and renderers' text filters (GitHub's :emoji: codes, @mentions, #123
+    references, autolinked addresses) leave it alone: for names a student chooses."""
+    one_line = " ".join(clean(text).split()) or " "
+    fence = "`" * (max((len(m) for m in _BACKTICKS.findall(one_line)), default=0) + 1)
+    pad = " " if one_line[0] == "`" or one_line[-1] == "`" else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
 def md_block(text: str, indent: str = "", info: str = "text") -> list[str]:

@@ -88,11 +88,34 @@ def test_feedback_keeps_its_own_structure_whatever_the_student_prints():
     text = feedback_markdown(rec)
     structure, closed = markdown_structure(text)
     assert closed
-    assert structure[0].startswith("# Feedback for \\#") and structure[1:] == ["**Score: 0 / 3**", "## ch02.ridge: Ridge: 0 / 3 (failed)"]
+    assert code_span(structure[0].removeprefix("# Feedback for ")) == " ".join(clean("# " + HOSTILE).split())
+    assert structure[1:] == ["**Score: 0 / 3**", "## ch02.ridge: Ridge: 0 / 3 (failed)"]
     assert not any(re.search(r"(?<!\\)<script", line) for line in outside_fences(text))
     for bad in ("\x1b", "\x07", "\x9b", "\r", "\u202e", "\ud800"):
         assert bad not in text
     assert "16/16" in text  # shown, as text
+
+
+def code_span(text: str) -> str | None:
+    """The content of ``text`` if it is exactly one CommonMark code span, else None."""
+    m = re.fullmatch(r"(`+)(.*?)(`+)", text, flags=re.S)
+    if m is None or m.group(1) != m.group(3) or m.group(1) in m.group(2).replace(m.group(1) + "`", ""):
+        return None
+    body = m.group(2)
+    if re.search(rf"(?<!`){m.group(1)}(?!`)", body):
+        return None  # the fence occurs inside: the span would end there
+    return body[1:-1] if len(body) > 2 and body[0] == body[-1] == " " else body
+
+
+@pytest.mark.parametrize("student", [":white_check_mark: bob", "@octocat", "see #1 and GH-2", "www.example.com", "`tick` ``two``", "`", "a_b*c*"])
+def test_names_a_student_chose_are_code_in_the_feedback(student):
+    # GitHub turns :emoji: codes, @mentions, #references and addresses in text into
+    # pictures, notifications and links even when escaped; inside code it does not
+    text = feedback_markdown(record(student=student, problems=[f"{student}.py is larger than 500 kB and was not graded"]))
+    heading, note = text.splitlines()[0], next(line for line in text.splitlines() if line.startswith("> Note: "))
+    assert heading.startswith("# Feedback for ")
+    assert code_span(heading.removeprefix("# Feedback for ")) == student
+    assert code_span(note.removeprefix("> Note: ")) == f"{student}.py is larger than 500 kB and was not graded"
 
 
 def test_feedback_is_capped_with_a_note():

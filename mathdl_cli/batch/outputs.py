@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..catalog import Course
 from ..console import points
-from ..inert import clean, csv_cell, md_block, md_inline, shorten
+from ..inert import clean, csv_cell, md_block, md_code, md_inline, shorten
 from ..grading.errors import hidden_diagnostic, hidden_message
 from .runner import RESULTS
 from .submissions import file_name
@@ -109,9 +109,9 @@ def _check_lines(check: dict) -> list[str]:
 
 
 def feedback_markdown(rec: dict, limit: int = MAX_FEEDBACK_CHARS) -> str:
-    head = [f"# Feedback for {md_inline(str(rec.get('student', '')))}", "", f"**Score: {points(rec.get('score', 0))} / {points(rec.get('max_score', 0))}**", ""]
+    head = [f"# Feedback for {md_code(str(rec.get('student', '')))}", "", f"**Score: {points(rec.get('score', 0))} / {points(rec.get('max_score', 0))}**", ""]
     for problem in rec.get("problems", []):
-        head.append(f"> Note: {md_inline(problem)}")
+        head.append(f"> Note: {md_code(problem)}")
     if rec.get("problems"):
         head.append("")
     tail = ["Public cases show the details; hidden cases, drawn for you alone, show only whether they passed."]

@@ -22,7 +22,7 @@ import numpy as np
 from mathdl_cli import wire
 from mathdl_cli.grading.recording import Recordings
 from security.corpus import Attack
-from security.outputs_view import markdown_structure, outside_fences, student_of
+from security.outputs_view import markdown_structure, outside_fences, student_of, without_code_spans
 from support import course, reference_source, stub_source
 
 CH2 = course.chapter("ch2")
@@ -85,6 +85,13 @@ def _inert(run, attack) -> None:
     text = run.texts(attack) + "\n".join(",".join(r) for r in run.gradebook)
     for bad in ("\x1b", "\x07", "\x9b", "\r", "\u202e"):
         assert bad not in text, repr(bad)
+
+
+def _id_as_code(run, attack) -> None:
+    """The student id is one code span in the feedback heading: GitHub's emoji codes,
+    mentions, references and autolinks apply to text, not to code."""
+    heading = run.feedback(attack).splitlines()[0]
+    assert heading.startswith("# Feedback for `") and without_code_spans(heading) == "# Feedback for ", heading
 
 
 def _own_structure(run, attack) -> None:
@@ -300,6 +307,8 @@ ATTACKS: list[Attack] = [
     Attack(name="yaml_alias_bomb", klass="hostile YAML", files={"submission_metadata.yml": _yaml_bomb(), M: STUB}, attacked=ALL, template=False),
     Attack(name="markdown_id", folder="# 16 of 16 **Score: 16 of 16** <b>x<_b> [x](javascript:alert(1))", klass="markdown forgery through the student id", files={M: STUB},
            attacked=ALL, template=False, verify=_own_structure),
+    Attack(name="github_filters_id", folder=":white_check_mark: 16 of 16 @octocat #1 www.example.com", klass="forgery through a renderer's text filters in the student id",
+           files={M: STUB}, attacked=ALL, template=False, verify=_id_as_code),
     # -- hostile zips and folders --------------------------------------------------------------
     Attack(name="zip_bomb", klass="zip bomb", files={}, raw_zip=_zip_bomb(), zip=True, attacked=ALL,
            verify=lambda run, a: _problem(run, a, "larger than 1000 kB")),

@@ -23,6 +23,7 @@ from mathdl_cli.batch.submissions import file_name
 
 _ATX = re.compile(r" {0,3}#{1,6}(\s|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_BACKTICKS = re.compile(r"`+")
 
 
 def student_of(attack: Any) -> str:
@@ -97,8 +98,24 @@ def _split(text: str) -> tuple[list[str], bool]:
 
 
 def outside_fences(text: str) -> list[str]:
-    """The lines of Markdown that are not inside a fenced code block."""
-    return _split(text)[0]
+    """The lines of Markdown that are not inside a fenced code block, without their
+    code spans: what a renderer may read as markup."""
+    return [without_code_spans(line) for line in _split(text)[0]]
+
+
+def without_code_spans(line: str) -> str:
+    """``line`` with its code spans left out (CommonMark: a run of backticks opens one,
+    the next run of the same length closes it; a run never closed is text)."""
+    runs = list(_BACKTICKS.finditer(line))
+    out, pos, i = [], 0, 0
+    while i < len(runs):
+        closing = next((j for j in range(i + 1, len(runs)) if len(runs[j].group()) == len(runs[i].group())), None)
+        if closing is None:
+            i += 1
+            continue
+        out.append(line[pos : runs[i].start()])
+        pos, i = runs[closing].end(), closing + 1
+    return "".join(out) + line[pos:]
 
 
 def markdown_structure(text: str) -> tuple[list[str], bool]:
