@@ -35,6 +35,17 @@ def test_wheel_has_graders_but_no_solutions(wheel):
     assert not [n for n in names if "solutions_private" in n or "mutants" in n or n.startswith("tests/")]
 
 
+def test_an_editable_install_carries_no_copy_of_the_course(tmp_path):
+    # it runs the checkout's exercises/ and graders/; a copy in site-packages would be
+    # stale at once, and would outlive the checkout as an empty namespace package
+    res = subprocess.run([sys.executable, "-c", f"import hatchling.build as b; print(b.build_editable({str(tmp_path)!r}))"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    names = zipfile.ZipFile(tmp_path / res.stdout.strip().splitlines()[-1]).namelist()
+    assert not [n for n in names if "_course" in n or n.startswith("graders/") or n.startswith("exercises/")], names
+    assert any(n.endswith(".pth") for n in names)
+
+
 def test_installed_wheel_checks_a_chapter_without_the_solutions(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
