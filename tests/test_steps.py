@@ -102,6 +102,19 @@ def test_a_failure_ends_the_steps_and_names_its_step(box):
     assert sb.call(path, "add", [1.0, 2.0], {}, timeout=10).value == 3.0  # nothing else was sent
 
 
+def test_a_check_that_stops_at_the_failure_waits_for_nothing_more(box):
+    # the grader raises on the failed step (a stub's NotImplementedError): closing the
+    # steps there must not wait for steps the child never runs, nor restart the child
+    sb, path = box
+    starts = sb.starts
+    steps = sb.steps(path, "fails_at", [np.zeros(2)], [[k] for k in range(3, 9)], {}, timeout=lambda: 10.0)
+    assert next(steps).kind == "raise"
+    t0 = time.monotonic()
+    steps.close()
+    assert time.monotonic() - t0 < DRAIN_SECONDS / 2
+    assert sb.call(path, "add", [1.0, 2.0], {}, timeout=10).value == 3.0 and sb.starts == starts
+
+
 def test_steps_nobody_reads_never_reach_another_call(box):
     sb, path = box
     extras = [(np.ones(2), 0.1)] * 8

@@ -458,9 +458,11 @@ class Sandbox:
             while open_steps.left and self._open_steps is open_steps:  # (another request drains them first: the caller goes on with calls)
                 open_steps.left -= 1
                 reply = self._reply(deadline, limit, seconds, callables)
-                yield reply
-                if reply.kind != "return":
+                if reply.kind != "return":  # the last the child sends: nothing is left to read
+                    open_steps.left = 0
+                    yield reply
                     return
+                yield reply
                 seconds = timeout()
                 deadline = time.monotonic() + seconds
         finally:
