@@ -138,6 +138,25 @@ def test_a_step_that_hangs_after_the_last_one_read_costs_the_drain_not_the_time_
     assert sb.call(path, "add", [1.0, 1.0], {}, timeout=30).value == 2.0  # a new child
 
 
+def test_steps_left_unread_never_outlast_the_time_a_call_has_left(box):
+    # a submission whose time is nearly used up: the drain is that short, or the child killed
+    sb, path = box
+    for left in (0.3, None):  # None: grading.state raises, the submission's time is up
+
+        def timeout(calls=[]):
+            calls.append(1)
+            if len(calls) > 1 and left is None:
+                raise TimeoutError("the submission's total time limit was used up")
+            return 30.0 if len(calls) == 1 else left
+
+        steps = sb.steps(path, "hangs_from", [np.zeros(1)], [[k] for k in range(5)], {}, timeout=timeout)
+        assert next(steps).kind == "return"
+        t0 = time.monotonic()
+        steps.close()
+        assert time.monotonic() - t0 < (left or 0.0) + 0.5
+        assert sb.call(path, "add", [1.0, 1.0], {}, timeout=30).value == 2.0
+
+
 def test_a_step_read_in_time_gets_a_time_limit_of_its_own(box):
     sb, path = box
     limits = iter([10.0, 10.0, 0.5])
