@@ -79,13 +79,18 @@ def md_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", one_line)
 
 
+def _fence(text: str, shortest: int) -> str:
+    """Backticks longer than any run of them in ``text`` (at least ``shortest``): a fence the text cannot close."""
+    return "`" * max(shortest, max((len(m) for m in _BACKTICKS.findall(text)), default=0) + 1)
+
+
 def md_code(text: str) -> str:
     """Text for one line of Markdown as a code span: shown as written (cleaned, on one
     line), in a fence of backticks longer than any run inside it. Nothing in a code span
     is syntax, and renderers' text filters (GitHub's :emoji: codes, @mentions, #123
     references, autolinked addresses) leave it alone: for names a student chooses."""
     one_line = " ".join(clean(text).split()) or " "
-    fence = "`" * (max((len(m) for m in _BACKTICKS.findall(one_line)), default=0) + 1)
+    fence = _fence(one_line, 1)
     pad = " " if one_line[0] == "`" or one_line[-1] == "`" else ""
     return f"{fence}{pad}{one_line}{pad}{fence}"
 
@@ -95,8 +100,7 @@ def md_block(text: str, indent: str = "", info: str = "text") -> list[str]:
     is longer than any run of backticks in the text, so no line of it can close
     the block, and nothing inside is rendered (no headings, links or HTML)."""
     body = clean(text)
-    longest = max((len(m) for m in _BACKTICKS.findall(body)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = _fence(body, 3)
     return [f"{indent}{fence}{info}", *(indent + line for line in body.split("\n")), f"{indent}{fence}"]
 
 

@@ -71,17 +71,16 @@ class ForkedStart:
         os._exit(0)
 
 
-def _pid_namespace_wanted(msg: bytes, fd_count: int) -> bool:
+def _pid_namespace_wanted(config, fd_count: int) -> bool:
     """Whether this request's fork confines itself nested in bubblewrap's
     container and tells its pid as credentials: then the zygote makes the fork
     PID 1 of a new PID namespace itself, and the fork needs no intermediate
     process (one fork and one exit fewer per child)."""
     try:
-        config = json.loads(msg)
         names = config.get("fds", [])
         confined = config.get("confine") or {}
         return bool(confined.get("nested")) and "credentials" in names[: max(fd_count - 3, 0)]
-    except (ValueError, AttributeError, TypeError):
+    except (AttributeError, TypeError):
         return False
 
 
@@ -154,7 +153,11 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = (), pid_name
             for fd in fds:
                 os.close(fd)
             continue
-        pid_namespace = own_pidns is not None and _pid_namespace_wanted(msg, len(fds))
+        try:
+            config = json.loads(msg)
+        except ValueError:
+            config = None  # the fork reports it (below)
+        pid_namespace = own_pidns is not None and _pid_namespace_wanted(config, len(fds))
         if pid_namespace:
             try:
                 confine.new_pid_namespace()
@@ -175,7 +178,8 @@ def serve_zygote(sockfd: int, run_child, preload: tuple[str, ...] = (), pid_name
                 if own_pidns is not None:
                     os.close(own_pidns)  # nothing of the zygote's namespaces reaches the child
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                config = json.loads(msg)
+                if not isinstance(config, dict):
+                    raise ValueError("malformed fork request")
                 config["pid_namespace"] = pid_namespace
                 for target, fd in enumerate(fds[:3]):  # received descriptors are >= 3 (0-2 are /dev/null here)
                     os.dup2(fd, target)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mathdl_cli.catalog import load_course
 from mathdl_cli.grading.session import run_checks
 from mathdl_cli.grading.state import stable_seed
@@ -57,7 +59,7 @@ def failures(report: Report) -> list[str]:
     ]
 
 
-__all__ = ["course", "chapter", "reference", "grade", "with_replaced", "failures", "stub_source", "mutants", "mutant_source"]
+__all__ = ["course", "chapter", "reference", "grade", "with_replaced", "failures", "stub_source", "mutants", "mutant_source", "live_children"]
 
 
 def grader_helpers(chapter_name: str, module: str = "_helpers"):
@@ -86,3 +88,17 @@ def forked_in_worker(mode: str, source: bytes) -> dict:
             "own_zygotes": [z.proc is not None for z in zyg._zygotes.values()],
             "base": str(fs.private_base()), "box": str(sb.root),
         }
+
+
+def live_children(pid: int) -> list[int]:
+    """Processes whose parent is pid, zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found

@@ -13,6 +13,7 @@ import pytest
 
 from mathdl_cli.sandbox import ProcessIsolation, Sandbox, probe_isolation
 from mathdl_cli.sandbox.zygote import RUNTIME_FILES
+from support import live_children
 
 MODULE = textwrap.dedent(
     '''
@@ -98,20 +99,6 @@ def ranks_call(box, func, per_rank, collective=2.0, deadline=8.0, timeout=20.0):
     calls = [(list(args), {}) for args in per_rank]
     spec = {"world_size": len(per_rank), "collective_timeout": collective, "deadline": deadline}
     return sandbox.call(path, func, [], {}, timeout=timeout, calls=calls, ranks=spec)
-
-
-def live_children(pid: int) -> list[int]:
-    """Processes whose parent is pid (the ranks are the child's children)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.mark.parametrize("world_size", (2, 3, 4))

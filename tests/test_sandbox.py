@@ -13,6 +13,7 @@ import pytest
 
 from mathdl_cli.sandbox import IsolationUnavailable, Limits, ProcessIsolation, Sandbox, SandboxError, cgroups, fs, probe_isolation
 from mathdl_cli.sandbox.box import SPIN_SECONDS
+from support import live_children
 
 MODES = ("bwrap", "namespaces", "process")
 
@@ -399,17 +400,6 @@ def where():
 """
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-        except OSError:
-            continue
-    return out
-
-
 def test_a_contained_zygote_makes_each_fork_pid_1_of_a_namespace_of_its_own():
     """bubblewrap's zygote makes each fork PID 1 of a new PID namespace itself, with
     no intermediate process above it (one fork and one exit fewer per child): the
@@ -426,7 +416,7 @@ def test_a_contained_zygote_makes_each_fork_pid_1_of_a_namespace_of_its_own():
             pid = sb.proc.pid
             nspid = next(line for line in open(f"/proc/{pid}/status") if line.startswith("NSpid:")).split()
             assert nspid[-1] == "1", nspid  # PID 1 of the innermost namespace
-            assert len(_children(pid)) == 1
+            assert len(live_children(pid)) == 1
     (ns_a, pid_a, ppid_a, pids_a), (ns_b, pid_b, ppid_b, pids_b) = seen
     assert ns_a != ns_b
     assert (pid_a, ppid_a, pids_a) == (pid_b, ppid_b, pids_b) == (2, 1, [1, 2])

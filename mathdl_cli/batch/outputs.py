@@ -24,6 +24,7 @@ from pathlib import Path
 from ..catalog import Course
 from ..console import points
 from ..inert import clean, csv_cell, md_block, md_code, md_inline, shorten
+from ..lms import graded_chapters
 from ..grading.errors import hidden_diagnostic, hidden_message
 from .runner import RESULTS
 from .submissions import file_name
@@ -55,8 +56,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def exercise_columns(course: Course, records: dict[str, dict]) -> list[str]:
     seen = {e["id"] for r in records.values() for e in r.get("exercises", [])}
-    numbers = {e.get("chapter") for r in records.values() for e in r.get("exercises", [])}
-    return [ex.id for ch in course.numbered(numbers) for ex in ch.exercises if ex.id in seen]
+    return [ex.id for ch in graded_chapters(course, records) for ex in ch.exercises if ex.id in seen]
 
 
 def write_gradebook(out: Path, course: Course, records: dict[str, dict]) -> Path:
