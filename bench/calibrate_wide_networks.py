@@ -31,6 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support import course, grader_helpers, reference  # noqa: E402
 
+from mathdl_cli import kernels  # noqa: E402
 from mathdl_cli.solutions import load_module, mutant_source, mutants  # noqa: E402
 
 R19, R20 = reference("ch19"), reference("ch20")
@@ -86,7 +87,7 @@ def lazy(seed, hidden, module=R19):
 def scaling(seed, hidden, module=R20):
     tol = EX20["output_scaling"].tolerances["slope"]["tol"]
     case = H20.scaling_case(np.random.default_rng(seed), hidden)
-    s = H20.scaling_slopes([module.init_output_variance(*a) for a in H20.scaling_calls(case)])
+    s = H20.scaling_slopes([module.init_output_variance(*kernels.concrete(a)) for a in H20.scaling_calls(case)])
     return {f"slope γ={g:g}": (float(v), 1 - 2 * g - tol, 1 - 2 * g + tol) for g, v in zip(H20.GAMMAS, s)}
 
 

@@ -455,8 +455,8 @@ class Server:
 
         (n,) = struct.unpack("<Q", self._read_exact(8))
         wire = self.wire
-        return wire.decode(self._read_exact(n), make_callback=self._make_callback, make_kernel=self._make_kernel, tensors=True,
-                           witness=witness, defer="calls" if witness is not None else None)
+        return wire.decode(self._read_exact(n), make_callback=self._make_callback, make_kernel=self._make_kernel,
+                           make_draw=self._make_draw, tensors=True, witness=witness, defer="calls" if witness is not None else None)
 
     def send(self, msg: dict) -> bool:
         """Write ``msg``; False if it could not be encoded (an "unencodable" reply went instead)."""
@@ -506,6 +506,13 @@ class Server:
             _grader_function_failed(error)
 
         return grader_function
+
+    @staticmethod
+    def _make_draw(recipe, seed, shape, params):
+        """A random input the grader sent as its recipe (see kernels.Draw), drawn here."""
+        import kernels
+
+        return kernels.build_draw(recipe, seed, shape, params)
 
     # -- requests -------------------------------------------------------
     def serve(self) -> None:

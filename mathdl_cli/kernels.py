@@ -20,6 +20,13 @@ callback: arguments and result are normalised as if they had crossed the wire,
 and an error reaches the student's code as ``RuntimeError: grader callback
 failed: <type>: <message>``.
 
+A draw (:class:`Draw`, at the end) is the same idea for a large random input
+that the grader need not see, such as the noise of 2000 SGD chains: it crosses as
+its recipe and seed, and the child draws the array itself, bit for bit the array
+the grader would have drawn (the same numpy, the same PCG64 stream). It spares
+the grader drawing it and both processes copying it through the pipe; the values
+matter only through what the student's code returns, which the grader judges.
+
 This module imports only numpy: the child runtime loads it from a copy in its
 sandbox, without the rest of mathdl.
 """
@@ -322,3 +329,124 @@ def build(name: Any, params: Any, options: Any) -> Kernel:
     if not isinstance(refusal, str) or type(arg) is not int or not 0 <= arg < 8 or not isinstance(scalar, bool):
         raise ValueError("malformed grader function options")
     return kind(*params, shape=shape, refusal=refusal, arg=arg, scalar=scalar)
+
+
+# -- draws: random inputs the child makes itself --------------------------------------
+
+DRAW_BYTES = 1 << 30  # the largest array a draw may describe (the child's memory limit holds anyway)
+
+
+class Draw:
+    """An array made by a vetted recipe from ``numpy.random.default_rng(seed)``, where it
+    is used: by the child for a call of student code (it crosses as its recipe, seed,
+    shape and parameters), here by :meth:`values` (or ``np.asarray``) when the grader
+    needs the numbers, bit for bit the same. The recipes are in RECIPES. Anything
+    else that reads it as data (the reference, recordings, a plain function in the
+    tests) gets the array: see :func:`concrete`."""
+
+    __slots__ = ("recipe", "seed", "shape", "params", "_values")
+
+    def __init__(self, recipe: str, seed: int, shape: tuple, **params: float) -> None:
+        self.recipe, self.seed, self.shape = recipe, int(seed), tuple(int(n) for n in shape)
+        self.params = {k: float(v) for k, v in params.items()}
+        self._values = None
+        _draw_spec(recipe, self.seed, list(self.shape), self.params)  # refused here, not in the child
+
+    @property
+    def nbytes(self) -> int:
+        return math.prod(self.shape) * 8
+
+    def values(self) -> np.ndarray:
+        """The array (made once, then kept)."""
+        if self._values is None:
+            self._values = build_draw(*self.__mathdl_draw__())
+        return self._values
+
+    def __array__(self, dtype=None, copy=None):
+        return self.values() if dtype is None else self.values().astype(dtype)
+
+    def __mathdl_draw__(self) -> tuple[str, int, list, dict]:
+        """What crosses the wire: the recipe, the seed, the shape and the parameters."""
+        return self.recipe, self.seed, list(self.shape), dict(self.params)
+
+    def __repr__(self) -> str:
+        return f"<{self.recipe} draw of shape {self.shape}>"
+
+
+def _normal(rng: np.random.Generator, shape: tuple, scale: float, loc: float) -> np.ndarray:
+    """loc + scale · N(0, 1) (scaled and shifted in place: no second array as large)"""
+    x = rng.standard_normal(shape)
+    if scale != 1.0:
+        x *= scale
+    if loc != 0.0:
+        x += loc
+    return x
+
+
+def _sgd_chains(rng: np.random.Generator, shape: tuple, lam: float, a: float, power: float, sigma: float,
+                theta_star: float, theta0: float) -> np.ndarray:
+    """R chains of SGD on ½λ(θ - θ*)² with Gaussian gradient noise, shape (R, K+1):
+    θ_{k+1} = θ_k - α_k (λ(θ_k - θ*) + ξ_k), α_k = a (k+1)^{-power}, ξ = σ·N(0, 1) of
+    shape (R, K) drawn first, θ_0 the first column."""
+    R, K = shape[0], shape[1] - 1
+    alpha = a * (np.arange(K) + 1.0) ** -power
+    xi = _normal(rng, (R, K), sigma, 0.0)
+    out = np.empty(shape)
+    theta = np.full(R, theta0)
+    out[:, 0] = theta
+    for k in range(K):
+        theta = theta - alpha[k] * (lam * (theta - theta_star) + xi[:, k])
+        out[:, k + 1] = theta
+    return out
+
+
+# recipe: (its parameters, the number of dimensions of its shape or None for any, the maker)
+RECIPES: dict[str, tuple[tuple[str, ...], int | None, Any]] = {
+    "normal": (("scale", "loc"), None, _normal),
+    "sgd_chains": (("lam", "a", "power", "sigma", "theta_star", "theta0"), 2, _sgd_chains),
+}
+
+
+def normal(rng: np.random.Generator, shape: tuple, scale: float = 1.0, loc: float = 0.0) -> Draw:
+    """``loc + scale * N(0, 1)`` of ``shape`` from a seed drawn from ``rng`` (one integer of
+    its stream, not the array's worth)."""
+    return Draw("normal", int(rng.integers(0, 2**63)), shape, scale=scale, loc=loc)
+
+
+def _draw_spec(recipe: Any, seed: Any, shape: Any, params: Any) -> None:
+    """Refuse a malformed draw (ValueError)."""
+    known = RECIPES.get(recipe) if isinstance(recipe, str) else None
+    if known is None or not isinstance(params, dict) or set(params) != set(known[0]):
+        raise ValueError(f"unknown draw {str(recipe)[:40]!r}")
+    if type(seed) is not int or not 0 <= seed < 2**64:
+        raise ValueError("malformed draw seed")
+    if not isinstance(shape, list) or len(shape) > 32 or not all(type(n) is int and n >= 0 for n in shape):
+        raise ValueError("malformed draw shape")
+    if known[1] is not None and (len(shape) != known[1] or shape[-1] < 1):
+        raise ValueError(f"a {recipe} draw has {known[1]} dimensions, the last at least 1")
+    if math.prod(shape) * 8 > DRAW_BYTES:
+        raise ValueError("draw too large")
+    if not all(type(v) is float and math.isfinite(v) for v in params.values()):
+        raise ValueError("malformed draw parameters")
+
+
+def build_draw(recipe: Any, seed: Any, shape: Any, params: Any) -> np.ndarray:
+    """The array a draw describes (both sides: the child for student code, the grader
+    for :meth:`Draw.values`); ValueError when the description is malformed."""
+    _draw_spec(recipe, seed, shape, params)
+    names, _, make = RECIPES[recipe]
+    return make(np.random.default_rng(seed), tuple(shape), *(params[k] for k in names))
+
+
+def concrete(value: Any) -> Any:
+    """``value`` with every draw in it (in lists, tuples and dicts) replaced by its array:
+    what a function called in this process gets (the reference, a module standing in
+    for the student)."""
+    if isinstance(value, Draw):
+        return value.values()
+    if isinstance(value, (list, tuple)):
+        items = [concrete(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {k: concrete(v) for k, v in value.items()}
+    return value

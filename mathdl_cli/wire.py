@@ -91,7 +91,8 @@ class _Unencodable(Exception):
 def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None, kernels: bool = False) -> bytes:
     """Encode ``value`` into bytes; raise WireError naming the offending path.
     With ``kernels`` (the grader's requests only), a grader function of
-    mathdl_cli.kernels crosses as its name, parameters and options."""
+    mathdl_cli.kernels crosses as its name, parameters and options, and a draw
+    (kernels.Draw) as its recipe; without, a draw crosses as its array."""
     return b"".join(encode_parts(value, register_callable=register_callable, kernels=kernels))
 
 
@@ -170,10 +171,12 @@ def _buffer(arr: np.ndarray) -> Any:
     return memoryview(np.ascontiguousarray(arr).reshape(-1)).cast("B")
 
 
-def encode_parts(value: Any, *, register_callable: Callable[[Any], int] | None = None, kernels: bool = False) -> list:
+def encode_parts(value: Any, *, register_callable: Callable[[Any], int] | None = None, kernels: bool = False,
+                 drawn: list | None = None) -> list:
     """:func:`encode`'s message as a list of buffers (their concatenation is the
     message). The arrays' buffers are views of the arrays: write them before
-    the arrays change."""
+    the arrays change. ``drawn`` (a list) receives the size in bytes of each draw
+    sent as its recipe (the arrays the child will make)."""
     arrays: list[Any] = []
     tensor_type = _torch_tensor_type()
     nodes = 0
@@ -262,6 +265,18 @@ def encode_parts(value: Any, *, register_callable: Callable[[Any], int] | None =
         if kernels and hasattr(x, "__mathdl_kernel__"):
             name, params, options = x.__mathdl_kernel__()
             return {"t": "kernel", "name": name, "params": enc(params, depth + 1), "options": enc(options, depth + 1)}
+        if hasattr(x, "__mathdl_draw__"):
+            if not kernels:
+                return array(x.values(), "array")
+            node = shared.get(id(x))
+            if node is not None and node["t"] == "draw":  # the same draw again (a batch's calls): made once
+                node["uses"] += 1
+                return node
+            recipe, seed, shape, params = x.__mathdl_draw__()
+            if drawn is not None:
+                drawn.append(x.nbytes)
+            node = shared[id(x)] = {"t": "draw", "recipe": recipe, "seed": seed, "shape": shape, "params": params, "uses": 1}
+            return node
         if callable(x) and register_callable is not None:
             return {"t": "callback", "id": register_callable(x)}
         raise _Unencodable(f"a value of type {type(x).__name__} at {at}")
@@ -300,6 +315,7 @@ def decode(
     *,
     make_callback: Callable[[int], Any] | None = None,
     make_kernel: Callable[[str, Any, Any], Any] | None = None,
+    make_draw: Callable[[Any, Any, Any, Any], np.ndarray] | None = None,
     tensors: bool = False,
     max_header: int = MAX_HEADER_BYTES,
     witness: dict | None = None,
@@ -312,6 +328,9 @@ def decode(
     callables (child side); without it a callback in the data is an error.
     ``make_kernel`` builds a grader function from its name, parameters and options
     (child side; see mathdl_cli.kernels); without it a kernel is an error.
+    ``make_draw`` makes the array a draw describes from its recipe, seed, shape
+    and parameters (child side: kernels.build_draw); without it a draw is an
+    error (a reply can never make the grader draw).
     ``tensors=True`` turns tensor leaves into torch tensors (child side only).
     The header is refused unparsed when longer than ``max_header`` bytes or
     holding more than MAX_HEADER_NODES containers.
@@ -328,7 +347,7 @@ def decode(
     writable buffer, used once) instead of copying it.
     """
     try:
-        return _decode(data, make_callback, make_kernel, tensors, max_header, witness, defer, views)
+        return _decode(data, make_callback, make_kernel, make_draw, tensors, max_header, witness, defer, views)
     except WireError:
         raise
     except _MALFORMED as exc:
@@ -336,7 +355,8 @@ def decode(
         raise WireError(f"malformed message ({type(exc).__name__}: {str(exc)[:100]})") from None
 
 
-def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None, tensors: bool, max_header: int,
+def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel: Callable[[str, Any, Any], Any] | None,
+            make_draw: Callable[[Any, Any, Any, Any], np.ndarray] | None, tensors: bool, max_header: int,
             witness: dict | None = None, defer: str | None = None, views: bool = False) -> Any:
     view = memoryview(data)
     if len(view) < 12 or bytes(view[:4]) != MAGIC:
@@ -368,6 +388,7 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
         pos += alen
     nodes = 0
     viewed: set[int] = set()
+    made: dict[str, np.ndarray] = {}  # a draw used more than once: made once, each use a copy
 
     def load_array(node: dict) -> np.ndarray:
         i, dtype, shape = node.get("i"), node.get("dtype"), node.get("shape")
@@ -452,6 +473,19 @@ def _decode(data: bytes, make_callback: Callable[[int], Any] | None, make_kernel
             if make_kernel is None:
                 raise WireError("unexpected grader function")
             return make_kernel(node.get("name"), dec(node.get("params"), depth + 1), dec(node.get("options"), depth + 1))
+        if t == "draw":
+            if make_draw is None:
+                raise WireError("unexpected draw")
+            recipe, seed, shape, params = node.get("recipe"), node.get("seed"), node.get("shape"), node.get("params")
+            if node.get("uses") == 1:  # no witness: an argument's in-place change is found by its checksum
+                return make_draw(recipe, seed, shape, params)
+            key = json.dumps([recipe, seed, shape, params])
+            if key not in made:
+                made[key] = make_draw(recipe, seed, shape, params)
+            arr = made[key].copy()
+            if witness is not None:  # compared with the bytes it was made as, like an array that arrived
+                witness[id(arr)] = (weakref.ref(arr), made[key].reshape(-1).view(np.uint8))
+            return arr
         raise WireError(f"unknown tag {t!r}")
 
     keys, items = (tree.get("keys"), tree.get("items")) if type(tree) is dict and tree.get("t") == "dict" else (None, None)

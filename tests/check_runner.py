@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from mathdl_cli import wire
+from mathdl_cli import kernels, wire
 from mathdl_cli.grading.errors import CheckContext, CheckOutcome, set_current
 from mathdl_cli.grading.plugin import Tolerances
 from support import course
@@ -38,7 +38,7 @@ class AsStudent:
         fn = getattr(self._module, name)
 
         def call(*args, **kwargs):
-            a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
+            a, kw = copy.deepcopy(kernels.concrete((args, kwargs)))  # a draw arrives as its array
             with np.errstate(all=self._errstate, under="ignore") if self._errstate else contextlib.nullcontext():
                 return wire.roundtrip(fn(*a, **kw))
 

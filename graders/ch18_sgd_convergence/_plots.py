@@ -41,7 +41,7 @@ def robbins_monro_rate(student, rng):
 
 def polyak_averaging(student, rng):
     p = {**POLYAK_PUBLIC, "R": CHAINS}
-    thetas = polyak_chains(rng, p)
+    thetas = np.asarray(polyak_chains(rng, p))  # the plot reads the last iterates too
     avg = as_array(student.averaged_iterates(thetas), "averaged_iterates")
     if avg.shape != (p["R"], p["K"]):
         raise PlotError(f"averaged_iterates returned shape {avg.shape}, expected {(p['R'], p['K'])}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mathdl_cli import kernels
 from mathdl_cli.grading import expect
 
 
@@ -24,6 +25,12 @@ def unit_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
 def gaussian_nets(rng: np.random.Generator, R: int, N: int, d: int) -> tuple[np.ndarray, np.ndarray]:
     """R networks with i.i.d. c ~ N(0, 1), w ~ N(0, I_d): shapes (R, N), (R, N, d)."""
     return rng.standard_normal((R, N)), rng.standard_normal((R, N, d))
+
+
+def gaussian_draws(rng: np.random.Generator, R: int, N: int, d: int) -> tuple[kernels.Draw, kernels.Draw]:
+    """The same as gaussian_nets for networks the check never reads (only the student's
+    statistic of them is judged): the child draws them from seeds (kernels.Draw)."""
+    return kernels.normal(rng, (R, N)), kernels.normal(rng, (R, N, d))
 
 
 def antisymmetric_nets(rng: np.random.Generator, R: int, N: int, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +102,7 @@ def scaling_case(rng: np.random.Generator, hidden: bool) -> dict:
     d = int(rng.integers(1, 5)) if hidden else 2
     x = unit_rows(rng, 1, d)[0] * float(rng.uniform(0.8, 1.5))
     act = str(rng.choice(["tanh", "sigmoid", "softplus"])) if hidden else "tanh"
-    return {"x": x, "act": act, "nets": [gaussian_nets(rng, OS_R, N, d) for N in OS_WIDTHS]}
+    return {"x": x, "act": act, "nets": [gaussian_draws(rng, OS_R, N, d) for N in OS_WIDTHS]}
 
 
 def scaling_calls(case: dict) -> list[tuple]:

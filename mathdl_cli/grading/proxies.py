@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .. import wire
+from .. import kernels, wire
 from ..catalog import Chapter, FunctionSpec
 from ..sandbox import Reply, Sandbox
 from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
@@ -39,6 +39,8 @@ def param_names(signature: str) -> tuple[str, ...]:
 def _shape_of(x: Any, depth: int = 0) -> str:
     if isinstance(x, np.ndarray):
         return str(tuple(x.shape)) if x.ndim else f"{x.item()!r}"
+    if isinstance(x, kernels.Draw):
+        return str(x.shape)
     if isinstance(x, (list, tuple)) and depth < 2:
         inner = ", ".join(_shape_of(v, depth + 1) for v in x[:6])
         more = ", ..." if len(x) > 6 else ""
@@ -384,6 +386,7 @@ class LiveReference:
             raise GraderError(f"the reference for chapter {self._chapter.number} has no declared function {name}")
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = kernels.concrete((args, kwargs))  # a draw is its array here
             a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
             try:
                 with np.errstate(all="ignore"):
@@ -416,6 +419,6 @@ class RecordedReference:
                 from .marks import skip
 
                 skip(f"its expected values are recorded for the default seed only (--seed {self._seed} was given)")
-            return self._book.lookup(name, args, kwargs)
+            return self._book.lookup(name, *kernels.concrete((args, kwargs)))
 
         return call

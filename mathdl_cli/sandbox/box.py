@@ -504,7 +504,8 @@ class Sandbox:
             callables.append(fn)
             return len(callables) - 1
 
-        message = wire.framed(request, register_callable=register, kernels=True)
+        drawn: list[int] = []  # the arrays the child draws itself count as sent (the reply's size limit)
+        message = wire.framed(request, register_callable=register, kernels=True, drawn=drawn)
         if not callables_allowed and callables:
             raise ValueError("functions cannot be passed to ranks (they run in processes that cannot call back)")
         ahead = self._ahead_reply(request["module"] if request["func"] == LOAD else None, timeout)
@@ -513,7 +514,7 @@ class Sandbox:
         self.start()
         self._await_ready()
         deadline = time.monotonic() + timeout
-        limit = wire.reply_limit(sum(len(part) for part in message))
+        limit = wire.reply_limit(sum(len(part) for part in message) + sum(drawn))
         try:
             self._send(message, deadline)
         except _Timeout:

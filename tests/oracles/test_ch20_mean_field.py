@@ -12,6 +12,7 @@ import pytest
 import torch
 from scipy.integrate import quad
 
+from mathdl_cli import kernels
 from mathdl_cli.solutions import load_module, mutant_source, mutants
 from support import course, grader_helpers, reference
 
@@ -91,7 +92,7 @@ def test_variance_law_constant(gamma):
 
 def _os_slopes(module, seed, hidden):
     case = H.scaling_case(np.random.default_rng(seed), hidden)
-    return H.scaling_slopes([module.init_output_variance(*a) for a in H.scaling_calls(case)])
+    return H.scaling_slopes([module.init_output_variance(*kernels.concrete(a)) for a in H.scaling_calls(case)])
 
 
 def test_scaling_check_calibration_short():
