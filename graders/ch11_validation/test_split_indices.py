@@ -40,10 +40,10 @@ def _partition_checks(perm, frac_val, frac_test, got):
         expect.that(len(part) == n, f"the {name} set must have {formula} = {n} indices", quantity=f"{name} indices", detail=f"got {len(part)}")
     joined = np.concatenate([test, val, train])
     expect.that(
-        len(np.unique(joined)) == M and set(joined.tolist()) == set(perm.tolist()),
+        len(set(joined.tolist())) == M and set(joined.tolist()) == set(perm.tolist()),
         "every index of perm must land in exactly one of the three sets (disjoint, nothing lost)",
         quantity="the split",
-        detail=f"{M} indices in perm, {len(np.unique(joined))} distinct ones in train ∪ val ∪ test",
+        detail=f"{M} indices in perm, {len(set(joined.tolist()))} distinct ones in train ∪ val ∪ test",
     )
     first = int(np.flatnonzero(joined != perm)[0]) if np.any(joined != perm) else -1
     expect.that(
