@@ -92,7 +92,7 @@ def encode(value: Any, *, register_callable: Callable[[Any], int] | None = None,
     """Encode ``value`` into bytes; raise WireError naming the offending path.
     With ``kernels`` (the grader's requests only), a grader function of
     mathdl_cli.kernels crosses as its name, parameters and options, and a draw
-    (kernels.Draw) as its recipe; without, a draw crosses as its array."""
+    (kernels.Draw) as its recipe (the child makes the array)."""
     return b"".join(encode_parts(value, register_callable=register_callable, kernels=kernels))
 
 
@@ -265,9 +265,7 @@ def encode_parts(value: Any, *, register_callable: Callable[[Any], int] | None =
         if kernels and hasattr(x, "__mathdl_kernel__"):
             name, params, options = x.__mathdl_kernel__()
             return {"t": "kernel", "name": name, "params": enc(params, depth + 1), "options": enc(options, depth + 1)}
-        if hasattr(x, "__mathdl_draw__"):
-            if not kernels:
-                return array(x.values(), "array")
+        if kernels and hasattr(x, "__mathdl_draw__"):
             node = shared.get(id(x))
             if node is not None and node["t"] == "draw":  # the same draw again (a batch's calls): made once
                 node["uses"] += 1

@@ -72,11 +72,13 @@ def test_a_draw_crosses_as_its_recipe_and_is_made_alike():
 
 def test_a_draw_is_never_made_from_a_message_without_make_draw():
     """The grader decodes replies without make_draw: a child cannot make it draw
-    (or allocate) anything; a draw the grader encodes for itself is its array."""
+    (or allocate) anything. Only the grader's requests send draws: the child's
+    encoder (no kernels) refuses one, as any object that is not plain data."""
     d = kernels.normal(np.random.default_rng(0), (3, 2))
     with pytest.raises(wire.WireError, match="unexpected draw"):
         wire.decode(wire.encode([d], kernels=True))
-    np.testing.assert_array_equal(wire.roundtrip([d])[0], d.values())
+    with pytest.raises(wire.WireError, match="a value of type Draw"):
+        wire.encode([d])
 
 
 def test_the_same_draw_twice_is_made_once_and_each_use_is_its_own_copy():
