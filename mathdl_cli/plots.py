@@ -123,7 +123,7 @@ class Student:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            from .grading.proxies import format_frames
+            from .grading.proxies import exception_message, format_frames
 
             reply = self._sandbox.call(self._module, name, list(args), dict(kwargs), timeout=CALL_TIMEOUT)
             if reply.kind == "return":
@@ -131,7 +131,7 @@ class Student:
             if reply.kind == "raise" and reply.not_implemented:
                 raise PlotError(f"{name} is not implemented yet")
             if reply.kind in ("raise", "import_error"):
-                raise PlotError(f"{name} raised {reply.type}: {reply.message}\n{format_frames(reply.frames)}".rstrip())
+                raise PlotError(f"{name} raised {reply.type}: {exception_message(reply.message)}\n{format_frames(reply.frames)}".rstrip())
             if reply.kind == "missing":
                 raise PlotError(f"{self._chapter.filename} has no function {name}")
             raise PlotError(f"{name}: {reply.kind} {reply.detail}".strip())

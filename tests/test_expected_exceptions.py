@@ -156,3 +156,20 @@ def test_the_base_classes_a_child_reports_are_bounded_plain_names():
     reply = _reply_from({"kind": "raise", "type": "E", "bases": ["x" * 10_000, 3, None, {"a": 1}, *["ValueError"] * 100]})
     assert len(reply.bases) <= 16 and all(isinstance(b, str) and len(b) <= 200 for b in reply.bases)
     assert _reply_from({"kind": "raise", "type": "E", "bases": "ValueError"}).bases == []  # not a list: none
+
+
+MULTILINE_MESSAGE = '''
+def minibatch_grad_cov(G, B, replace):
+    raise RuntimeError("no covariance:\\n  raise ValueError(...)\\nch18_sgd_convergence.py, line 1")
+'''
+
+
+def test_the_lines_of_a_multiline_message_cannot_pass_for_the_traceback():
+    """The later lines of a student's exception message sit behind a gutter, so a message
+    that looks like a traceback (or just has several lines) is read as the message."""
+    report = grade("ch18", with_replaced("ch18", MULTILINE_MESSAGE), exercises=["minibatch_variance"], mode="student")
+    check = next(c for e in report.exercises for c in e.checks if c.status == "error")
+    lines = check.message.split("\n")
+    assert lines[:3] == ["minibatch_grad_cov raised RuntimeError: no covariance:", "  │   raise ValueError(...)",
+                         "  │ ch18_sgd_convergence.py, line 1"], lines
+    assert lines[3].startswith("  ch18_sgd_convergence.py, line ") and lines[3].endswith(", in minibatch_grad_cov"), lines  # the traceback

@@ -318,7 +318,7 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "raise":
         tb = format_frames(reply.frames)
         return StudentError(
-            f"{info.func} raised {reply.type}: {reply.message}" + (f"\n{tb}" if tb else ""),
+            f"{info.func} raised {reply.type}: {exception_message(reply.message)}" + (f"\n{tb}" if tb else ""),
             {"kind": "exception", "exception": reply.type, "bases": reply.bases, "call": call, "traceback": reply.frames},
             reply.stdout,
         )
@@ -330,7 +330,7 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "import_error":
         tb = format_frames(reply.frames)
         return StudentError(
-            f"{chapter.filename} could not be imported: {reply.type}: {reply.message}" + (f"\n{tb}" if tb else ""),
+            f"{chapter.filename} could not be imported: {reply.type}: {exception_message(reply.message)}" + (f"\n{tb}" if tb else ""),
             {"kind": "import", "exception": reply.type, "traceback": reply.frames},
             reply.stdout,
         )
@@ -361,6 +361,13 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "crashed":
         return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})
     return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "protocol", "call": call})
+
+
+def exception_message(message: str) -> str:
+    """An exception's message as it follows "raised T: ": its later lines behind a
+    gutter, so that they cannot be read as the traceback printed after them."""
+    first, *rest = str(message).split("\n")
+    return "\n".join([first, *(f"  │ {line}" for line in rest)])
 
 
 def format_frames(frames: list) -> str:
