@@ -388,5 +388,10 @@ ATTACKS: list[Attack] = [
         "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
         "{\"t\":\"kernel\",\"name\":\"affine\",\"params\":{\"t\":\"list\",\"items\":[]},\"options\":{\"t\":\"none\"}}]}')",
     ),
+    forged_reply(  # draws cross from the grader only: a reply cannot make it draw (here 8 GB, were it honoured)
+        "reply_draw", "forged draw",
+        "_forge(b'{\"t\":\"dict\",\"keys\":[\"kind\",\"value\"],\"items\":[{\"t\":\"str\",\"v\":\"return\"},"
+        "{\"t\":\"draw\",\"recipe\":\"normal\",\"seed\":1,\"shape\":[1000000000],\"params\":{\"scale\":1.0,\"loc\":0.0},\"uses\":1}]}')",
+    ),
 ]
 
