@@ -363,7 +363,10 @@ class Draw:
         return self._values
 
     def __array__(self, dtype=None, copy=None):
-        return self.values() if dtype is None else self.values().astype(dtype)
+        values = self.values()
+        if dtype is not None and np.dtype(dtype) != values.dtype:
+            return values.astype(dtype)
+        return values.copy() if copy else values
 
     def __mathdl_draw__(self) -> tuple[str, int, list, dict]:
         """What crosses the wire: the recipe, the seed, the shape and the parameters."""

@@ -92,6 +92,7 @@ def rm_theory(p: dict) -> tuple[float, float]:
 # -- ch18.polyak_averaging -----------------------------------------------------------------
 
 
+POLYAK_POWER = 0.6  # α_k = a (k+1)^{-0.6}: slower than 1/k, as Polyak-Ruppert averaging needs
 POLYAK_PUBLIC = {"R": 2000, "K": 1000, "lam": 1.0, "a": 1.5, "sigma": 0.8, "theta_star": 0.5, "theta0": 1.5}
 
 
@@ -109,14 +110,14 @@ def polyak_hidden_params(rng: np.random.Generator) -> dict:
 
 def polyak_steps(p: dict) -> np.ndarray:
     """α_k = a (k+1)^{-0.6}, k = 0..K-1 (as kernels' sgd_chains makes them)."""
-    return p["a"] * (np.arange(p["K"]) + 1.0) ** -0.6
+    return p["a"] * (np.arange(p["K"]) + 1.0) ** -POLYAK_POWER
 
 
 def polyak_chains(rng: np.random.Generator, p: dict) -> kernels.Draw:
     """The grader's SGD run: θ_{k+1} = θ_k - α_k (λ(θ_k - θ*) + ξ_k), ξ ~ N(0, σ²); (R, K+1).
     The check never reads it (the moments are exact): the child makes it from a seed."""
     return kernels.Draw("sgd_chains", int(rng.integers(0, 2**63)), (p["R"], p["K"] + 1), lam=p["lam"], a=p["a"],
-                        power=0.6, sigma=p["sigma"], theta_star=p["theta_star"], theta0=p["theta0"])
+                        power=POLYAK_POWER, sigma=p["sigma"], theta_star=p["theta_star"], theta0=p["theta0"])
 
 
 def polyak_moments(p: dict, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
