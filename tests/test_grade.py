@@ -179,6 +179,20 @@ def test_an_argument_that_is_not_a_submission_is_named_with_what_to_pass(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("chapter", ["ch2", "2", "linear_regression"])
+def test_a_chapter_given_where_submissions_go_gets_the_command_with_chapter(tmp_path, chapter):
+    """`mathdl grade ch2 subs --out o` (as `mathdl check ch2` reads): the answer is the same
+    command with --chapter, not "there is no ch2" alone."""
+    write_submission(tmp_path / "subs" / "ok", {CH2.filename: honest()})
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli", "grade", chapter, "subs", "--out", "out"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 2, res.stderr
+    problem, _, todo = " ".join(res.stderr.split()).partition("next:")
+    assert f"there is no {chapter}: a chapter is chosen with --chapter" in problem
+    assert todo.strip() == "run: mathdl grade subs --chapter ch2 --out out"
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("out", [".", "ok", "ok/out"])
 def test_out_inside_the_submissions_is_refused_before_anything_is_written(tmp_path, out):
     """The outputs (feedback/, gradescope/) inside the submissions folder were graded as

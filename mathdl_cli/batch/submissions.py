@@ -54,9 +54,10 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@+")
 class NotASubmission(FileNotFoundError):
     """A command-line argument that holds no submission, with what to pass instead."""
 
-    def __init__(self, message: str, todo: str):
+    def __init__(self, message: str, todo: str, chapter: str = "", argument: str = ""):
         super().__init__(message)
         self.todo = todo
+        self.chapter, self.argument = chapter, argument  # an argument that named a chapter, where submissions go
 
 
 class DuplicateIds(ValueError):
@@ -158,7 +159,7 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
                     elif child.suffix.lower() in _ARCHIVES and not _ignored(child.name):
                         warnings.append(f"{_shown(child)} was not graded: submissions are folders or .zip files")
         else:
-            raise _not_a_submission(path)
+            raise _not_a_submission(path, course)
     by_id: dict[str, Submission] = {}
     for sub in found:
         other = by_id.get(sub.student)
@@ -168,12 +169,20 @@ def discover(paths: list[Path], course: Course, warnings: list[str] | None = Non
     return sorted(found, key=lambda s: s.student)
 
 
-def _not_a_submission(path: Path) -> NotASubmission:
+def _not_a_submission(path: Path, course: Course) -> NotASubmission:
     """Why ``path`` (a command-line argument) is not a submission, and what to pass."""
+    from ..catalog import LookupFailed
     from ..names import nearest_folder
 
     layout = "one folder or .zip per student, named by the student id"
     if not os.path.lexists(path):
+        if len(path.parts) == 1:  # "mathdl grade ch2 subs/": a chapter where submissions go
+            try:
+                chapter = course.chapter(str(path))
+            except LookupFailed:
+                chapter = None
+            if chapter is not None:
+                return NotASubmission(f"there is no {path}: a chapter is chosen with --chapter", f"pass --chapter {chapter.short}", chapter.short, str(path))
         near = nearest_folder(path)
         return NotASubmission(f"there is no {path}", f"did you mean {near}?" if near else f"pass the folder that holds the submissions ({layout})")
     if path.suffix.lower() == ".py":

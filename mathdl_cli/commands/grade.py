@@ -53,6 +53,7 @@ def grade_command(
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all
     from ..batch.shards import parse_shard, shard_of
     from ..batch.submissions import DuplicateIds, NotASubmission, discover, load_files, misnamed
+    from ..suggest import command
     from ..batch.verdict import counts, problem_lines
 
     course = course_or_exit()
@@ -74,6 +75,9 @@ def grade_command(
     try:
         subs = discover(submissions, course, warnings)
     except NotASubmission as exc:
+        if exc.chapter:  # `mathdl grade ch2 subs/ --out o`: the same command, the chapter where it goes
+            rest = [str(s) for s in submissions if str(s) != exc.argument] or ["SUBMISSIONS"]
+            raise fail(str(exc), "run: " + command("grade", *rest, chapter=exc.chapter, out=out_dir)) from None
         raise fail(str(exc), exc.todo) from None
     except OSError as exc:
         raise fail(f"the submissions could not be read: {exc}", "pass submission folders or .zip files that this user can read") from None
