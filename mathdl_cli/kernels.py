@@ -444,12 +444,15 @@ def build_draw(recipe: Any, seed: Any, shape: Any, params: Any) -> np.ndarray:
 def concrete(value: Any) -> Any:
     """``value`` with every draw in it (in lists, tuples and dicts) replaced by its array:
     what a function called in this process gets (the reference, a module standing in
-    for the student)."""
+    for the student). A container without a draw is returned as it is (its own type)."""
     if isinstance(value, Draw):
         return value.values()
     if isinstance(value, (list, tuple)):
         items = [concrete(v) for v in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
         return items if isinstance(value, list) else tuple(items)
     if isinstance(value, dict):
-        return {k: concrete(v) for k, v in value.items()}
+        items = {k: concrete(v) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
     return value
