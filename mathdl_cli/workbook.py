@@ -9,6 +9,7 @@ written to (read-only) is :class:`NotWritable`: the commands that must write
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -24,11 +25,24 @@ STATE_DIR = ".mathdl"
 
 
 class NotWritable(Exception):
-    """The workbook folder (or its state) cannot be written: one line for the user."""
+    """The workbook folder (or its state) cannot be written: one line for the user.
+    ``cause``: "read-only", "full" (no space or quota), "missing" (a folder on the
+    path does not exist and cannot be made) or "other": the advice follows it."""
+
+    def __init__(self, message: str, cause: str = "other"):
+        super().__init__(message)
+        self.cause = cause
+
+
+_READ_ONLY, _FULL = ("read-only", " (is the folder read-only?)"), ("full", " (the disk, or your quota on it, is full)")
+_CAUSES = {errno.EACCES: _READ_ONLY, errno.EPERM: _READ_ONLY, errno.EROFS: _READ_ONLY, errno.ENOSPC: _FULL, errno.EDQUOT: _FULL,
+           errno.ENOENT: ("missing", " (a folder on that path does not exist and cannot be made there)"),
+           errno.ENOTDIR: ("missing", " (part of that path is a file, not a folder)")}
 
 
 def _not_writable(path: Path, exc: OSError) -> NotWritable:
-    return NotWritable(f"cannot write {path}: {exc.strerror or exc} (is the folder read-only?)")
+    cause, why = _CAUSES.get(exc.errno, ("other", ""))
+    return NotWritable(f"cannot write {path}: {exc.strerror or exc}{why}", cause)
 
 
 @dataclass

@@ -150,6 +150,40 @@ def test_read_only_workbook_one_line_exit_2(tmp_path, args):
     assert sorted(p.name for p in book.iterdir()) == [CH2.filename]
 
 
+def test_a_folder_that_cannot_be_made_is_not_called_read_only(tmp_path):
+    """--dir through a file, or under /proc: the message says why (not "read-only"), and
+    the next step is a folder that works when pasted (no chmod of a folder that is not there)."""
+    (tmp_path / "notes.txt").write_text("mine\n")
+    for where, why in [(tmp_path / "notes.txt" / "book", "part of that path is a file"),
+                       (Path("/proc/mathdl-no-such-folder"), "does not exist and cannot be made")]:
+        r = mathdl("new", "ch2", "--dir", where)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert lines[0].startswith(f"error: cannot write {where}: ") and why in lines[0] and "read-only" not in lines[0]
+        assert lines[1] == f"next: pass --dir a folder you can write (e.g. `mathdl new ch2 --dir {Path.home() / 'mathdl'}`)"
+        assert "chmod" not in r.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_full_disk_is_named_as_such():
+    """ENOSPC (a real one, from writing /dev/full) and EDQUOT: "full", with its own advice."""
+    import errno
+
+    from mathdl_cli.commands._common import writable_hint
+    from mathdl_cli.workbook import _not_writable
+
+    with pytest.raises(OSError) as caught:
+        with open("/dev/full", "w") as fh:
+            fh.write("x")
+    assert caught.value.errno == errno.ENOSPC
+    for exc in (caught.value, OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))):
+        problem = _not_writable(Path("/w"), exc)
+        assert problem.cause == "full" and "is full" in str(problem)
+        assert writable_hint(Path("/w"), problem.cause, "new", "ch2") == \
+            "free some space there and run `mathdl new ch2 --dir /w` again, or pass --dir a folder on another disk"
+    assert _not_writable(Path("/w"), OSError(errno.EROFS, "Read-only file system")).cause == "read-only"
+
+
 # -- 4. an import error, once per chapter, as Python shows it --------------------------------
 
 def _workbook_with(tmp_path, extra: bytes) -> Path:

@@ -72,12 +72,17 @@ def split_id(chapter: str | None, exercise: str | None) -> tuple[str | None, str
     return chapter, exercise
 
 
-def writable_hint(dir: Path, *words: str, **options) -> str:
-    """The next step for a workbook folder that cannot be written."""
+def writable_hint(dir: Path, cause: str, *words: str, **options) -> str:
+    """The next step for a workbook folder that cannot be written (``cause``: NotWritable's)."""
     from ..suggest import command, options_suffix
 
-    where = options_suffix(dir=dir if dir != Path(".") else Path(".").resolve())[len(" --dir "):]
-    return f"make it writable (chmod u+w {where}) and run `{command(*words, dir=dir, **options)}` again, or pass --dir a folder you can write"
+    again = command(*words, dir=dir, **options)
+    if cause == "read-only":
+        where = options_suffix(dir=dir if dir != Path(".") else Path(".").resolve())[len(" --dir "):]
+        return f"make it writable (chmod u+w {where}) and run `{again}` again, or pass --dir a folder you can write"
+    if cause == "full":
+        return f"free some space there and run `{again}` again, or pass --dir a folder on another disk"
+    return f"pass --dir a folder you can write (e.g. `{command(*words, dir=Path.home() / 'mathdl', **options)}`)"
 
 
 def workbook_chapters(course: Course, chapter: Optional[str], folder: Path, verb: str) -> list[Chapter]:

@@ -24,7 +24,7 @@ def hint_command(
     try:
         shown, hints = next_hint(dir, ex)
     except NotWritable as exc:
-        raise fail(f"{exc}: hints are counted there", writable_hint(dir, "hint", ex.id)) from None
+        raise fail(f"{exc}: hints are counted there", writable_hint(dir, exc.cause, "hint", ex.id)) from None
     out.print(f"[bold]{escape(ex.id)}[/]: {escape(ex.title)}")
     for i, text in enumerate(hints, 1):
         style = "" if i == shown else "dim"

@@ -32,7 +32,7 @@ def new_command(
     try:
         result = scaffold(ch, dir, force=force)
     except NotWritable as exc:
-        raise fail(str(exc), writable_hint(dir, "new", ch.short, force=force)) from None
+        raise fail(str(exc), writable_hint(dir, exc.cause, "new", ch.short, force=force)) from None
     if not result.created:
         out.print(f"{escape(str(result.path))} already exists; left untouched.")
         out.print(f"[dim]Check it with `{escape(command('check', ch.short, dir=dir))}`, or start over with `{escape(command('new', ch.short, dir=dir, force=True))}` (keeps a backup).[/]", soft_wrap=True)
