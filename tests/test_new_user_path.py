@@ -184,6 +184,20 @@ def test_a_full_disk_is_named_as_such():
     assert _not_writable(Path("/w"), OSError(errno.EROFS, "Read-only file system")).cause == "read-only"
 
 
+def test_an_exercise_typo_after_its_chapter_is_looked_up_in_that_chapter(tmp_path):
+    """ch17.<typo>: the suggestions come from chapter 17 (not the whole course), and a
+    name close to none of them lists chapter 17's exercises."""
+    r = mathdl("hint", "ch17.smoothnes", "--dir", tmp_path)
+    assert r.returncode == 2 and "error: chapter 17 has no exercise 'smoothnes': did you mean ch17.smoothness_constants?" in r.stderr
+    assert f"next: mathdl hint ch17.smoothness_constants --dir {tmp_path}" in r.stderr
+    r = mathdl("hint", "ch17.zzzz", "--dir", tmp_path)
+    ids = ", ".join(ex.id for ex in course.chapter("ch17").exercises)
+    assert r.returncode == 2 and f"error: chapter 17 has no exercise 'zzzz'; its exercises: {ids}" in r.stderr
+    assert "next: run `mathdl list ch17` to see what each one is" in r.stderr and "ch07" not in r.stderr
+    r = mathdl("hint", "ridgee", "--dir", tmp_path)  # no chapter named: the whole course, as before
+    assert r.returncode == 2 and "did you mean ch02.ridge" in r.stderr
+
+
 # -- 4. an import error, once per chapter, as Python shows it --------------------------------
 
 def _workbook_with(tmp_path, extra: bytes) -> Path:

@@ -46,13 +46,19 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, 
             ids = ", ".join(ex.id for ex in named.exercises)
             raise fail(f"{name} is a chapter; name one of its exercises: {ids}",
                        again(named.exercises[0]) if again else f"run `mathdl list {named.short}` to see them") from None
-        pool = chapter.exercises if chapter is not None else course.all_exercises()
-        near = closest_exercises(pool, name.rpartition(".")[2] if chapter is None and "." in name else name)
-        where = f"mathdl list {chapter.short}" if chapter else "mathdl list"
+        prefix, dot, short = name.rpartition(".")
+        within = chapter or (chapter_named(course, prefix) if dot else None)  # ch17.<typo>: look in chapter 17
+        pool = within.exercises if within is not None else course.all_exercises()
+        near = closest_exercises(pool, short if dot else name)
+        where = f"mathdl list {within.short}" if within else "mathdl list"
+        if not near and within is not None:  # nothing close: the chapter's own exercises, not another chapter's
+            ids = ", ".join(ex.id for ex in within.exercises)
+            raise fail(f"chapter {within.number} has no exercise {short if dot else name!r}; its exercises: {ids}",
+                       f"run `{where}` to see what each one is") from None
         if not near:
             raise fail(str(exc), f"run `{where}` to see the exercise ids") from None
         shown = " or ".join(ex.short if chapter else ex.id for ex in near)
-        owner = f"chapter {chapter.number} has no exercise {name!r}" if chapter else f"unknown exercise {name!r}"
+        owner = f"chapter {within.number} has no exercise {short if dot else name!r}" if within else f"unknown exercise {name!r}"
         raise fail(f"{owner}: did you mean {shown}?", again(near[0]) if again else f"run `{where}` to see the exercise ids") from None
 
 
