@@ -586,7 +586,11 @@ class Server:
             value = _invoke(func, args, kwargs, errstate)
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             (sys.stdout, sys.stderr), out, index = capture
-            self.send({"kind": "raise", **self._describe(exc), "stdout": out.text(), "index": index})
+            described = self._describe(exc)
+            parameters = _unfitting_parameters(func, args, kwargs, exc)
+            if parameters is not None:  # the call never ran the function: no frame to show
+                described.update(frames=[], parameters=parameters)
+            self.send({"kind": "raise", **described, "stdout": out.text(), "index": index})
             return None
         return value, _changes(before, _digests(args, kwargs, against=before))
 
@@ -679,6 +683,44 @@ class Server:
             "elapsed": time.perf_counter() - t0 - decoding,
         }
         self.send(reply)
+
+
+def _unfitting_parameters(func, args: list, kwargs: dict, exc: BaseException) -> str | None:
+    """The function's parameters as text, e.g. "(X, y)", when ``exc`` is the TypeError of a
+    call whose arguments do not fit them (raised by the call itself, in :func:`_invoke`,
+    before the function's first line); else None. Annotations are left out, and a default
+    is shown only when it is a plain bool, int, float, str or None (no object's own repr
+    runs); the grader bounds the text like any other."""
+    if not isinstance(exc, TypeError) or exc.__traceback__ is None:
+        return None
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb.tb_frame.f_code is not _invoke.__code__:  # raised inside the function (or below it)
+        return None
+    import inspect
+
+    try:
+        sig = inspect.signature(func)
+        try:
+            sig.bind(*args, **kwargs)
+            return None  # they fit: the TypeError came from elsewhere (a builtin's own check)
+        except TypeError:
+            pass
+        plain = (bool, int, float, str, type(None))
+        params = [p.replace(annotation=p.empty, default=p.default if p.default is p.empty or type(p.default) in plain else _ELIDED)
+                  for p in sig.parameters.values()]
+        return str(sig.replace(parameters=params, return_annotation=sig.empty))[:300]
+    except Exception:  # noqa: BLE001 - an object of the student's that inspect cannot read
+        return None
+
+
+class _Elided:
+    def __repr__(self) -> str:
+        return "..."
+
+
+_ELIDED = _Elided()
 
 
 def _invoke(func, args: list, kwargs: dict, errstate: str | None):

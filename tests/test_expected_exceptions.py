@@ -13,7 +13,7 @@ import pytest
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.errors import CheckFailed, NotStarted, StudentError, StudentTimeout
 from mathdl_cli.grading.marks import CheckSkipped, prerequisite
-from support import grade, with_replaced
+from support import course, grade, reference_source, with_replaced
 
 
 def _raising(exc):
@@ -173,3 +173,125 @@ def test_the_lines_of_a_multiline_message_cannot_pass_for_the_traceback():
     assert lines[:3] == ["minibatch_grad_cov raised RuntimeError: no covariance:", "  │   raise ValueError(...)",
                          "  │ ch18_sgd_convergence.py, line 1"], lines
     assert lines[3].startswith("  ch18_sgd_convergence.py, line ") and lines[3].endswith(", in minibatch_grad_cov"), lines  # the traceback
+
+
+# -- a call whose arguments do not fit the student's parameters ------------------------------
+
+NARROWED = '''
+def least_squares(X, y):
+    return _ref_least_squares(X, y)
+'''
+RENAMED_WRAPPED = '''
+import functools as _functools
+
+def _logged(f):
+    @_functools.wraps(f)
+    def inner(*args, **kwargs):
+        return f(*args, **kwargs)
+    inner.__signature__ = None  # a wrapper that takes anything: its TypeError comes from inside
+    return inner
+
+@_logged
+def least_squares(X, y, intercept=True):
+    return (0, 0)
+'''
+INSIDE = '''
+def least_squares(X, y, fit_intercept=True):
+    return len(5)
+'''
+HOSTILE_SIGNATURE = '''
+class _Canary:
+    def __repr__(self):
+        open("/tmp/mathdl-canary-signature-repr", "w").write("repr ran")
+        return "x"
+
+def least_squares(X, y, w=_Canary(), note="[bold]\\x1b[31m" + "z" * 5000):
+    return 0
+
+class _Forged:
+    def __str__(self):
+        return "\\x1b]8;;http://x\\x07link"
+
+def ridge(X, y):
+    return 0
+ridge.__signature__ = _Forged()
+'''
+
+
+def _least_squares_case3(source):
+    """Case 3 of ch02.least_squares (the call passes fit_intercept=False), the reference
+    module with ``source`` added (there, ``_ref_least_squares`` is the reference's own)."""
+    if "_ref_least_squares" in source:
+        reference = reference_source(course, course.chapter("ch2"))
+        source = reference.replace("def least_squares(", "def _ref_least_squares(", 1) + source
+    else:
+        source = with_replaced("ch2", source)
+    report = grade("ch2", source, exercises=["least_squares"], mode="student")
+    return next(c for e in report.exercises for c in e.checks if c.case == "3")
+
+
+def test_a_call_that_does_not_fit_the_parameters_says_what_to_change():
+    """least_squares(X, y) without fit_intercept: the check names the student's parameters
+    and the exercise's signature, and shows no frame of the grader's own code."""
+    check = _least_squares_case3(NARROWED)
+    assert check.status == "error"
+    lines = check.message.split("\n")
+    assert lines[0] == "least_squares raised TypeError: least_squares() got an unexpected keyword argument 'fit_intercept'"
+    assert lines[1] == ("  your least_squares(X, y) cannot take this call's arguments, "
+                        "least_squares(X=(15, 2), y=(15,), fit_intercept=False): it never started.")
+    assert lines[2] == ("  The exercise's signature is least_squares(X: np.ndarray, y: np.ndarray, fit_intercept: bool = True)"
+                        " -> tuple[np.ndarray, float]: keep the stub's parameter names and defaults.")
+    assert len(lines) == 3 and "(library)" not in check.message and "child.py" not in check.message
+    assert check.diagnostic["parameters"] == "(X, y)" and check.diagnostic["traceback"] == []
+    assert check.diagnostic["signature"].startswith("least_squares(X: np.ndarray")
+
+
+@pytest.mark.parametrize("source", [RENAMED_WRAPPED, INSIDE], ids=["wrapper", "inside"])
+def test_a_type_error_from_inside_the_function_is_not_called_a_signature_mismatch(source):
+    check = _least_squares_case3(source)
+    assert check.status == "error" and "cannot take" not in check.message and "parameters" not in check.diagnostic
+    assert check.diagnostic["traceback"], check.message  # the frames where it was raised
+
+
+def test_the_parameters_text_runs_no_repr_of_the_students_and_is_bounded():
+    """A default whose repr writes a canary is shown as '...' (its repr never runs), a long
+    string default is cut (300 characters at most), and a forged __signature__ that inspect
+    refuses leaves the ordinary report (the frames)."""
+    import os
+
+    canary = "/tmp/mathdl-canary-signature-repr"
+    if os.path.exists(canary):
+        os.remove(canary)
+    check = _least_squares_case3(HOSTILE_SIGNATURE)
+    assert check.status == "error" and not os.path.exists(canary)
+    text = check.diagnostic["parameters"]
+    assert text.startswith("(X, y, w=..., note='[bold]\\x1b[31mzzz") and len(text) == 300, text
+    assert "\x1b" not in check.message
+    report = grade("ch2", with_replaced("ch2", HOSTILE_SIGNATURE), exercises=["ridge"], mode="student")
+    ridge = [c for e in report.exercises for c in e.checks if c.status == "error"]
+    assert ridge and all("cannot take" not in c.message and c.diagnostic["traceback"] for c in ridge)
+
+
+def test_the_parameters_are_shown_with_plain_defaults_only():
+    """Positional-only, keyword-only, *args and **kwargs as Python writes them; a default
+    that is not a plain bool, int, float, str or None is '...'; no annotations."""
+    import sys
+
+    from mathdl_cli import child
+
+    def f(a, b=2, /, c="s", *rest, d: float = 2.5, e=None, g=[1], **kw) -> int:  # noqa: B006
+        return 0
+
+    def call(*args, **kwargs):
+        try:
+            child._invoke(f, list(args), kwargs, None)
+        except TypeError as exc:
+            return child._unfitting_parameters(f, list(args), kwargs, exc)
+
+    assert call() == "(a, b=2, /, c='s', *rest, d=2.5, e=None, g=..., **kw)"
+    assert call(c=1) == "(a, b=2, /, c='s', *rest, d=2.5, e=None, g=..., **kw)"
+    try:
+        child._invoke(len, [5], {}, None)
+    except TypeError as exc:  # a builtin's own TypeError: no signature to read
+        assert child._unfitting_parameters(len, [5], {}, exc) is None
+    assert "numpy" in sys.modules

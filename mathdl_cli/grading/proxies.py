@@ -316,12 +316,12 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "raise" and reply.not_implemented:
         return NotStarted(f"{info.func} is not implemented yet (it raises NotImplementedError)", {"kind": "not_started", "call": call})
     if reply.kind == "raise":
-        tb = format_frames(reply.frames)
-        return StudentError(
-            f"{info.func} raised {reply.type}: {exception_message(reply.message)}" + (f"\n{tb}" if tb else ""),
-            {"kind": "exception", "exception": reply.type, "bases": reply.bases, "call": call, "traceback": reply.frames},
-            reply.stdout,
-        )
+        owner = chapter.function_owner(info.func)
+        expected = owner.function(info.func).signature if owner is not None else ""
+        diagnostic = {"kind": "exception", "exception": reply.type, "bases": reply.bases, "call": call, "traceback": reply.frames}
+        if reply.parameters:
+            diagnostic.update(parameters=reply.parameters, signature=f"{info.func}{expected}")
+        return StudentError(raised_message(reply, info.func, call, expected), diagnostic, reply.stdout)
     if reply.kind == "missing":
         return CheckFailed(
             f"{chapter.filename} has no function {info.func}; keep the name and signature from the stub",
@@ -361,6 +361,19 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "crashed":
         return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})
     return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "protocol", "call": call})
+
+
+def raised_message(reply: Reply, func: str, call: str = "", expected: str = "") -> str:
+    """"f raised T: message" and the student's frames; for a call whose arguments do not
+    fit the function's parameters (the child's ``parameters``), what to change instead of
+    a frame of the grader's own code."""
+    head = f"{func} raised {reply.type}: {exception_message(reply.message)}"
+    if reply.parameters:
+        made = f" this call's arguments, {call}" if call else " the arguments it was called with"
+        return (f"{head}\n  your {func}{reply.parameters} cannot take{made}: it never started."
+                + (f"\n  The exercise's signature is {func}{expected}: keep the stub's parameter names and defaults." if expected else ""))
+    tb = format_frames(reply.frames)
+    return head + (f"\n{tb}" if tb else "")
 
 
 def exception_message(message: str) -> str:

@@ -860,6 +860,7 @@ def _reply_from(msg: dict) -> Reply:
         message=text("message", 2000),
         frames=clean_frames,
         not_implemented=msg.get("not_implemented") is True,
+        parameters=text("parameters", 300),
         elapsed=float(elapsed) if isinstance(elapsed, float) else 0.0,
         detail=text("detail", 2000) or text("func", 200),
     )

@@ -22,6 +22,7 @@ class Reply:
     message: str = ""
     frames: list = field(default_factory=list)
     not_implemented: bool = False
+    parameters: str = ""  # a TypeError of the call itself: the function's own parameters, e.g. "(X, y)"
     elapsed: float = 0.0
     detail: str = ""
     callbacks: int = 0  # calls of the grader's functions the child made during this call
