@@ -50,6 +50,7 @@ def check_sources(
     seed: int = 0,
     target: str = "",
     sandbox: "Sandbox | None" = None,
+    label: str | None = None,
 ) -> Report:
     """Run the public checks (student mode) on module sources in a fresh child.
 
@@ -58,7 +59,8 @@ def check_sources(
     means no import state leaks from one run to the next. ``sandbox`` may be a
     fresh one started ahead of time (see :mod:`mathdl_cli.early`): the child
     imports the modules on its first call, so files can be added after its
-    start. It is closed here.
+    start. It is closed here. ``label``: what the student calls the module, in
+    the report's notes (a notebook's name), if not its file name.
     """
     from .grading.session import run_checks
 
@@ -66,9 +68,13 @@ def check_sources(
     placed = {ch.module: sandbox.add_file(ch.filename, data) for ch, data in modules.items()}
     sandbox.start()
     try:
-        return run_checks(course, dict(modules), mode="student", exercises=exercises, case=case, seed=seed, target=target, sandbox=sandbox, placed=placed, fast=True)
+        report = run_checks(course, dict(modules), mode="student", exercises=exercises, case=case, seed=seed, target=target, sandbox=sandbox, placed=placed, fast=True)
     finally:
         sandbox.close()
+    from .provided import note_unprovided
+
+    note_unprovided(report, modules, label)
+    return report
 
 
 def import_failures(report: Report) -> dict[str, str]:

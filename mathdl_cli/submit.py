@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import Chapter, Course
 from .checking import SyntaxProblem, check_sources, import_failures, syntax_problem
+from .provided import import_note, unprovided_imports
 from .results import Report
 
 MANIFEST = "mathdl_manifest.json"
@@ -40,7 +41,7 @@ class Packed:
     problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"version": MANIFEST_VERSION, "kind": "mathdl.submit", "zip": str(self.path), "manifest": self.manifest}
+        return {"version": MANIFEST_VERSION, "kind": "mathdl.submit", "zip": str(self.path), "manifest": self.manifest, "warnings": self.problems}
 
 
 def sha256(data: bytes) -> str:
@@ -119,4 +120,5 @@ def pack(course: Course, folder: Path, chapters: list[Chapter], out: Path, *, fo
             raise SubmitError(f"a module would not import:\n{first}", "fix it, run mathdl check, then mathdl submit again")
     doc = manifest(course, sources, report)
     write_zip(out, sources, doc, force=force)
-    return Packed(out, [ch.short for ch in chapters], {ch.filename: sha256(d) for ch, d in sources.items()}, doc, report)
+    problems = [import_note(ch.filename, names) for ch, data in sources.items() if (names := unprovided_imports(data))]  # checked or not
+    return Packed(out, [ch.short for ch in chapters], {ch.filename: sha256(d) for ch, d in sources.items()}, doc, report, problems)

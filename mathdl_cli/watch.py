@@ -147,6 +147,8 @@ def draw(console: Console, outcome: Outcome, *, folder: Path, clear: bool) -> No
         passed = sum(ex.status == "passed" for ex in rep.exercises)
         colour = "green" if rep.ok else "yellow"
         console.print(f"[{colour}]{bar(rep.score, rep.max_score)}[/] {points(rep.score)} / {points(rep.max_score)} points · {passed} of {len(rep.exercises)} exercises passed")
+        for note in rep.notes:  # e.g. an import that may be missing where the instructor grades
+            console.print(f"[yellow]{escape(clean(note))}[/]", soft_wrap=True)
         first = next((ex for ex in rep.exercises if ex.status != "passed"), None)
         if first is None:
             console.print("\n[bold green]Every public check of the chapter passes.[/]  Next: " + escape(command("submit", ch.short, dir=folder)), soft_wrap=True)

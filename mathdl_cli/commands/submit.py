@@ -50,6 +50,8 @@ def submit_command(
     if score:
         out.print(f"  public score {score['score']:g} / {score['max_score']:g} (hidden cases are graded by your instructor)")
     out.print(f"Upload {escape(clean(out_file.name))} as it is to your course's assignment page (Gradescope: drop the zip on the assignment); do not unpack or rename the modules inside.")
+    for problem in packed.problems:
+        err.print(f"[yellow]warning:[/] {escape(clean(problem))}")
 
 
 def register(app: typer.Typer) -> None:
