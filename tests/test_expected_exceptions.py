@@ -295,3 +295,21 @@ def test_the_parameters_are_shown_with_plain_defaults_only():
     except TypeError as exc:  # a builtin's own TypeError: no signature to read
         assert child._unfitting_parameters(len, [5], {}, exc) is None
     assert "numpy" in sys.modules
+
+
+def test_a_module_that_never_finishes_importing_is_told_where_its_own_runs_belong(monkeypatch):
+    """A loop at module level: the checks time out on the import, with the advice to put
+    code the student runs themselves under `if __name__ == "__main__":`, where it does
+    not run when graded (the same loop there: every check passes)."""
+    from mathdl_cli.grading import state
+
+    monkeypatch.setattr(state, "LOAD_TIMEOUT", 1.5)
+    loop = "\n\nwhile True:\n    pass\n"
+    report = grade("ch2", with_replaced("ch2", loop), exercises=["ridge"], mode="student")
+    checks = [c for e in report.exercises for c in e.checks]
+    assert checks and all(c.status == "timeout" for c in checks)
+    assert checks[0].message == ("importing ch02_linear_regression.py did not finish within 1.5 s: is there a loop or a long computation "
+                                 'at module level? Code you run yourself (experiments, plots, training) belongs under `if __name__ == "__main__":`.')
+    guarded = "\n\nif __name__ == \"__main__\":\n    while True:\n        pass\n"
+    report = grade("ch2", with_replaced("ch2", guarded), exercises=["ridge"], mode="student")
+    assert report.ok, [c.message for e in report.exercises for c in e.checks]

@@ -90,7 +90,8 @@ class GradingState:
         name = Path(module).name
         if reply.kind == "timeout":
             self._broken[module] = StudentTimeout(
-                f"importing {name} did not finish within {LOAD_TIMEOUT:g} s: is there a loop or a long computation at module level?",
+                f"importing {name} did not finish within {LOAD_TIMEOUT:g} s: is there a loop or a long computation at module level? "
+                'Code you run yourself (experiments, plots, training) belongs under `if __name__ == "__main__":`.',
                 {"kind": "timeout", "limit_seconds": LOAD_TIMEOUT},
             )
             raise StudentTimeout(self._broken[module].message, dict(self._broken[module].diagnostic))
