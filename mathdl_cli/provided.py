@@ -30,7 +30,7 @@ def unprovided_imports(source: str | bytes) -> list[str]:
     neither in the standard library nor provided, in the order they first appear;
     [] for a module that does not parse (its import error says why)."""
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    if all(_provided(name) for name in _IMPORTED.findall(text)):  # the usual module: no parse (~1 ms) needed
+    if all(_scanned_provided(match) for match in _IMPORTED.findall(text)):  # the usual module: no parse (~1 ms) needed
         return []
     try:
         tree = ast.parse(source)
@@ -45,8 +45,8 @@ def unprovided_imports(source: str | bytes) -> list[str]:
         else:
             continue
         for name in names:
-            top = name.partition(".")[0]
-            if not _provided(top):
+            if not is_provided(name):
+                top = name.partition(".")[0]
                 found[top] = min(found.get(top, node.lineno), node.lineno)
     if found:  # rare: only then is it worth reading what was installed with mathdl
         found = {name: line for name, line in found.items() if name not in installed_with_mathdl()}
@@ -59,14 +59,17 @@ def unprovided_imports(source: str | bytes) -> list[str]:
 _IMPORTED = re.compile(r"\b(?:from[ \t]+(\w+)(?:[ \t]*\.[ \t]*\w+)*[ \t]+import\b|import[ \t]+(\w+(?:[ \t]*\.[ \t]*\w+)*(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,(?:[ \t]|\\\n)*\w+(?:\.\w+)*(?:[ \t]+as[ \t]+\w+)?)*))")
 
 
-def _provided(name: str | tuple) -> bool:
-    """A module name (or a match of _IMPORTED: a "from" name or an import list) that is
-    in the standard library or PROVIDED."""
-    if isinstance(name, tuple):
-        first, listed = name
-        names = [first] if first else [part.replace("\\", " ").split()[0].split(".")[0] for part in listed.split(",")]
-        return all(_provided(n) for n in names)
-    return name in PROVIDED or name in sys.stdlib_module_names
+def is_provided(module: str) -> bool:
+    """A module of the standard library, numpy or torch (its top-level name decides)."""
+    top = module.partition(".")[0]
+    return top in PROVIDED or top in sys.stdlib_module_names
+
+
+def _scanned_provided(match: tuple[str, str]) -> bool:
+    """A match of _IMPORTED (a "from" module, or an import list) naming provided modules only."""
+    first, listed = match
+    names = [first] if first else [part.replace("\\", " ").split()[0] for part in listed.split(",")]
+    return all(is_provided(n) for n in names)
 
 
 @functools.lru_cache(maxsize=1)

@@ -285,6 +285,22 @@ def test_batch_warns_when_every_submission_failed_the_same_way():
     assert batch_warnings(subs, records, course, [CH2]) == []
 
 
+def test_batch_names_the_libraries_submissions_could_not_import(tmp_path):
+    """Two submissions import a library this machine lacks (graded for real): one warning
+    names it, with the count, and says how to allow it; a standard module missing (the
+    machine's fault) is left to the every-submission warning."""
+    lib = "import notapackage_mathdl_xyz.linear_model\n"
+    subs = [loaded(folder(tmp_path / s, {M: CODE + (lib if s != "fine" else "")}), s) for s in ("a", "b", "fine")]
+    records = {s.student: grade_submission(s, Options(chapters=[CH2.module], secret="x")) for s in subs}
+    (warning,) = batch_warnings(subs, records, course, [CH2])
+    assert warning.startswith("2 submission(s) could not be imported for a module this machine does not have: notapackage_mathdl_xyz (2). ")
+    assert "pip install it here and grade again into a new --out folder" in warning
+    for record in records.values():  # the machine's own module missing: not a library the course chose
+        for check in (c for ex in record["exercises"] for c in ex["checks"]):
+            check["message"] = check["message"].replace("'notapackage_mathdl_xyz'", "'importlib._abc'")
+    assert not any("could not be imported for a module" in w for w in batch_warnings(subs, records, course, [CH2]))
+
+
 def test_student_ids_keep_invalid_utf8_visible(tmp_path):
     subs = tmp_path / "subs"
     (subs / os.fsdecode(b"bad\xffname")).mkdir(parents=True)

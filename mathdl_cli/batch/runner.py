@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -342,12 +343,38 @@ def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Cou
             text += f" {sum(near.values())} submission(s) hold a file named like it (e.g. {name}): it must be named {ch.filename} exactly."
         out.append(text)
     graded = [records[s.student] for s in subs if s.student in records]
+    missing = Counter(name for r in graded for name in _modules_not_found(r))
+    if missing:
+        listing = ", ".join(f"{name} ({n})" for name, n in missing.most_common(8))
+        students = sum(1 for r in graded if _modules_not_found(r))
+        out.append(f"{students} submission(s) could not be imported for a module this machine does not have: {listing}. "
+                   "mathdl installs numpy and torch; if the course allows a library, pip install it here and grade again "
+                   "into a new --out folder, else their feedback says why they scored 0 on that chapter.")
     if not out and len(graded) >= 2 and all(r.get("score", 0) == 0 for r in graded):
         signatures = {_first_failure(r) for r in graded}
         if len(signatures) == 1:
             status, line = signatures.pop()
             out.append(f"every submission ({len(graded)}) scored 0 the same way ({status}: {line}); check the set-up before trusting these grades.")
     return out
+
+
+_NOT_FOUND = re.compile(r"could not be imported: ModuleNotFoundError: No module named '([A-Za-z_][A-Za-z0-9_.]{0,100})'")
+
+
+def _modules_not_found(record: dict) -> set[str]:
+    """The modules outside the standard library, numpy and torch whose absence stopped a
+    record's chapter modules importing (read from the import checks' messages: a dotted
+    name of letters, digits and _ only). A standard module missing is the machine's
+    fault, for the every-submission warning to name."""
+    from ..provided import is_provided
+
+    found = set()
+    for ex in record.get("exercises", []):
+        for check in ex.get("checks", [])[:1]:  # an import error is the same in every check
+            if (check.get("diagnostic") or {}).get("kind") == "import" and (m := _NOT_FOUND.search(check.get("message") or "")):
+                if not is_provided(m.group(1)):
+                    found.add(m.group(1))
+    return found
 
 
 def _first_failure(record: dict) -> tuple[str, str]:
