@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mathdl_cli.batch import submissions as S
-from mathdl_cli.batch.runner import Options, batch_warnings, grade_submission
+from mathdl_cli.batch.runner import Options, batch_warnings, grade_submission, missing_modules_line
 from mathdl_cli.batch.submissions import DuplicateIds, Submission, discover, file_name, load_files, missing_module, read_metadata
 from support import course
 
@@ -286,19 +286,21 @@ def test_batch_warns_when_every_submission_failed_the_same_way():
 
 
 def test_batch_names_the_libraries_submissions_could_not_import(tmp_path):
-    """Two submissions import a library this machine lacks (graded for real): one warning
-    names it, with the count, and says how to allow it; a standard module missing (the
-    machine's fault) is left to the every-submission warning."""
+    """Two submissions import a library this machine lacks (graded for real): one line for
+    the instructor names it, with the count, and says how to allow it (not a warning: each
+    is that student's mistake); a standard module missing is the machine's fault, left to
+    the every-submission warning."""
     lib = "import notapackage_mathdl_xyz.linear_model\n"
     subs = [loaded(folder(tmp_path / s, {M: CODE + (lib if s != "fine" else "")}), s) for s in ("a", "b", "fine")]
-    records = {s.student: grade_submission(s, Options(chapters=[CH2.module], secret="x")) for s in subs}
-    (warning,) = batch_warnings(subs, records, course, [CH2])
-    assert warning.startswith("2 submission(s) could not be imported for a module this machine does not have: notapackage_mathdl_xyz (2). ")
-    assert "pip install it here and grade again into a new --out folder" in warning
-    for record in records.values():  # the machine's own module missing: not a library the course chose
+    records = [grade_submission(s, Options(chapters=[CH2.module], secret="x")) for s in subs]
+    assert missing_modules_line(records) == (
+        "2 submission(s) could not be imported for a module this machine does not have: notapackage_mathdl_xyz (2); "
+        "if the course allows a library, pip install it here and grade again into a new --out folder.")
+    assert batch_warnings(subs, {r["student"]: r for r in records}, course, [CH2]) == []
+    for record in records:
         for check in (c for ex in record["exercises"] for c in ex["checks"]):
             check["message"] = check["message"].replace("'notapackage_mathdl_xyz'", "'importlib._abc'")
-    assert not any("could not be imported for a module" in w for w in batch_warnings(subs, records, course, [CH2]))
+    assert missing_modules_line(records) == ""
 
 
 def test_student_ids_keep_invalid_utf8_visible(tmp_path):

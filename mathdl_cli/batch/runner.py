@@ -343,13 +343,6 @@ def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Cou
             text += f" {sum(near.values())} submission(s) hold a file named like it (e.g. {name}): it must be named {ch.filename} exactly."
         out.append(text)
     graded = [records[s.student] for s in subs if s.student in records]
-    missing = Counter(name for r in graded for name in _modules_not_found(r))
-    if missing:
-        listing = ", ".join(f"{name} ({n})" for name, n in missing.most_common(8))
-        students = sum(1 for r in graded if _modules_not_found(r))
-        out.append(f"{students} submission(s) could not be imported for a module this machine does not have: {listing}. "
-                   "mathdl installs numpy and torch; if the course allows a library, pip install it here and grade again "
-                   "into a new --out folder, else their feedback says why they scored 0 on that chapter.")
     if not out and len(graded) >= 2 and all(r.get("score", 0) == 0 for r in graded):
         signatures = {_first_failure(r) for r in graded}
         if len(signatures) == 1:
@@ -359,6 +352,21 @@ def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Cou
 
 
 _NOT_FOUND = re.compile(r"could not be imported: ModuleNotFoundError: No module named '([A-Za-z_][A-Za-z0-9_.]{0,100})'")
+
+
+def missing_modules_line(graded: list[dict]) -> str:
+    """One line for the instructor (not a warning: each is that student's mistake, told in
+    their feedback) when submissions could not be imported for a module this machine
+    lacks: which, how many, and how to allow a library the course permits; else ""."""
+    from collections import Counter
+
+    missing = Counter(name for r in graded for name in _modules_not_found(r))
+    if not missing:
+        return ""
+    listing = ", ".join(f"{name} ({n})" for name, n in missing.most_common(8))
+    students = sum(1 for r in graded if _modules_not_found(r))
+    return (f"{students} submission(s) could not be imported for a module this machine does not have: {listing}; "
+            "if the course allows a library, pip install it here and grade again into a new --out folder.")
 
 
 def _modules_not_found(record: dict) -> set[str]:
