@@ -106,7 +106,8 @@ def installed_with_mathdl() -> frozenset[str]:
 
 def import_note(filename: str, names: list[str]) -> str:
     """One line for a student whose module imports ``names``."""
-    return (f"{filename} imports {', '.join(names)}, which mathdl does not install: where your instructor grades "
+    shown = ", ".join(n if len(n) <= 60 else n[:57] + "..." for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"{filename} imports {shown}, which mathdl does not install: where your instructor grades "
             f"{'it' if len(names) == 1 else 'they'} may be missing, and the module would then not import "
             "(a score of 0). The course's modules use numpy, the standard library and torch.")
 

@@ -51,6 +51,8 @@ def f():
                    "import os, \\\n    scipy\n", "if True: from scipy import linalg\n", "import os,scipy.linalg as la\n"]:
         assert unprovided_imports(hidden) == ["scipy"], hidden
     assert unprovided_imports('"""It is important: we import the data from files."""\nimport numpy\n') == []
+    long = ["x" * 10**5] + [f"lib{i}" for i in range(9)]  # bounded in the note: 5 names of at most 60 characters
+    assert import_note("m.py", long) == import_note("m.py", ["x" * 57 + "...", *long[1:5]]).replace("lib3, which", "lib3 and 5 more, which")
     assert {"yaml", "typer", "sympy", "numpy", "torch"} <= installed_with_mathdl()
     assert not {"scipy", "sklearn", "pandas", "matplotlib"} & installed_with_mathdl()  # the dev extras do not count
 
