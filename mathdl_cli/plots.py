@@ -123,7 +123,7 @@ class Student:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            from .grading.proxies import exception_message, format_frames, raised_message
+            from .grading.proxies import exception_message, expected_signature, format_frames, raised_message
 
             reply = self._sandbox.call(self._module, name, list(args), dict(kwargs), timeout=CALL_TIMEOUT)
             if reply.kind == "return":
@@ -131,8 +131,7 @@ class Student:
             if reply.kind == "raise" and reply.not_implemented:
                 raise PlotError(f"{name} is not implemented yet")
             if reply.kind == "raise":
-                owner = self._chapter.function_owner(name)
-                raise PlotError(raised_message(reply, name, expected=owner.function(name).signature if owner is not None else ""))
+                raise PlotError(raised_message(reply, name, expected=expected_signature(self._chapter, name)))
             if reply.kind == "import_error":
                 raise PlotError(f"{self._chapter.filename} could not be imported: {reply.type}: {exception_message(reply.message)}\n{format_frames(reply.frames)}".rstrip())
             if reply.kind == "missing":

@@ -91,6 +91,16 @@ def test_a_failing_function_is_reported_not_plotted(tmp_path):
     assert not list(tmp_path.glob("*.png"))
 
 
+def test_a_function_whose_parameters_do_not_fit_says_so_not_plotted(tmp_path):
+    """gd_least_squares without n_steps: the plot says the call never started and gives the
+    stub's signature (as check does), not a frame of mathdl's child."""
+    ch = course.chapter("ch2")
+    src = reference_source(course, ch) + "\n\ndef gd_least_squares(X, y, theta0, lr):\n    return theta0\n"
+    (res,) = render(course, {ch: src.encode()}, [ch.exercise("gd_least_squares")], tmp_path)
+    assert res.path is None and "your gd_least_squares(X, y, theta0, lr) cannot take the arguments it was called with" in res.error
+    assert "The exercise's signature is gd_least_squares(X: np.ndarray" in res.error and "child.py" not in res.error
+
+
 def mathdl(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "mathdl_cli", *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
 

@@ -316,8 +316,7 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "raise" and reply.not_implemented:
         return NotStarted(f"{info.func} is not implemented yet (it raises NotImplementedError)", {"kind": "not_started", "call": call})
     if reply.kind == "raise":
-        owner = chapter.function_owner(info.func)
-        expected = owner.function(info.func).signature if owner is not None else ""
+        expected = expected_signature(chapter, info.func)
         diagnostic = {"kind": "exception", "exception": reply.type, "bases": reply.bases, "call": call, "traceback": reply.frames}
         if reply.parameters:
             diagnostic.update(parameters=reply.parameters, signature=f"{info.func}{expected}")
@@ -361,6 +360,12 @@ def outcome_of(reply: Reply, info: CallInfo, chapter: Chapter, timeout: float) -
     if reply.kind == "crashed":
         return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "crash", "call": call})
     return StudentError(f"while running {info.func}: {reply.detail}", {"kind": "protocol", "call": call})
+
+
+def expected_signature(chapter: Chapter, func: str) -> str:
+    """The stub's signature of ``func``, "(X: np.ndarray, ...) -> ...", or "" if undeclared."""
+    owner = chapter.function_owner(func)
+    return owner.function(func).signature if owner is not None else ""
 
 
 def raised_message(reply: Reply, func: str, call: str = "", expected: str = "") -> str:
