@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from .early import student_sandbox
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .catalog import Chapter, Course, Exercise
     from .results import Report
     from .sandbox import Sandbox
@@ -51,6 +53,7 @@ def check_sources(
     target: str = "",
     sandbox: "Sandbox | None" = None,
     label: str | None = None,
+    folder: Path | None = None,
 ) -> Report:
     """Run the public checks (student mode) on module sources in a fresh child.
 
@@ -60,7 +63,8 @@ def check_sources(
     fresh one started ahead of time (see :mod:`mathdl_cli.early`): the child
     imports the modules on its first call, so files can be added after its
     start. It is closed here. ``label``: what the student calls the module, in
-    the report's notes (a notebook's name), if not its file name.
+    the report's notes (a notebook's name), if not its file name; ``folder``: where
+    it lies (its imports of modules beside it are named as the student's own).
     """
     from .grading.session import run_checks
 
@@ -73,7 +77,7 @@ def check_sources(
         sandbox.close()
     from .provided import note_unprovided
 
-    note_unprovided(report, modules, label)
+    note_unprovided(report, modules, label, folder)
     return report
 
 

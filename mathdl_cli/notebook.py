@@ -251,7 +251,8 @@ def check(chapter: str, exercise: str | None = None, *, dir: str | Path | None =
         source = path.read_text(encoding="utf-8", errors="replace")
         target = str(folder.resolve())
     report = check_sources(course, {ch: source.encode()}, exercises=selected, case=case, seed=seed, target=target,
-                           label=None if built is None else origin or "this notebook's code")
+                           label=None if built is None else origin or "this notebook's code",
+                           folder=Path(notebook).parent if notebook is not None else Path(dir or "."))
     if built is not None:
         relabel(report, ch, built, origin, f"--notebook {notebook}" if notebook is not None else "")
         if notebook is None:  # in the kernel, the rerun is a call of this function

@@ -15,6 +15,7 @@ import ast
 import functools
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -104,18 +105,45 @@ def installed_with_mathdl() -> frozenset[str]:
         return frozenset()
 
 
+def _listed(names: list[str]) -> str:
+    """At most five names of at most 60 characters (a module can name anything)."""
+    shown = ", ".join(n if len(n) <= 60 else n[:57] + "..." for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def import_note(filename: str, names: list[str]) -> str:
-    """One line for a student whose module imports ``names``."""
-    shown = ", ".join(n if len(n) <= 60 else n[:57] + "..." for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    return (f"{filename} imports {shown}, which mathdl does not install: where your instructor grades "
+    """One line for a student whose module imports the libraries ``names``."""
+    return (f"{filename} imports {_listed(names)}, which mathdl does not install: where your instructor grades "
             f"{'it' if len(names) == 1 else 'they'} may be missing, and the module would then not import "
             "(a score of 0). The course's modules use numpy, the standard library and torch.")
 
 
-def note_unprovided(report: "Report", sources: "dict[Chapter, bytes]", label: str | None = None) -> None:
-    """Add :func:`import_note` to ``report.notes`` for each module of ``sources`` that
-    imports what may be missing where it is graded (``label``: the file's name as the
-    student knows it, e.g. their notebook's)."""
+def own_import_note(filename: str, names: list[str]) -> str:
+    """One line for a student whose module imports ``names``, modules of their own beside it."""
+    one = len(names) == 1
+    return (f"{filename} imports {_listed(names)}, {'a module' if one else 'modules'} of your own: each chapter module is "
+            f"checked and graded on its own, without the files beside it, so the import fails; copy what you need into {filename}.")
+
+
+def import_notes(filename: str, source: str | bytes, folder: Path | None = None) -> list[str]:
+    """The notes for one module: a name that is a module beside it in ``folder`` (a .py
+    file or a package) is the student's own, any other a library."""
+
+    def beside(name: str) -> bool:
+        try:
+            return folder is not None and ((folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file())
+        except OSError:  # a name too long for a file
+            return False
+
+    names = unprovided_imports(source)
+    own = [n for n in names if beside(n)]
+    libraries = [n for n in names if n not in own]
+    return ([own_import_note(filename, own)] if own else []) + ([import_note(filename, libraries)] if libraries else [])
+
+
+def note_unprovided(report: "Report", sources: "dict[Chapter, bytes]", label: str | None = None, folder: Path | None = None) -> None:
+    """Add :func:`import_notes` to ``report.notes`` for each module of ``sources``
+    (``label``: the file's name as the student knows it, e.g. their notebook's;
+    ``folder``: where the module lies)."""
     for ch, source in sources.items():
-        if names := unprovided_imports(source):
-            report.notes.append(import_note(label or ch.filename, names))
+        report.notes.extend(import_notes(label or ch.filename, source, folder))

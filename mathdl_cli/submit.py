@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import Chapter, Course
 from .checking import SyntaxProblem, check_sources, import_failures, syntax_problem
-from .provided import import_note, unprovided_imports
+from .provided import import_notes
 from .results import Report
 
 MANIFEST = "mathdl_manifest.json"
@@ -113,12 +113,12 @@ def pack(course: Course, folder: Path, chapters: list[Chapter], out: Path, *, fo
     refuse_syntax(sources)
     report = None
     if check:
-        report = check_sources(course, sources, target=str(folder.resolve()))
+        report = check_sources(course, sources, target=str(folder.resolve()), folder=folder)
         broken = import_failures(report)
         if broken:
             first = next(iter(broken.values()))
             raise SubmitError(f"a module would not import:\n{first}", "fix it, run mathdl check, then mathdl submit again")
     doc = manifest(course, sources, report)
     write_zip(out, sources, doc, force=force)
-    problems = [import_note(ch.filename, names) for ch, data in sources.items() if (names := unprovided_imports(data))]  # checked or not
+    problems = [note for ch, data in sources.items() for note in import_notes(ch.filename, data, folder)]  # checked or not
     return Packed(out, [ch.short for ch in chapters], {ch.filename: sha256(d) for ch, d in sources.items()}, doc, report, problems)

@@ -116,7 +116,7 @@ def run_once(course: Course, folder: Path, chapter: Chapter, spare: Spare | None
     if problem is not None:
         return Outcome(chapter, syntax=problem, elapsed=time.perf_counter() - t0)
     try:
-        report = check_sources(course, {chapter: data}, target=str(folder.resolve()), sandbox=spare.take() if spare else None)
+        report = check_sources(course, {chapter: data}, target=str(folder.resolve()), sandbox=spare.take() if spare else None, folder=folder)
     except RuntimeError as exc:  # the graders themselves failed: not the student's fault
         return Outcome(chapter, error=str(exc), elapsed=time.perf_counter() - t0)
     return Outcome(chapter, report=report, elapsed=time.perf_counter() - t0)

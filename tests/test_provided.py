@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from mathdl_cli.provided import import_note, installed_with_mathdl, unprovided_imports
+from mathdl_cli.provided import import_note, import_notes, installed_with_mathdl, own_import_note, unprovided_imports
 from support import course, reference_source
 
 CH2 = course.chapter("ch2")
@@ -69,6 +69,27 @@ def test_check_names_an_import_that_may_be_missing_where_the_instructor_grades(t
     assert f"{CH2.filename} imports notapackage_mathdl_xyz" in r.stdout and "use numpy, the standard library and torch." in " ".join(r.stdout.split())
     (tmp_path / CH2.filename).write_text(reference_source(course, CH2))
     assert json.loads(mathdl("check", "ch2", "--dir", tmp_path, "--json").stdout)["notes"] == []
+
+
+def test_a_module_of_the_students_own_is_named_as_such(tmp_path):
+    """Another chapter's module or a helper file beside it: the import fails in the check
+    as where it is graded (each chapter module runs alone), and the note says to copy what
+    is needed rather than call it a library mathdl does not install."""
+    ch3 = course.chapter("ch3")
+    (tmp_path / CH2.filename).write_text(reference_source(course, CH2))
+    (tmp_path / "myhelpers.py").write_text("def helper():\n    return 1\n")
+    (tmp_path / "mypackage").mkdir()
+    (tmp_path / "mypackage" / "__init__.py").write_text("")
+    imports = f"import {CH2.module}\nimport myhelpers, mypackage\nimport notapackage_mathdl_xyz\n"
+    (tmp_path / ch3.filename).write_text(reference_source(course, ch3) + "\n" + imports)
+    r = mathdl("check", "ch3", "--dir", tmp_path, "--json")
+    doc = json.loads(r.stdout)
+    assert doc["score"] == 0 and "No module named" in doc["exercises"][0]["checks"][0]["message"]  # as where it is graded
+    assert doc["notes"] == [own_import_note(ch3.filename, [CH2.module, "myhelpers", "mypackage"]),
+                            import_note(ch3.filename, ["notapackage_mathdl_xyz"])]
+    assert "copy what you need into ch03_logistic_regression.py" in doc["notes"][0]
+    assert import_notes(ch3.filename, imports) == [import_note(ch3.filename, [CH2.module, "myhelpers", "mypackage", "notapackage_mathdl_xyz"])]  # no folder
+    assert import_notes(ch3.filename, f"import {'y' * 5000}\n", tmp_path) == [import_note(ch3.filename, ["y" * 5000])]  # too long for a file
 
 
 def test_submit_warns_and_packs(tmp_path):

@@ -169,7 +169,7 @@ def run(
         raise fail(f"{selected[0].id} has no public case {case!r}", command("check", chapters[0].short, selected[0].short, **again) + "   (lists the cases)")
     from ..provided import note_unprovided
 
-    note_unprovided(report, sources, notebook.name if built else None)  # passes here, scores 0 where the instructor grades
+    note_unprovided(report, sources, notebook.name if built else None, notebook.parent if built else dir)  # passes here, 0 where graded
     if seed != 0:
         report.notes.append(f"random inputs from seed {seed}; checks with recorded expected values need the default seed and were skipped")
     if built is not None:
