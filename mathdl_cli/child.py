@@ -299,6 +299,7 @@ def main() -> None:
 
 
 LIST = "#list"  # a digest path suffix: the objects of a list argument, in order
+STUDENT_MODULES = "mathdl student module "  # the sys.modules key of a loaded chapter module: no import statement reaches it
 
 
 def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -547,6 +548,13 @@ class Server:
             return None, err
         finally:
             sys.stdout, sys.stderr = old
+        # Registered under its name while it ran (a dataclass looks its module up there), then
+        # moved out of reach of an import by name: each chapter module imports as it would
+        # alone, whichever other chapters this child holds and in whichever order they loaded
+        # (else `import ch02_...` in chapter 3 works in a check of both, and fails where
+        # chapter 3 is graded alone).
+        if sys.modules.get(name) is module:
+            sys.modules[STUDENT_MODULES + name] = sys.modules.pop(name)
         self.modules[path] = module
         return module, None
 

@@ -88,6 +88,13 @@ def test_a_module_of_the_students_own_is_named_as_such(tmp_path):
     assert doc["notes"] == [own_import_note(ch3.filename, [CH2.module, "myhelpers", "mypackage"]),
                             import_note(ch3.filename, ["notapackage_mathdl_xyz"])]
     assert "copy what you need into ch03_logistic_regression.py" in doc["notes"][0]
+    # checked together with chapter 2 (loaded first, in the same child), the import fails the
+    # same way: a chapter module imports as it does alone, as where chapter 3 is graded alone
+    (tmp_path / ch3.filename).write_text(reference_source(course, ch3) + f"\nfrom {CH2.module} import least_squares\n")
+    doc = json.loads(mathdl("check", "--dir", tmp_path, "--json").stdout)
+    by_chapter = {ex["id"].split(".")[0]: ex for ex in doc["exercises"]}
+    assert by_chapter["ch02"]["status"] == "passed"
+    assert f"No module named '{CH2.module}'" in by_chapter["ch03"]["checks"][0]["message"]
     assert import_notes(ch3.filename, imports) == [import_note(ch3.filename, [CH2.module, "myhelpers", "mypackage", "notapackage_mathdl_xyz"])]  # no folder
     assert import_notes(ch3.filename, f"import {'y' * 5000}\n", tmp_path) == [import_note(ch3.filename, ["y" * 5000])]  # too long for a file
 
