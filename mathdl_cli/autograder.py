@@ -30,6 +30,8 @@ import time
 import traceback
 from pathlib import Path
 
+from .defaults import GRADED_MEMORY_MB
+
 WEAK = "weak: neither bubblewrap nor namespaces can be used in this container, so student code ran as a plain process"
 
 
@@ -102,7 +104,7 @@ def grade(root: Path, t0: float) -> tuple[dict, list[str]]:
         chapters=list(config["chapters"]),
         secret=secret,
         timeout=float(config.get("timeout", 300.0)),
-        memory_mb=int(config.get("memory_mb", 2048)),
+        memory_mb=int(config.get("memory_mb", GRADED_MEMORY_MB)),
         workers=1,
         hide=[str(root / "source"), str(root / "results"), str(root / "submission")],
     )

@@ -26,6 +26,7 @@ def student_sandbox(start: bool = True, preload: tuple[str, ...] = ()) -> "Sandb
     # the student's child and this process are the only busy ones: each may poll for the
     # other's message on a CPU of its own (see Sandbox's spin), if there are two to use
     spin = SPIN_SECONDS if _cores() >= 2 else 0.0
+    # the default Limits: no more memory than grading gives, so what passes here is not refused there
     sandbox = Sandbox(isolation=ProcessIsolation(), preload=preload, spin=spin)
     if start:
         sandbox.start()

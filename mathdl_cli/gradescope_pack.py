@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .batch.outputs import VISIBILITIES
 from .catalog import Chapter, Course
+from .defaults import GRADED_MEMORY_MB
 from .solutions import reference_path
 
 SCRIPTS = Path(__file__).parent / "autograder_files"
@@ -45,7 +46,7 @@ class PackOptions:
     secret: str
     hidden_visibility: str = "after_published"
     timeout: float = 300.0
-    memory_mb: int = 2048
+    memory_mb: int = GRADED_MEMORY_MB
 
 
 def build_wheel(course: Course, into: Path) -> Path:

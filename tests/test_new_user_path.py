@@ -486,3 +486,23 @@ def test_grade_at_a_terminal_shows_its_progress_and_grades_every_submission(tmp_
         rows = list(csv.DictReader(fh))
     assert sorted(r["student"] for r in rows) == ["s0", "s1", "s2", "s3"]
     assert all(float(r["total"]) == 16.0 for r in rows), rows
+
+
+def test_a_check_gives_no_more_memory_than_grading(tmp_path):
+    """A function that needs 3 GB of address space fails the check with MemoryError, as it
+    would where grade's default --memory (2048 MB) applies; 1 GB is allowed in both."""
+    from mathdl_cli.defaults import GRADED_MEMORY_MB
+
+    assert GRADED_MEMORY_MB == 2048
+    for gigabytes, ok in ((3, False), (1, True)):
+        source = reference_source(course, CH2) + (
+            "\n_ls = least_squares\n\ndef least_squares(X, y, fit_intercept=True):\n"
+            f"    _big = np.empty({gigabytes} << 27)  # {gigabytes} GB of address space, never touched\n"
+            "    return _ls(X, y, fit_intercept)\n")
+        (tmp_path / CH2.filename).write_text(source)
+        doc = json.loads(mathdl("check", "ch2", "least_squares", "--dir", tmp_path, "--json").stdout)
+        checks = doc["exercises"][0]["checks"]
+        if ok:
+            assert doc["exercises"][0]["status"] == "passed", checks[0]["message"]
+        else:
+            assert checks[0]["status"] == "error" and "MemoryError" in checks[0]["message"], checks[0]["message"]

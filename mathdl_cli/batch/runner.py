@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..catalog import Chapter, Course, load_course
+from ..defaults import GRADED_MEMORY_MB
 from .submissions import Submission, load_files, missing_module
 from .verdict import found_and_expected, submission_status
 
@@ -41,7 +42,7 @@ class Options:
     chapters: list[str]  # chapter modules to grade
     secret: str
     timeout: float = 300.0  # per submission, seconds of wall time
-    memory_mb: int = 2048
+    memory_mb: int = GRADED_MEMORY_MB
     workers: int = 0
     hide: list[str] = field(default_factory=list)  # folders children must not see
     isolation: str = ""  # the probed isolation (its description, JSON) for worker processes; not part of key()

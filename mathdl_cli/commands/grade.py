@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import Exit, err, escape, fail, out
+from ..defaults import GRADED_MEMORY_MB
 from ..inert import clean
 from ._common import chapter_or_exit, course_or_exit
 from ._options import JsonOption
@@ -22,7 +23,7 @@ def grade_command(
     chapters: Annotated[Optional[list[str]], typer.Option("--chapter", "-c", help="Chapter to grade (repeatable). Default: every chapter found in the submissions.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Submissions graded in parallel (default: the number of cores).")] = 0,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Wall-time limit per submission, in seconds.")] = 300.0,
-    memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit per submission, in MB.")] = 2048,
+    memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit per submission, in MB.")] = GRADED_MEMORY_MB,
     secret: Annotated[Optional[str], typer.Option("--secret", envvar="MATHDL_SECRET", help="Course secret: hidden cases are drawn from it and the student id. Also read from $MATHDL_SECRET.")] = None,
     allow_weak_isolation: Annotated[bool, typer.Option("--allow-weak-isolation", help="Grade even if the machine only allows a plain process (no namespaces): student code can then read what its user can read. See the README's Isolation section.")] = False,
     roster: Annotated[Optional[Path], typer.Option("--roster", help="An LMS roster export (Canvas gradebook export, Moodle grades or participants CSV): also write canvas.csv, moodle.csv and not_in_roster.csv.", dir_okay=False)] = None,

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import err, escape, fail, out
+from ..defaults import GRADED_MEMORY_MB
 from ..inert import clean
 from ._common import chapter_or_exit, course_or_exit
 from ._options import JsonOption
@@ -20,7 +21,7 @@ def gradescope_command(
     secret: Annotated[Optional[str], typer.Option("--secret", envvar="MATHDL_SECRET", help="Course secret (required): hidden cases are drawn from it and the student id. Also read from $MATHDL_SECRET.")] = None,
     hidden_visibility: Annotated[str, typer.Option("--hidden-visibility", help="When students see the hidden checks: after_due_date, after_published, hidden or visible. Gradescope hides a student's total while any test is hidden from them.")] = "after_published",
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Wall-time limit per submission, in seconds (keep it under the assignment's autograder timeout).")] = 300.0,
-    memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit for student code, in MB.")] = 2048,
+    memory: Annotated[int, typer.Option("--memory", min=256, help="Memory (address space) limit for student code, in MB.")] = GRADED_MEMORY_MB,
     wheel: Annotated[Optional[Path], typer.Option("--wheel", help="Use this mathdl wheel instead of building one from the course repository.", dir_okay=False, exists=True)] = None,
     json_output: JsonOption = False,
 ) -> None:

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
+from ..defaults import GRADED_MEMORY_MB
 from . import cgroups, fs, view
 from .isolation import Isolation
 from .zygote import child_env, copy_runtime, shared_zygote, site_folders, wait_on_pidfd, zygote_failed
@@ -92,7 +93,7 @@ class SandboxError(RuntimeError):
 class Limits(NamedTuple):
     """Resource limits for one child. ``None`` leaves a limit unset."""
 
-    memory_mb: int | None = 4096  # per process (address space) and for the whole tree (cgroup); torch chapters need more
+    memory_mb: int | None = GRADED_MEMORY_MB  # per process (address space) and for the whole tree (cgroup): grade's default
     cpu_seconds: int | None = 600
     file_mb: int | None = 64
     open_files: int | None = 256
