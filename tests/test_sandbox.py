@@ -1409,3 +1409,51 @@ def test_a_fork_of_the_grader_leaves_its_children_folders_and_lock_alone(mode, t
     kept, zygote_alive = res.stdout.split()
     assert kept == "kept"
     assert zygote_alive == ("True" if isolation(mode).forks else "False")
+
+
+def _holding_pid(pid: int, attempts: int = 20) -> subprocess.Popen | None:
+    """A new process (sleep) given ``pid``, through the kernel's ns_last_pid (as root); None
+    when another process took it first each time, or the kernel will not be told."""
+    for _ in range(attempts):
+        try:
+            Path("/proc/sys/kernel/ns_last_pid").write_text(str(pid - 1))
+        except OSError:
+            return None
+        victim = subprocess.Popen(["sleep", "60"])
+        if victim.pid == pid:
+            return victim
+        victim.kill()
+        victim.wait()
+    return None
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_a_dead_childs_pid_given_to_another_process_is_never_signalled(variant):
+    """The child exits by itself; once reaped (by us, or by the zygote for a fork) its pid
+    may be handed to any new process: pid_max is often 32768 and a batch wraps it. The
+    sandbox's kill and close must then signal nothing: here a process that the kernel
+    gave the very pid survives them."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can hand a chosen pid to a new process (ns_last_pid)")
+    mode, zygote = variant[:2]
+    with Sandbox(isolation=isolation(mode), zygote=zygote) as sb:
+        path = sb.add_file("m.py", b"import os\ndef f():\n    return 1.0\ndef leave():\n    os._exit(3)\n")
+        assert sb.call(path, "f", [], {}, timeout=60).value == 1.0
+        proc, pid = sb.proc, sb.proc.pid
+        assert sb.call(path, "leave", [], {}, timeout=60).kind == "crashed"  # the grader saw it go (and killed what was left)
+        sb.proc = proc  # as a sandbox still holding its dead child, signalled again at close
+        assert _gone(pid)
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:  # reaped: the zygote reaps its forks
+            proc.poll()
+            time.sleep(0.01)
+        victim = _holding_pid(pid)
+        if victim is None:
+            pytest.skip(f"pid {pid} could not be handed to a new process")
+        try:
+            sb.kill()
+            time.sleep(0.2)
+            assert victim.poll() is None, f"pid {pid}, now another process's, was killed"
+        finally:
+            victim.kill()
+            victim.wait()

@@ -342,13 +342,16 @@ class Sandbox:
                 proc.learn_pid(time.monotonic() + KILL_PID_WAIT)
             except OSError:
                 pass  # it never ran anything of the student's: closing its pipes ends it
-        for kill in (os.killpg, os.kill):
-            if proc.pid <= 0:  # never a signal to our own process group
-                break
+        # its group (it leads a session of its own), only while it has not exited: once
+        # reaped (ours by Popen.poll, a fork by its zygote) its pid may name another
+        # process, even another sandbox's child (pid_max is often 32768); what it left
+        # running is then the cgroup's to kill
+        if proc.pid > 0 and proc.poll() is None:  # never a signal to our own process group
             try:
-                kill(proc.pid, signal.SIGKILL)
+                os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+            proc.kill()  # Popen's and ForkedChild's own: never a signal to a reaped pid
         self._reap(wait)
         if self.cgroup is not None:
             self.cgroup.kill(wait=2.0 if wait else 0.0)
@@ -377,9 +380,13 @@ class Sandbox:
         if not wait:
             if isinstance(proc, subprocess.Popen):
                 _dying.append(proc)  # reaped later (a zygote reaps its own forks)
+            else:
+                proc.release()
             self.last_returncode = None
             return
         self.last_returncode = _exit_status(proc, 5.0)
+        if not isinstance(proc, subprocess.Popen):
+            proc.release()
 
     def close(self, wait: bool = True) -> None:
         """Kill the child (see :meth:`kill` for ``wait``) and remove the sandbox's folders."""

@@ -253,7 +253,8 @@ class Zygote:
             return
         try:
             self.sock.close()
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            if self.proc.poll() is None:  # not reaped: its pid (and group) are still the zygote's
+                os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:
             pass
         self.proc.wait()
@@ -294,7 +295,13 @@ def _host_pid(creds: socket.socket, uid: int, deadline: float) -> int:
 class ForkedChild:
     """The part of the Popen interface that Sandbox uses, for a zygote's fork
     (whose exit status arrives as an ``exited`` message). Its pid is 0 until
-    :meth:`learn_pid` has read it: nothing signals it before that."""
+    :meth:`learn_pid` has read it: nothing signals it before that.
+
+    The fork is the zygote's child, not ours: the zygote reaps it, after which its
+    pid may name any new process (pid_max is often 32768: a batch wraps it). So it is
+    watched and signalled through a pidfd opened as soon as its pid is known, while
+    it is alive; by pid only on a kernel without pidfds, and never once it is known
+    to have exited."""
 
     def __init__(self, req_w: int, resp_r: int, creds: socket.socket | None = None, uid: int = -1):
         self.pid = 0
@@ -303,6 +310,7 @@ class ForkedChild:
         self.returncode: int | None = None
         self._creds = creds  # a contained fork tells its host pid here
         self._uid = uid
+        self._pidfd: int | None = None
 
     def learn_pid(self, deadline: float) -> int:
         """The fork's pid, read once from the head of its reply pipe (before its
@@ -323,43 +331,66 @@ class ForkedChild:
             if not 0 < pid < 1 << 31:
                 raise OSError(f"the zygote reported pid {pid}")
             self.pid = pid
+            try:  # now, while the fork is alive (it has just told its pid): the pidfd is the fork's for good
+                self._pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+            except OSError:
+                self._pidfd = None
             return pid
         finally:
             if self._creds is not None:
                 self._creds.close()
                 self._creds = None
 
+    def _exited(self, timeout: float = 0.0) -> bool:
+        """Whether the fork has exited (a zombie counts), waiting up to ``timeout`` on its pidfd."""
+        if self._pidfd is not None:
+            return bool(select.select([self._pidfd], [], [], timeout)[0])
+        try:  # no pidfd: by pid, which another process may hold once the zygote has reaped the fork
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
     def poll(self) -> int | None:
-        if self.returncode is None and self.pid > 0:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -signal.SIGKILL
-            except PermissionError:
-                pass
+        if self.returncode is None and self.pid > 0 and self._exited():
+            self.returncode = -signal.SIGKILL  # its status is the zygote's to read, not ours
+            self._close_pidfd()
         return self.returncode
 
     def kill(self) -> None:
-        if self.pid <= 0:  # not known (yet): never a signal to a process group
+        if self.pid <= 0 or self.poll() is not None:  # not known (yet), or gone: its pid may be another's now
             return
         try:
-            os.kill(self.pid, signal.SIGKILL)
+            if self._pidfd is not None:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
         except OSError:
             pass
 
     def wait(self, timeout: float | None = None) -> int | None:
         """Wait for the fork to end (it is the zygote's child, not ours: no waitpid),
-        on a pidfd where the kernel has them, else by polling."""
+        on its pidfd where the kernel has them, else by polling."""
         if self.pid <= 0:  # never known: its pipes are closed and its cgroup killed instead
             return self.returncode
-        limit = timeout if timeout is not None else 5.0
-        if self.poll() is None and wait_on_pidfd(self.pid, limit) and self.returncode is None:
-            # gone (a zombie until the zygote reaps it; its status is not ours to read)
-            self.returncode = -signal.SIGKILL
-        deadline = time.monotonic() + limit
+        deadline = time.monotonic() + (timeout if timeout is not None else 5.0)
         while self.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
+            if self._pidfd is not None:
+                self._exited(max(0.0, deadline - time.monotonic()))
+            else:
+                time.sleep(0.005)
         return self.returncode
+
+    def _close_pidfd(self) -> None:
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+    def release(self) -> None:
+        """Done with it (killed, waited for or not): its pidfd is closed (one per child)."""
+        self._close_pidfd()
 
     def close_pipes(self) -> None:
         if self._creds is not None:
