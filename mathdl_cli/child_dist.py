@@ -92,13 +92,15 @@ def run_ranks(func, req: dict, server, *, digests, capture) -> dict:
             ranks.append((pid, rfd))
     finally:
         listener.close()
-    results = _collect(ranks, deadline, server.wire)
-    for pid, _ in ranks:
+    reaped: set[int] = set()
+    results = _collect(ranks, deadline, server.wire, reaped)
+    live = [pid for pid, _ in ranks if pid not in reaped]  # a reaped rank's pid may be another process's now
+    for pid in live:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-    for pid, _ in ranks:
+    for pid in live:
         try:
             os.waitpid(pid, 0)
         except OSError:
@@ -137,8 +139,9 @@ def _preload(func) -> None:
             pass
 
 
-def _collect(ranks: list[tuple[int, int]], deadline: float, wire) -> list:
-    """Each rank's decoded message, ("died", status) or None (still running at the end)."""
+def _collect(ranks: list[tuple[int, int]], deadline: float, wire, reaped: set[int]) -> list:
+    """Each rank's decoded message, ("died", status) or None (still running at the end);
+    ``reaped`` receives the pids of the ranks whose exit status was read here."""
     results: list = [None] * len(ranks)
     buffers = {fd: bytearray() for _, fd in ranks}
     index = {fd: r for r, (_, fd) in enumerate(ranks)}
@@ -165,7 +168,7 @@ def _collect(ranks: list[tuple[int, int]], deadline: float, wire) -> list:
                     except wire.WireError as exc:
                         results[r] = {"kind": "unencodable", "detail": str(exc)}
                 else:
-                    results[r] = ("died", _exit_status(ranks[r][0]))
+                    results[r] = ("died", _exit_status(ranks[r][0], reaped))
                 if not (isinstance(results[r], dict) and results[r].get("kind") == "return") and failed_at is None:
                     failed_at = time.monotonic()
     for fd in pending:
@@ -173,13 +176,14 @@ def _collect(ranks: list[tuple[int, int]], deadline: float, wire) -> list:
     return results
 
 
-def _exit_status(pid: int) -> str:
+def _exit_status(pid: int, reaped: set[int]) -> str:
     for _ in range(50):
         try:
             done, status = os.waitpid(pid, os.WNOHANG)
         except OSError:
             return "unknown"
         if done:
+            reaped.add(pid)
             code = os.waitstatus_to_exitcode(status)
             if code < 0:
                 try:

@@ -78,6 +78,36 @@ MODULE = textwrap.dedent(
 
     def unencodable(rank, world_size):
         return object() if rank == 1 else rank
+
+    def lends_a_dead_ranks_pid(rank, world_size, folder):
+        # rank 0 exits; once the coordinator has reaped it, rank 1 has the kernel give its
+        # pid to a new process (as root, through ns_last_pid), which must survive the call
+        mine = os.path.join(folder, "rank0")
+        if rank == 0:
+            with open(mine, "w") as fh:
+                fh.write(str(os.getpid()))
+            os._exit(5)
+        while not os.path.exists(mine):
+            time.sleep(0.002)
+        time.sleep(0.05)
+        pid = int(open(mine).read())
+        deadline = time.time() + 5
+        while os.path.exists(f"/proc/{pid}") and time.time() < deadline:
+            time.sleep(0.002)
+        for _ in range(20):
+            try:
+                with open("/proc/sys/kernel/ns_last_pid", "w") as fh:
+                    fh.write(str(pid - 1))
+            except OSError:
+                return rank
+            victim = os.posix_spawn("/bin/sleep", ["sleep", "30"], {}, setsid=True)  # fast: within the ranks' grace
+            if victim == pid:
+                with open(os.path.join(folder, "victim"), "w") as fh:
+                    fh.write(str(pid))
+                return rank
+            os.kill(victim, 9)
+            os.waitpid(victim, 0)
+        return rank
     '''
 )
 
@@ -210,3 +240,29 @@ def test_heavy_lazy_imports_are_detected_in_the_source():
         assert re.search(LAZY_HEAVY, text), text
     for text in ("bandwidth optimal ring", "optimiser", "p -= lr * p.grad"):
         assert not re.search(LAZY_HEAVY, text), text
+
+
+def test_a_reaped_ranks_pid_given_to_another_process_is_never_signalled(box, tmp_path):
+    """A rank that dies is reaped at once (its status is reported); its pid may then go
+    to any new process. The ranks still running are killed at the end of the call, and
+    only they: here a process the kernel gave the dead rank's pid survives the call."""
+    import os
+    import signal
+
+    tmp_path.chmod(0o777)
+    reply = ranks_call(box, "lends_a_dead_ranks_pid", [(r, 2, str(tmp_path)) for r in range(2)], deadline=8.0)
+    assert reply.kind in ("rank_exit", "raise", "return"), reply
+    marker = tmp_path / "victim"
+    if not marker.exists():
+        pytest.skip(f"the dead rank's pid could not be handed to a new process here (needs root in the child): {reply} {sorted(p.name for p in tmp_path.iterdir())}")
+    pid = int(marker.read_text())
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        assert "State:\tZ" not in status, "the process given the dead rank's pid was killed"
+    except FileNotFoundError:
+        raise AssertionError("the process given the dead rank's pid was killed") from None
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
