@@ -558,6 +558,16 @@ class Server:
         self.modules[path] = module
         return module, None
 
+    def describe_call(self, func, args: list, kwargs: dict, exc: BaseException, caller=None) -> dict:
+        """:meth:`_describe` of an exception a call of ``func`` raised; for arguments that
+        do not fit its parameters (see :func:`_unfitting_parameters`), those parameters
+        and no frame (the function never started)."""
+        described = self._describe(exc)
+        parameters = _unfitting_parameters(func, args, kwargs, exc, caller)
+        if parameters is not None:
+            described.update(frames=[], parameters=parameters)
+        return described
+
     def _describe(self, exc: BaseException) -> dict:
         import traceback
 
@@ -594,11 +604,7 @@ class Server:
             value = _invoke(func, args, kwargs, errstate)
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             (sys.stdout, sys.stderr), out, index = capture
-            described = self._describe(exc)
-            parameters = _unfitting_parameters(func, args, kwargs, exc)
-            if parameters is not None:  # the call never ran the function: no frame to show
-                described.update(frames=[], parameters=parameters)
-            self.send({"kind": "raise", **described, "stdout": out.text(), "index": index})
+            self.send({"kind": "raise", **self.describe_call(func, args, kwargs, exc), "stdout": out.text(), "index": index})
             return None
         return value, _changes(before, _digests(args, kwargs, against=before))
 
@@ -693,18 +699,18 @@ class Server:
         self.send(reply)
 
 
-def _unfitting_parameters(func, args: list, kwargs: dict, exc: BaseException) -> str | None:
+def _unfitting_parameters(func, args: list, kwargs: dict, exc: BaseException, caller=None) -> str | None:
     """The function's parameters as text, e.g. "(X, y)", when ``exc`` is the TypeError of a
-    call whose arguments do not fit them (raised by the call itself, in :func:`_invoke`,
-    before the function's first line); else None. Annotations are left out, and a default
-    is shown only when it is a plain bool, int, float, str or None (no object's own repr
-    runs); the grader bounds the text like any other."""
+    call whose arguments do not fit them (raised by the call itself, in :func:`_invoke` or
+    the ``caller`` code object, before the function's first line); else None. Annotations
+    are left out, and a default is shown only when it is a plain bool, int, float, str or
+    None (no object's own repr runs); the grader bounds the text like any other."""
     if not isinstance(exc, TypeError) or exc.__traceback__ is None:
         return None
     tb = exc.__traceback__
     while tb.tb_next is not None:
         tb = tb.tb_next
-    if tb.tb_frame.f_code is not _invoke.__code__:  # raised inside the function (or below it)
+    if tb.tb_frame.f_code is not (caller or _invoke.__code__):  # raised inside the function (or below it)
         return None
     import inspect
 

@@ -323,7 +323,8 @@ def _rank(r, size, port, listener, call, func, server, wfd, status, collective, 
         op = _slot(status, r)
         in_dist = op.startswith("dist.")
         text = str(exc).lower()
-        send({**server._describe(exc), "kind": "raise", "op": op if in_dist else "", "stdout": out.text(),
+        described = server.describe_call(func, args, kwargs, exc, caller=sys._getframe().f_code)  # this frame made the call
+        send({**described, "kind": "raise", "op": op if in_dist else "", "stdout": out.text(),
               "in_dist": in_dist, "timed_out": in_dist and ("timed out" in text or "timeout" in text)})
         _idle()
     after = digests(args, kwargs)

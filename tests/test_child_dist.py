@@ -266,3 +266,14 @@ def test_a_reaped_ranks_pid_given_to_another_process_is_never_signalled(box, tmp
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+def test_arguments_that_do_not_fit_a_ranks_function_name_its_parameters(box):
+    """Called with arguments its parameters cannot take, the function never starts: the
+    reply gives its parameters (the grader then shows them beside the stub's signature)
+    and no frame of the harness; a TypeError from inside it keeps its frames."""
+    reply = ranks_call(box, "lends_a_dead_ranks_pid", [(0,), (1,)])
+    assert reply.kind == "raise" and reply.parameters == "(rank, world_size, folder)" and reply.frames == [], reply
+    assert reply.message.startswith("on rank 0 of 2: lends_a_dead_ranks_pid() missing 2 required positional arguments")
+    typed = ranks_call(box, "allsum", [(r, 2, "not an array") for r in range(2)])  # torch.tensor("...") raises inside allsum
+    assert typed.kind == "raise" and typed.parameters == "" and typed.frames, typed
