@@ -429,7 +429,7 @@ def _gone(pid: int, within: float = 5.0) -> bool:
         try:
             if Path(f"/proc/{pid}/status").read_text().find("zombie") >= 0:
                 return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone before the open, or between the open and the read
             return True
         time.sleep(0.02)
     return False
