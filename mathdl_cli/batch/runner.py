@@ -361,11 +361,12 @@ def missing_modules_line(graded: list[dict]) -> str:
     lacks: which, how many, and how to allow a library the course permits; else ""."""
     from collections import Counter
 
-    missing = Counter(name for r in graded for name in _modules_not_found(r))
+    per_record = [_modules_not_found(r) for r in graded]
+    missing = Counter(name for names in per_record for name in names)
     if not missing:
         return ""
     listing = ", ".join(f"{name} ({n})" for name, n in missing.most_common(8))
-    students = sum(1 for r in graded if _modules_not_found(r))
+    students = sum(1 for names in per_record if names)
     return (f"{students} submission(s) could not be imported for a module this machine does not have: {listing}; "
             "if the course allows a library, pip install it here and grade again into a new --out folder.")
 

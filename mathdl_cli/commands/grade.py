@@ -157,7 +157,7 @@ def grade_command(
         "grader_errors": len(grader_errors),
         "internal_errors": [r["student"] for r in grader_errors],
         "warnings": warnings,
-        "missing_modules": missing_modules_line(graded),
+        "missing_modules": (missing := missing_modules_line(graded)),
         **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
@@ -167,7 +167,7 @@ def grade_command(
     headline = f"Graded {summary.graded} submission(s), reused {summary.reused} earlier result(s) in {summary.elapsed:.1f} s (isolation: {', '.join(isolations) or 'none'})."
     by_status = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in doc["statuses"].items())
     headline += f"\n{len(graded)} submission(s): {by_status}." + "".join(f"\n  {line}" for line in problem_lines(graded))
-    if missing := missing_modules_line(graded):
+    if missing:
         headline += f"\n{missing}"
     _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
 

@@ -356,7 +356,7 @@ class ForkedChild:
     def poll(self) -> int | None:
         if self.returncode is None and self.pid > 0 and self._exited():
             self.returncode = -signal.SIGKILL  # its status is the zygote's to read, not ours
-            self._close_pidfd()
+            self.release()
         return self.returncode
 
     def kill(self) -> None:
@@ -383,14 +383,11 @@ class ForkedChild:
                 time.sleep(0.005)
         return self.returncode
 
-    def _close_pidfd(self) -> None:
+    def release(self) -> None:
+        """Done with it (exited, or killed and waited for or not): its pidfd is closed (one per child)."""
         if self._pidfd is not None:
             os.close(self._pidfd)
             self._pidfd = None
-
-    def release(self) -> None:
-        """Done with it (killed, waited for or not): its pidfd is closed (one per child)."""
-        self._close_pidfd()
 
     def close_pipes(self) -> None:
         if self._creds is not None:
