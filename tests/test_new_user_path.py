@@ -198,6 +198,62 @@ def test_an_exercise_typo_after_its_chapter_is_looked_up_in_that_chapter(tmp_pat
     assert r.returncode == 2 and "did you mean ch02.ridge" in r.stderr
 
 
+def test_a_mistyped_chapter_is_offered_back_in_the_same_command(tmp_path):
+    """Every command that takes chapters suggests itself again with the closest
+    chapter in place of the mistyped one (and the rest of the command kept); a
+    chapter-like typo where an exercise is expected names the chapter."""
+    cases = [
+        (("validate", "ch2", "ch3x", "--seeds", "3"), "next: mathdl validate ch2 ch3 --seeds 3"),
+        (("record", "backprpo"), "next: mathdl record ch6"),
+        (("watch", "ch3x", "--dir", tmp_path, "--poll"), f"next: mathdl watch ch3 --dir {tmp_path} --poll"),
+        (("submit", "ch3x", "--dir", tmp_path, "--out", "a.zip"), f"next: mathdl submit ch3 --dir {tmp_path} --out a.zip"),
+        (("status", "ch3x", "--dir", tmp_path), f"next: mathdl status ch3 --dir {tmp_path}"),
+        (("plot", "ch3x", "--dir", tmp_path), f"next: mathdl plot ch3 --dir {tmp_path}"),
+        (("grade", tmp_path / "subs", "--out", tmp_path / "o", "--chapter", "ch3x", "--chapter", "ch2"), "next: pass --chapter ch3 --chapter ch2, the rest of the command as it was"),
+        (("gradescope", "ch2", "ch3x", "--out", tmp_path / "g"), "next: name the chapters ch2 ch3, the rest of the command as it was"),
+    ]
+    for args, then in cases:
+        r = mathdl(*args)
+        assert r.returncode == 2 and any(f"unknown {what} '{name}'" in r.stderr for what in ("chapter", "exercise or chapter") for name in ("ch3x", "backprpo")), (args, r.stderr)
+        assert then in " ".join(r.stderr.split()), (args, r.stderr)
+    r = mathdl("validate", "ch2x", "ch99")  # ch99 is close to no chapter: no command to paste
+    assert r.returncode == 2 and "did you mean ch2 (linear_regression)" in r.stderr and "next: run `mathdl list` to see the chapters" in r.stderr
+    r = mathdl("hint", "ch3x", "--dir", tmp_path)
+    ids = ", ".join(ex.id for ex in course.chapter("ch3").exercises)
+    assert r.returncode == 2 and f"'ch3x' is neither an exercise nor a chapter; did you mean chapter ch3 (logistic_regression)? Name one of its exercises: {ids}" in " ".join(r.stderr.split())
+    assert f"next: mathdl hint ch03.sigmoid_logloss --dir {tmp_path}" in r.stderr
+
+
+def test_status_of_one_chapter_lists_its_exercises_and_what_to_run(tmp_path):
+    """`mathdl status ch2`: one line per exercise with its points and the command to
+    run next where it does not pass; a module saved after the last check is marked."""
+    import time
+
+    module = tmp_path / CH2.filename
+    source = reference_source(course, CH2)
+    first = CH2.exercises[-1]  # poly_design: no other exercise calls it
+    module.write_text(source + f"\n\ndef {first.short}(*args, **kwargs):\n    raise ValueError('not yet')\n")
+    assert mathdl("check", "ch2", "--dir", tmp_path, "--json").returncode == 1
+    r = mathdl("status", "ch2", "--dir", tmp_path)
+    lines = [" ".join(line.split()) for line in r.stdout.splitlines()]
+    assert r.returncode == 0 and lines[0].startswith(f"ch2 {CH2.filename}") and "changed since" not in lines[0]
+    row = next(line for line in lines if first.id in line)
+    assert f"0/{first.points:g} pts" in row and f"next: mathdl check ch2 {first.short} --dir {tmp_path}" in row
+    for ex in CH2.exercises[:-1]:
+        assert any(line.startswith(f"✓ {ex.id} {ex.points:g}/{ex.points:g} pts passed") for line in lines), (ex.id, lines)
+    assert f"run `mathdl check ch2 --dir {tmp_path}` to update" in " ".join(lines)
+    doc = json.loads(mathdl("status", "2", "--dir", tmp_path, "--json").stdout)
+    assert [c["chapter"] for c in doc["chapters"]] == [2]
+    statuses = {e["id"]: e["status"] for e in doc["chapters"][0]["exercise_status"]}
+    assert statuses[first.id] != "passed" and all(statuses[ex.id] == "passed" for ex in CH2.exercises[:-1])
+    later = time.time() + 5
+    os.utime(module, (later, later))  # saved after the check
+    assert "(changed since your last check)" in mathdl("status", "--dir", tmp_path).stdout
+    assert json.loads(mathdl("status", "ch2", "--dir", tmp_path, "--json").stdout)["chapters"][0]["changed_since_check"] is True
+    r = mathdl("status", "ch5", "--dir", tmp_path)
+    assert r.returncode == 0 and f"No ch05_feedforward.py in {tmp_path} yet. Start with `mathdl new ch5 --dir {tmp_path}`." in " ".join(r.stdout.split())
+
+
 # -- 4. an import error, once per chapter, as Python shows it --------------------------------
 
 def _workbook_with(tmp_path, extra: bytes) -> Path:

@@ -32,10 +32,26 @@ def chapter_or_exit(course: Course, name: str, again=None) -> Chapter:
         raise fail(f"unknown chapter {name!r}: did you mean {options}?", again(near[0]) if again else "run `mathdl list` to see the chapters") from None
 
 
-def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, again=None) -> Exercise:
+def chapters_or_exit(course: Course, names: list[str], again=None) -> list[Chapter]:
+    """The chapters ``names`` name; else a usage error for the first unknown one.
+    ``again(names)`` is the command to suggest, given the names with each unknown
+    one replaced by its closest chapter (when every unknown one has one)."""
+    from ..names import closest_chapters
+
+    chapters = [chapter_named(course, name) for name in names]
+    if None not in chapters:
+        return chapters  # type: ignore[return-value]
+    fixed = [name if ch is not None else next((near.short for near in closest_chapters(course, name, n=1)), None) for name, ch in zip(names, chapters)]
+    suggest = (lambda _: again(fixed)) if again is not None and None not in fixed else None
+    return [chapter_or_exit(course, names[chapters.index(None)], suggest)]  # the first unknown name: raises
+
+
+def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, again=None, again_chapter=None) -> Exercise:
     """The exercise ``name`` names (a short name, or a full id such as
     ch02.least_squares); else a usage error offering the closest exercises.
-    ``again(exercise)`` is the command to suggest with the closest one."""
+    ``again(exercise)`` is the command to suggest with the closest one;
+    ``again_chapter(chapter)``, for a command that also takes a chapter, the
+    command with the chapter a mistyped one (``ch3x``) stands for."""
     try:
         return course.exercise(name, chapter)
     except LookupFailed as exc:
@@ -51,6 +67,12 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, 
         pool = within.exercises if within is not None else course.all_exercises()
         near = closest_exercises(pool, short if dot else name)
         where = f"mathdl list {within.short}" if within else "mathdl list"
+        if not near and within is None and (like := _chapter_like(course, name)) is not None:  # `mathdl hint ch3x`
+            if again_chapter is not None:
+                raise fail(f"unknown exercise or chapter {name!r}: did you mean chapter {like.short} ({like.slug})?", again_chapter(like)) from None
+            ids = ", ".join(ex.id for ex in like.exercises)
+            raise fail(f"{name!r} is neither an exercise nor a chapter; did you mean chapter {like.short} ({like.slug})? Name one of its exercises: {ids}",
+                       again(like.exercises[0]) if again else f"run `mathdl list {like.short}` to see them") from None
         if not near and within is not None:  # nothing close: the chapter's own exercises, not another chapter's
             ids = ", ".join(ex.id for ex in within.exercises)
             raise fail(f"chapter {within.number} has no exercise {short if dot else name!r}; its exercises: {ids}",
@@ -60,6 +82,14 @@ def exercise_or_exit(course: Course, name: str, chapter: Chapter | None = None, 
         shown = " or ".join(ex.short if chapter else ex.id for ex in near)
         owner = f"chapter {within.number} has no exercise {short if dot else name!r}" if within else f"unknown exercise {name!r}"
         raise fail(f"{owner}: did you mean {shown}?", again(near[0]) if again else f"run `{where}` to see the exercise ids") from None
+
+
+def _chapter_like(course: Course, name: str) -> Chapter | None:
+    """The chapter closest to ``name``, a mistyped chapter (``ch3x``, ``backprpo``), or None."""
+    from ..names import closest_chapters
+
+    near = closest_chapters(course, name, n=1)
+    return near[0] if near else None
 
 
 def chapter_named(course: Course, name: str) -> Chapter | None:
@@ -91,16 +121,17 @@ def writable_hint(dir: Path, cause: str, *words: str, **options) -> str:
     return f"pass --dir a folder you can write (e.g. `{command(*words, dir=Path.home() / 'mathdl', **options)}`)"
 
 
-def workbook_chapters(course: Course, chapter: Optional[str], folder: Path, verb: str) -> list[Chapter]:
+def workbook_chapters(course: Course, chapter: Optional[str], folder: Path, verb: str, **options) -> list[Chapter]:
     """The chapter named (its module must exist), else every chapter module in the
-    workbook; ``verb`` is the command to suggest again (``mathdl VERB ch2``)."""
+    workbook; ``verb`` is the command to suggest again (``mathdl VERB ch2``, with
+    ``options``: see suggest.command)."""
     from ..suggest import command
     from ..workbook import modules_in
 
     if chapter is not None:
-        ch = chapter_or_exit(course, chapter)
+        ch = chapter_or_exit(course, chapter, lambda near: command(verb, near.short, dir=folder, **options))
         if not (folder / ch.filename).is_file():
-            raise no_module(course, ch, folder, command(verb, ch.short, dir=folder))
+            raise no_module(course, ch, folder, command(verb, ch.short, dir=folder, **options))
         return [ch]
     chapters = modules_in(course, folder)
     if not chapters:

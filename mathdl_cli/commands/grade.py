@@ -13,7 +13,7 @@ import typer
 from ..console import Exit, err, escape, fail, out
 from ..defaults import GRADED_MEMORY_MB
 from ..inert import clean
-from ._common import chapter_or_exit, course_or_exit
+from ._common import chapters_or_exit, course_or_exit
 from ._options import JsonOption
 
 
@@ -58,6 +58,7 @@ def grade_command(
     from ..batch.verdict import counts, problem_lines
 
     course = course_or_exit()
+    selected = chapters_or_exit(course, chapters, lambda fixed: f"pass {' '.join('--chapter ' + c for c in fixed)}, the rest of the command as it was") if chapters else []
     lms = _roster_or_exit(roster, no_submission)
     if merge:
         if not submissions or shard:
@@ -86,7 +87,6 @@ def grade_command(
         raise fail(str(exc), "keep one of them (or rename one), then run mathdl grade again") from None
     if not subs:
         raise fail("no submissions found", "pass a folder holding one folder or .zip per student")
-    selected = [chapter_or_exit(course, c) for c in chapters] if chapters else []
     for sub in subs:
         load_files(sub, course)
     if not selected:

@@ -11,7 +11,7 @@ import typer
 from ..console import err, escape, fail, out
 from ..defaults import GRADED_MEMORY_MB
 from ..inert import clean
-from ._common import chapter_or_exit, course_or_exit
+from ._common import chapters_or_exit, course_or_exit
 from ._options import JsonOption
 
 
@@ -39,7 +39,7 @@ def gradescope_command(
     course = course_or_exit()
     if not course.has_solutions:
         raise fail("the autograder needs the references in solutions_private/", "run mathdl gradescope from the course repository, or set MATHDL_COURSE to it")
-    selected = list(dict.fromkeys(chapter_or_exit(course, name) for name in chapters))
+    selected = list(dict.fromkeys(chapters_or_exit(course, chapters, lambda fixed: f"name the chapters {' '.join(fixed)}, the rest of the command as it was")))
     if not secret:
         raise fail("no course secret: every student's hidden cases would be predictable", "pass --secret or set MATHDL_SECRET (keep the same one for the whole course)")
     if hidden_visibility not in VISIBILITIES:

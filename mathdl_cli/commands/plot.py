@@ -51,7 +51,8 @@ def plot_command(
         chosen = [e for e in chapter.exercises if e.short in hooks(course, chapter)]
         what = f"chapter {chapter.number}"
     else:
-        ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir))
+        ex = exercise_or_exit(course, exercise, again=lambda near: command("plot", near.id, dir=dir, json=json_output),
+                             again_chapter=lambda near: command("plot", near.short, dir=dir, json=json_output))
         chapter, chosen, what = ex.chapter, [ex] if ex.short in hooks(course, ex.chapter) else [], ex.id
     if not chosen:
         with_plots = [e.id for c in course.chapters for e in c.exercises if e.short in hooks(course, c)]

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import Exit, err, escape, fail, out
-from ._common import chapter_or_exit, course_or_exit
+from ..suggest import command
+from ._common import chapters_or_exit, course_or_exit
 
 
 def record_command(
@@ -22,7 +23,7 @@ def record_command(
     course = course_or_exit()
     if not course.has_solutions:
         raise fail("recording needs the references in solutions_private/", "run mathdl from the course repository")
-    selected = [chapter_or_exit(course, c) for c in chapters] if chapters else course.chapters
+    selected = chapters_or_exit(course, chapters, lambda fixed: command("record", *fixed)) if chapters else course.chapters
     failed = False
     for ch in selected:
         report = record(course, ch)

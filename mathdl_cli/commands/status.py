@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 from ..console import escape, out, points
 from ..suggest import command
 from ..workbook import modules_in, progress
-from ._common import course_or_exit, rename_step
+from ._common import chapter_or_exit, course_or_exit, rename_step
 from ._options import DirOption, JsonOption
 
 
-def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) -> None:
+def status_command(
+    chapter: Annotated[Optional[str], typer.Argument(help="One chapter (ch6, 6, backprop): its exercises one by one. Default: every chapter.", show_default=False)] = None,
+    dir: DirOption = Path("."),
+    json_output: JsonOption = False,
+) -> None:
     """Show your progress in each chapter of this workbook (as of your last `mathdl check`)."""
     course = course_or_exit()
+    chapters = [chapter_or_exit(course, chapter, lambda near: command("status", near.short, dir=dir, json=json_output))] if chapter else course.chapters
     present = {ch.number for ch in modules_in(course, dir)}
     done = progress(dir)
     rows = []
-    for ch in course.chapters:
+    for ch in chapters:
         results = [done.get(ex.id) for ex in ch.exercises]
         rows.append(
             {
@@ -33,6 +39,8 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
                 "exercises": len(ch.exercises),
                 "score": round(sum(r.get("score", 0) for r in results if r), 4),
                 "max_score": sum(ex.points for ex in ch.exercises),
+                "changed_since_check": ch.number in present and _changed_since(dir / ch.filename, results),
+                "exercise_status": [_exercise_row(ex, r) for ex, r in zip(ch.exercises, results)],
             }
         )
     if json_output:
@@ -40,22 +48,63 @@ def status_command(dir: DirOption = Path("."), json_output: JsonOption = False) 
         return
     started = [r for r in rows if r["present"]]
     if not started:
-        from ..workbook import any_lookalike
+        from ..workbook import any_lookalike, lookalike
 
-        found = any_lookalike(course, dir)
+        if chapter:  # `mathdl status ch5` before ch5 is started
+            wanted = chapters[0]
+            near = lookalike(course, dir, wanted)
+            found = (wanted, near) if near is not None else None
+        else:
+            found = any_lookalike(course, dir)
         if found is not None:  # the module saved under another name: renaming it is the next step, not `new`
-            chapter, path = found
-            rename = rename_step(path, dir, chapter, command("status", dir=dir))
-            out.print(f"No chapter modules in {escape(str(dir.resolve()))}, but {escape(path.name)} defines chapter {chapter.number}'s functions: "
-                      f"its module must be named {escape(chapter.filename)}. Rename it: `{escape(rename)}`.", soft_wrap=True)
+            misnamed, path = found
+            rename = rename_step(path, dir, misnamed, command("status", chapter and misnamed.short, dir=dir))
+            out.print(f"No {escape(misnamed.filename if chapter else 'chapter modules')} in {escape(str(dir.resolve()))}, but {escape(path.name)} defines chapter {misnamed.number}'s functions: "
+                      f"its module must be named {escape(misnamed.filename)}. Rename it: `{escape(rename)}`.", soft_wrap=True)
             return
-        out.print(f"No chapter modules in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', 'ch2', dir=dir))}`.", soft_wrap=True)
+        what, start = (chapters[0].filename, chapters[0].short) if chapter else ("chapter modules", "ch2")
+        out.print(f"No {escape(what)} in {escape(str(dir.resolve()))} yet. Start with `{escape(command('new', start, dir=dir))}`.", soft_wrap=True)
         return
     for r in started:
         bar = "[green]✓[/]" * r["passed"] + "[red]✗[/]" * r["failed"] + "[dim]·[/]" * r["not_started"]
         counts = f"{r['passed']} passed, {r['failed']} failed, {r['not_started']} not started"
-        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts")
-    out.print(f"[dim]From your last checks; run `{escape(command('check', dir=dir))}` to update.[/]", soft_wrap=True)
+        changed = "  [yellow](changed since your last check)[/]" if r["changed_since_check"] else ""
+        out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts{changed}")
+        if chapter:
+            _print_exercises(course.chapter(r["chapter"]), r["exercise_status"], dir)
+    update = command("check", chapters[0].short if chapter else None, dir=dir)
+    out.print(f"[dim]From your last checks; run `{escape(update)}` to update.[/]", soft_wrap=True)
+
+
+def _exercise_row(ex, result: dict | None) -> dict:
+    status = result.get("status") if result else None
+    return {"id": ex.id, "status": status if status and status != "skipped" else "not_started",
+            "score": result.get("score", 0) if result else 0, "max_score": ex.points, "checked": result.get("checked") if result else None}
+
+
+def _print_exercises(ch, rows: list[dict], dir: Path) -> None:
+    """One line per exercise of ``ch``, with the command to run next where it does not pass."""
+    for ex, row in zip(ch.exercises, rows):
+        status = row["status"]
+        icon = "[green]✓[/]" if status == "passed" else "[dim]·[/]" if status == "not_started" else "[red]✗[/]"
+        then = "" if status == "passed" else command("check", ch.short, ex.short, dir=dir) if status != "not_started" else command("hint", ex.id, dir=dir)
+        when = f"  [dim]checked {escape(row['checked'].replace('T', ' '))}[/]" if row["checked"] else ""
+        label = status.replace("_", " ")
+        out.print(f"  {icon} {escape(ex.id):<36} {points(row['score'])}/{points(row['max_score'])} pts  {label}{when}" + (f"  [dim]next:[/] {escape(then)}" if then else ""), soft_wrap=True)
+
+
+def _changed_since(module: Path, results: list[dict | None]) -> bool:
+    """Whether ``module`` was saved after the last check of its chapter (local times, to the second)."""
+    import time
+
+    stamps = [r["checked"] for r in results if r and isinstance(r.get("checked"), str)]
+    if not stamps:
+        return False
+    try:
+        last = time.mktime(time.strptime(max(stamps), "%Y-%m-%dT%H:%M:%S"))
+        return module.stat().st_mtime >= last + 1
+    except (OSError, ValueError, OverflowError):
+        return False
 
 
 def register(app: typer.Typer) -> None:

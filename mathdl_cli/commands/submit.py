@@ -30,7 +30,7 @@ def submit_command(
     from ..workbook import save_progress
 
     course = course_or_exit()
-    chapters = workbook_chapters(course, chapter, dir, "submit")
+    chapters = workbook_chapters(course, chapter, dir, "submit", out=out_file if out_file != Path("submission.zip") else None, force=force)
     try:
         packed = pack(course, dir, chapters, out_file, force=force)
     except SubmitError as exc:

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import Exit, err, escape, fail, out, print_json
-from ._common import chapter_or_exit, course_or_exit
+from ..suggest import command
+from ._common import chapters_or_exit, course_or_exit
 from ._options import JsonOption
 
 
@@ -27,7 +28,8 @@ def validate_command(
     from ..validate import validate
 
     course = course_or_exit()
-    selected = [chapter_or_exit(course, c) for c in chapters] if chapters else course.chapters
+    again = lambda fixed: command("validate", *fixed, json=json_output, seeds=seeds if seeds != 1 else None)  # noqa: E731
+    selected = chapters_or_exit(course, chapters, again) if chapters else course.chapters
     if not course.has_solutions:
         raise fail("this installation has no solutions_private/ (validation needs the course repository)", "run mathdl from a clone of the course repository, or set MATHDL_COURSE to it")
     from ..solutions import mutants

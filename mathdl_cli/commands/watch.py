@@ -26,7 +26,7 @@ def watch_command(
     from ..workbook import save_progress
 
     course = course_or_exit()
-    chapters = workbook_chapters(course, chapter, dir, "watch")
+    chapters = workbook_chapters(course, chapter, dir, "watch", poll=poll)
 
     def record(outcome) -> None:
         if outcome.report is not None:
