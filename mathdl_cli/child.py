@@ -299,7 +299,7 @@ def main() -> None:
 
 
 LIST = "#list"  # a digest path suffix: the objects of a list argument, in order
-STUDENT_MODULES = "mathdl student module "  # the sys.modules key of a loaded chapter module: no import statement reaches it
+STUDENT_MODULES = "mathdl student module "  # + the file's stem: a chapter module's name and sys.modules key, which no import statement reaches
 
 
 def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -532,7 +532,12 @@ class Server:
             return None, self.import_errors[path]
         import importlib.util
 
-        name = os.path.splitext(os.path.basename(path))[0]
+        # The module's name (its __name__, its classes' __module__) is its sys.modules key, one
+        # no import statement can name: each chapter module imports as it would alone,
+        # whichever other chapters this child holds (else `import ch02_...` in chapter 3 works
+        # in a check of both, and fails where chapter 3 is graded alone), while whatever looks
+        # a class's module up (dataclasses, pickle, inspect.getsource, get_type_hints) finds it.
+        name = STUDENT_MODULES + os.path.splitext(os.path.basename(path))[0]
         out = _CappedText(also=sys.__stderr__)  # also to the log: a child dying mid-import leaves its words there
         old = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = out
@@ -548,13 +553,6 @@ class Server:
             return None, err
         finally:
             sys.stdout, sys.stderr = old
-        # Registered under its name while it ran (a dataclass looks its module up there), then
-        # moved out of reach of an import by name: each chapter module imports as it would
-        # alone, whichever other chapters this child holds and in whichever order they loaded
-        # (else `import ch02_...` in chapter 3 works in a check of both, and fails where
-        # chapter 3 is graded alone).
-        if sys.modules.get(name) is module:
-            sys.modules[STUDENT_MODULES + name] = sys.modules.pop(name)
         self.modules[path] = module
         return module, None
 

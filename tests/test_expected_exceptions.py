@@ -314,6 +314,9 @@ def test_a_module_that_never_finishes_importing_is_told_where_its_own_runs_belon
 
 DATACLASS = '''
 import dataclasses as _dc
+import inspect as _inspect
+import pickle as _pickle
+import typing as _typing
 
 @_dc.dataclass
 class _Fit:
@@ -324,12 +327,17 @@ _ref_ls = least_squares
 
 def least_squares(X, y, fit_intercept=True):
     fit = _Fit(*_ref_ls(X, y, fit_intercept))
+    # what looks a class's module up by its name: pickle, inspect, typing
+    fit = _pickle.loads(_pickle.dumps(fit))
+    assert "class _Fit" in _inspect.getsource(_Fit)
+    assert _typing.get_type_hints(_Fit)["b"] is float
     return _dc.replace(fit).w, fit.b
 '''
 
 
 def test_a_dataclass_in_the_students_module_works():
-    """The module is registered under its name while it runs (a dataclass looks its module
-    up there at class creation), then kept out of reach of imports by name."""
+    """The module's name is its sys.modules key (one no import statement can name): a
+    dataclass finds its module at class creation, and pickle, inspect.getsource and
+    get_type_hints find a student's class afterwards."""
     report = grade("ch2", with_replaced("ch2", DATACLASS), exercises=["least_squares"], mode="student")
     assert report.ok, [c.message for e in report.exercises for c in e.checks]
