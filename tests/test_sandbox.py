@@ -780,6 +780,44 @@ def _need_cgroups() -> None:
     cgroups.release(group)
 
 
+def test_a_cgroup_kill_spares_a_listed_pid_now_held_by_a_process_outside_it(tmp_path):
+    """A pid read from cgroup.procs may have been given to another process by the time
+    it is signalled (its own exited and was reaped): only a process still in the cgroup
+    is killed. Here the listing names a live process that is in no mathdl cgroup."""
+    outsider = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        folder = tmp_path / "mathdl-1-0"
+        folder.mkdir()
+        (folder / "cgroup.procs").write_text(f"{outsider.pid}\n")
+        assert cgroups.Cgroup([folder], 1).kill(wait=0.05) is False  # it stays listed: not ours to kill
+        assert outsider.poll() is None
+    finally:
+        outsider.kill()
+        outsider.wait()
+
+
+def test_a_cgroup_kill_kills_every_process_in_it_one_by_one():
+    """Without cgroup.kill (cgroup v1, Linux < 5.14) each process in the group is
+    signalled, its forks included."""
+    _need_cgroups()
+    group = cgroups.create()
+    code = "import os, time\nfor _ in range(3):\n    if os.fork() == 0:\n        break\ntime.sleep(60)\n"
+    proc = subprocess.Popen([sys.executable, "-c", f"import sys\nfor f in sys.argv[1:]:\n    open(f, 'w').write('0')\n{code}", *group.procs])
+    try:
+        deadline = time.monotonic() + 10
+        while len(group.pids()) < 4 and time.monotonic() < deadline:  # the leader and its 3 forks
+            time.sleep(0.01)
+        assert len(group.pids()) == 4
+        if (group.folders[0] / "cgroup.kill").exists():
+            pytest.skip("this kernel kills a cgroup at once (cgroup.kill): the one-by-one path is not taken")
+        assert group.kill(wait=5.0)
+        assert proc.wait(timeout=5) == -9 and group.pids() == []
+    finally:
+        proc.kill()
+        proc.wait()
+        cgroups.release(group)
+
+
 def test_a_plain_process_is_in_its_cgroup_before_it_is_ready():
     """A plain process is moved into its cgroup by the grader while it starts
     (overlapping the kernel's wait with its imports): by its first call it is in,

@@ -98,21 +98,17 @@ class Cgroup:
         a bubblewrap child): it runs no code and has freed its memory, so it is
         not waited for: a cgroup still counting one is not reused (:func:`create`)."""
         deadline = time.monotonic() + wait
+        killer = self.folders[0] / "cgroup.kill"  # v2, Linux 5.14+: the kernel kills the whole group, forks included
+        names = {folder.name.encode() for folder in self.folders}
         while True:
             pids = self.pids()
             if not pids:
                 return True
-            killer = self.folders[0] / "cgroup.kill"
-            if killer.exists():
-                try:
-                    killer.write_text("1")
-                except OSError:
-                    pass
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+            try:
+                killer.write_text("1")
+            except OSError:  # v1, or an older v2: one process at a time
+                for pid in pids:
+                    _kill_member(pid, names)
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.002)
@@ -127,6 +123,44 @@ class Cgroup:
             except OSError:
                 removed = False
         return removed
+
+
+def _kill_member(pid: int, names: set[bytes]) -> None:
+    """SIGKILL the process ``pid`` if it is in a cgroup named in ``names``.
+
+    The pid was read from cgroup.procs, and its process may have exited and been
+    reaped since, and the pid given to any process of the machine. So the process
+    holding it is pinned first (a pidfd), its membership read, and the signal sent
+    through the pidfd: if the pinned process has gone too, the signal fails and
+    nothing else is hit. Without pidfds (Linux < 5.3) the membership is read just
+    before the kill: a window of microseconds instead of the whole loop."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    except (AttributeError, OSError):
+        pidfd = None
+    try:
+        if not _in_cgroup(pid, names):
+            return
+        if pidfd is not None:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def _in_cgroup(pid: int, names: set[bytes]) -> bool:
+    """Whether the process ``pid`` is in a cgroup whose folder is named in ``names``."""
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_bytes().splitlines()
+    except OSError:
+        return False
+    return any(line.rsplit(b"/", 1)[-1] in names for line in lines)
 
 
 def _own_paths() -> tuple[dict[str, str], str | None]:
