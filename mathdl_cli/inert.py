@@ -9,6 +9,8 @@ gradebook and JSON files. Here it is neutralised once, in one place:
   control characters but newline and tab, no carriage returns (which overwrite a
   terminal line), no bidirectional overrides (which reorder what a reader
   sees), no lone surrogates (which make UTF-8 writers raise).
+* :func:`one_line`: a name (a student id, a file name) in a line of its own
+  making: control characters and line breaks shown as escapes, not obeyed.
 * :func:`md_inline`, :func:`md_code` and :func:`md_block`: Markdown whose
   structure the text cannot change: inline text with every punctuation character
   escaped; code spans and blocks in a fence longer than any run of backticks
@@ -51,6 +53,22 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
+
+
+_BREAKS_AND_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` (a student id, a file name) for one line of a terminal or a log: every
+    control character, line break (newline, carriage return, U+2028) and bidi control
+    shown as its escape (``\\n``, ``\\x1b``, ``\\u202e``), so it can neither start
+    a line of its own nor restyle one, and two names that differ only there still read
+    differently."""
+    if not isinstance(text, str):
+        text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return _BREAKS_AND_CONTROLS.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def clean_tree(value):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..catalog import Chapter, Course, load_course
 from ..defaults import GRADED_MEMORY_MB
+from ..inert import one_line
 from .submissions import Submission, load_files, missing_module
 from .verdict import found_and_expected, submission_status
 
@@ -341,7 +342,7 @@ def batch_warnings(subs: list[Submission], records: dict[str, dict], course: Cou
             text += f" The submissions hold {listing}: did you mean {fits}?"
         if near:
             name, n = near.most_common(1)[0]
-            text += f" {sum(near.values())} submission(s) hold a file named like it (e.g. {name}): it must be named {ch.filename} exactly."
+            text += f" {sum(near.values())} submission(s) hold a file named like it (e.g. {one_line(name)}): it must be named {ch.filename} exactly."
         out.append(text)
     graded = [records[s.student] for s in subs if s.student in records]
     if not out and len(graded) >= 2 and all(r.get("score", 0) == 0 for r in graded):

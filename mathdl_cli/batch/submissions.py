@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Course
-from ..inert import clean
+from ..inert import clean, one_line
 
 MAX_FILE_BYTES = 1_000_000
 MAX_TOTAL_BYTES = 8_000_000
@@ -117,7 +117,7 @@ def _student_id(name: str) -> str:
 
 def _shown(path: Path) -> str:
     """A path as text that can be written anywhere (invalid UTF-8 shown as \\xNN)."""
-    return clean(_student_id(str(path)))
+    return one_line(_student_id(str(path)))
 
 
 _ARCHIVES = (".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".ipynb")  # submissions in a form not graded

@@ -15,6 +15,8 @@ The words, first match wins:
 
 from __future__ import annotations
 
+from ..inert import one_line
+
 SUBMISSION_STATUSES = ("passed", "partial", "failed", "not_started", "missing", "error", "timeout", "internal_error")
 
 
@@ -86,7 +88,7 @@ def problem_lines(records: list[dict], limit: int = 20) -> list[str]:
         said = describe_files(rec.get("files") or {})
         notes = [p for p in rec.get("problems", []) if p]
         if rec.get("status") in ("missing", "internal_error") or said or notes:
-            lines.append(f"{rec.get('student')}: {rec.get('status')}" + (f": {said}" if said else "") + "".join(f"; {p}" for p in notes[:2]))
+            lines.append(one_line(f"{rec.get('student')}: {rec.get('status')}" + (f": {said}" if said else "") + "".join(f"; {p}" for p in notes[:2])))
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more (see results.jsonl)"]
     return lines

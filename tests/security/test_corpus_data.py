@@ -106,3 +106,39 @@ def test_replaying_recordings_works_only_where_they_apply():
     assert len(replayed) >= 5, [(ex.id, c.case, c.status) for ex in student.exercises for c in ex.checks]
     instructor = grade("ch2", source, seed=5)
     assert instructor.score == 0
+
+
+# -- line forgery in the instructor's terminal through folder and file names ----------------
+
+FORGING_NAMES = [
+    "bob\n  alice: passed",  # a newline: a line of its own in the summary
+    "carol\r  dave: passed",  # a carriage return: overwrites the line on a terminal
+    "erin\u2028  frank: passed",  # a Unicode line separator
+    "gina\x1b[2K\x1b[1Ahank",  # erase the line, move up
+    "ivan\u202esdrawkcab",  # a bidi override
+]
+
+
+def test_names_cannot_forge_lines_of_the_terminal_summary(tmp_path):
+    """A student id (its folder name) and the names of the files it holds are shown in
+    grade's summary with their control characters and line breaks as escapes: one line
+    per submission, nothing that moves the cursor, and names that differ only there
+    read differently."""
+    subs = tmp_path / "subs"
+    for name in FORGING_NAMES:
+        (subs / name).mkdir(parents=True)
+    (subs / "jo").mkdir()
+    (subs / "jo" / "ch2_linear\nregression.py").write_text(HONEST)  # misnamed, with a line break
+    res = subprocess.run([sys.executable, "-m", "mathdl_cli", "grade", str(subs), "--out", str(tmp_path / "out"), "--chapter", "ch2"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "MATHDL_SECRET": "s", "COLUMNS": "400"})
+    assert res.returncode == 1  # no submission holds the module: the batch warning (one line, the name escaped)
+    assert "(e.g. ch2_linear\\nregression.py)" in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    lines = res.stdout.splitlines()
+    problems = [line for line in lines if line.startswith("  ") and ": missing" in line]
+    assert len(problems) == len(FORGING_NAMES) + 1, lines
+    shown = [line.split(": missing")[0].strip() for line in problems]
+    assert shown == sorted(name.encode("unicode_escape").decode("ascii") for name in [*FORGING_NAMES, "jo"])
+    assert not any(line.lstrip().startswith(("alice", "dave", "frank")) for line in lines)
+    jo = next(line for line in problems if line.lstrip().startswith("jo:"))
+    assert "ch2_linear\\nregression.py" in jo
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", res.stdout + res.stderr)
