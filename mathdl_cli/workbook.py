@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import shutil
 import time
@@ -202,7 +203,18 @@ def _write(folder: Path, name: str, data: dict) -> None:
 
 
 def progress(folder: Path) -> dict[str, dict]:
-    return _read(folder, "progress.json")
+    """The last result of each exercise checked in this workbook: ``{id: {"status",
+    "score", "max_score", "checked"}}``. An entry of another shape (the file edited
+    by hand, or a version-control merge left in it) is left out, as if never checked."""
+    found = {}
+    for key, entry in _read(folder, "progress.json").items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("status"), str):
+            continue
+        score, top, checked = entry.get("score", 0), entry.get("max_score", 0), entry.get("checked")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (score, top)):
+            continue
+        found[key] = {"status": entry["status"], "score": float(score), "max_score": float(top), "checked": checked if isinstance(checked, str) else None}
+    return found
 
 
 def save_progress(folder: Path, report: Report) -> None:
@@ -216,7 +228,9 @@ def save_progress(folder: Path, report: Report) -> None:
 def next_hint(folder: Path, exercise: Exercise) -> tuple[int, list[str]]:
     """Reveal one more hint; return (how many are now shown, the shown hints)."""
     data = _read(folder, "hints.json")
-    shown = min(int(data.get(exercise.id, 0)) + 1, len(exercise.hints))
+    before = data.get(exercise.id, 0)
+    before = before if isinstance(before, int) and not isinstance(before, bool) and before > 0 else 0  # a hand-edited file: from the first
+    shown = min(before + 1, len(exercise.hints))
     data[exercise.id] = shown
     _write(folder, "hints.json", data)
     return shown, exercise.hints[:shown]

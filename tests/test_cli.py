@@ -320,3 +320,30 @@ def test_check_exits_with_its_status_either_way(tmp_path, args):
     (wb / "ch02_linear_regression.py").write_text("def ridge(:\n")
     res = mathdl(*args, cwd=tmp_path)
     assert res.returncode == 1 and json.loads(res.stdout)["score"] == 0.0
+
+
+def test_a_hand_edited_or_merged_state_file_is_read_as_far_as_it_makes_sense(tmp_path):
+    """.mathdl/progress.json and hints.json with entries of other shapes (edited by hand,
+    or a version-control merge left in them): status, list and hint leave those entries
+    out instead of stopping with a traceback, and the next check writes the file anew."""
+    ch = course.chapter("ch2")
+    (tmp_path / ch.filename).write_text(reference_source(course, ch))
+    state = tmp_path / ".mathdl"
+    state.mkdir()
+    (state / "progress.json").write_text(json.dumps({
+        "ch02.least_squares": "oops", "ch02.ridge": {"status": 5, "score": "x"}, "ch02.gd_least_squares": {"status": "passed", "score": float("nan")},
+        "ch02.poly_design": {"status": "passed", "score": 3, "max_score": 3, "checked": 7},
+    }))
+    (state / "hints.json").write_text(json.dumps({"ch02.ridge": "x", "ch02.least_squares": [1]}))
+    doc = json.loads(run("status", "ch2", "--dir", tmp_path, "--json").stdout)
+    assert {e["id"]: e["status"] for e in doc["chapters"][0]["exercise_status"]} == {
+        "ch02.least_squares": "not_started", "ch02.mse_objective_and_grad": "not_started", "ch02.gd_least_squares": "not_started",
+        "ch02.ridge": "not_started", "ch02.poly_design": "passed"}
+    listing = run("list", "ch2", "--dir", tmp_path, "--json")
+    assert listing.exit_code == 0 and [e["status"] for e in json.loads(listing.stdout)["chapters"][0]["exercises"]].count("passed") == 1
+    hint = run("hint", "ridge", "--dir", tmp_path)
+    assert hint.exit_code == 0 and "Hint 1 of" in hint.stdout
+    (state / "progress.json").write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> theirs\n")
+    assert run("status", "--dir", tmp_path).exit_code == 0
+    assert run("check", "ch2", "--dir", tmp_path, "--json").exit_code == 0
+    assert json.loads(run("status", "--dir", tmp_path, "--json").stdout)["chapters"][0]["passed"] == len(ch.exercises)
