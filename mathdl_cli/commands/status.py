@@ -71,7 +71,7 @@ def status_command(
         changed = "  [yellow](changed since your last check)[/]" if r["changed_since_check"] else ""
         out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts{changed}")
         if chapter:
-            _print_exercises(course.chapter(r["chapter"]), r["exercise_status"], dir)
+            _print_exercises(chapters[0], r["exercise_status"], dir)
     update = command("check", chapters[0].short if chapter else None, dir=dir)
     out.print(f"[dim]From your last checks; run `{escape(update)}` to update.[/]", soft_wrap=True)
 
@@ -97,7 +97,7 @@ def _changed_since(module: Path, results: list[dict | None]) -> bool:
     """Whether ``module`` was saved after the last check of its chapter (local times, to the second)."""
     import time
 
-    stamps = [r["checked"] for r in results if r and isinstance(r.get("checked"), str)]
+    stamps = [r["checked"] for r in results if r and r.get("checked")]
     if not stamps:
         return False
     try:

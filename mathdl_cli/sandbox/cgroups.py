@@ -105,8 +105,9 @@ class Cgroup:
             if not pids:
                 return True
             try:
-                killer.write_text("1")
-            except OSError:  # v1, or an older v2: one process at a time
+                with open(killer, "r+") as fh:  # r+: never made where it is not (v1, or a v2 before Linux 5.14)
+                    fh.write("1")
+            except OSError:  # one process at a time
                 for pid in pids:
                     _kill_member(pid, names)
             if time.monotonic() > deadline:
