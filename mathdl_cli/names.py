@@ -47,6 +47,15 @@ def closest_exercises(exercises, text: str, n: int = 3) -> list:
     return [ex for _, _, ex in sorted(scored, key=lambda t: (-t[0], t[1]))[:n]]
 
 
+def exercise_misspelt(exercises, text: str):
+    """The exercise whose whole short name ``text`` misspells (``ridgee``), or None: a
+    closer match than :func:`closest_exercises` asks, for a name found where no
+    exercise was expected."""
+    by_short = {ex.short: ex for ex in exercises}
+    match = get_close_matches(text.strip().lower(), list(by_short), n=1, cutoff=0.8)
+    return by_short[match[0]] if match else None
+
+
 def nearest_folder(path: Path) -> Path | None:
     """An existing folder beside ``path`` whose name is close to its name (a typo)."""
     parent = path.parent if str(path.parent) else Path(".")

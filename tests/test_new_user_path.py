@@ -224,6 +224,29 @@ def test_a_mistyped_chapter_is_offered_back_in_the_same_command(tmp_path):
     assert f"next: mathdl hint ch03.sigmoid_logloss --dir {tmp_path}" in r.stderr
 
 
+def test_an_exercise_where_a_chapter_goes_and_a_mistyped_folder(tmp_path):
+    """`mathdl check ridge`: the exercise's chapter goes first (the command offered keeps
+    the exercise and the case); a misspelt exercise there too, but nothing far from
+    every name. A --dir that does not exist is named, with the folder it likely meant."""
+    book = tmp_path / "workbook"
+    book.mkdir()
+    r = mathdl("check", "ridge", "--case", "2", "--dir", book)
+    assert r.returncode == 2 and "error: 'ridge' is an exercise of chapter 2 (ch02.ridge), not a chapter" in r.stderr
+    assert f"next: mathdl check ch2 ridge --dir {book} --case 2" in r.stderr
+    r = mathdl("check", "least_square", "--dir", book)
+    assert r.returncode == 2 and "'least_square' looks like an exercise of chapter 2 (ch02.least_squares)" in r.stderr
+    r = mathdl("new", "mlp_backward", "--dir", book)
+    assert r.returncode == 2 and f"next: mathdl new ch6 --dir {book}" in r.stderr and not (book / "ch06_backprop.py").exists()
+    r = mathdl("check", "nonsense", "--dir", book)
+    assert r.returncode == 2 and "unknown chapter 'nonsense'" in r.stderr and "exercise" not in r.stderr
+    for verb in ("check", "submit", "watch"):
+        r = mathdl(verb, "--dir", "workbok", cwd=tmp_path)
+        assert r.returncode == 2 and f"error: there is no folder {tmp_path / 'workbok'}" in r.stderr, (verb, r.stderr)
+        assert f"next: mathdl {verb} --dir {book}" in r.stderr or f"next: mathdl {verb} --dir workbook" in r.stderr, (verb, r.stderr)
+    r = mathdl("status", "ch2", "--dir", "workbok", cwd=tmp_path)
+    assert r.returncode == 0 and "did you mean `mathdl status ch2 --dir workbook`?" in r.stdout
+
+
 def test_status_of_one_chapter_lists_its_exercises_and_what_to_run(tmp_path):
     """`mathdl status ch2`: one line per exercise with its points and the command to
     run next where it does not pass; a module saved after the last check is marked."""

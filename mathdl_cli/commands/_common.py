@@ -17,16 +17,24 @@ def course_or_exit() -> Course:
         raise fail(f"the course metadata is invalid: {exc}", "fix the file named above (instructors), or reinstall mathdl") from None
 
 
-def chapter_or_exit(course: Course, name: str, again=None) -> Chapter:
-    """The chapter ``name`` names; else a usage error offering the closest chapters.
-    ``again(chapter)`` is the command to suggest with the closest one."""
+def chapter_or_exit(course: Course, name: str, again=None, again_exercise=None) -> Chapter:
+    """The chapter ``name`` names; else a usage error offering the closest chapters,
+    or, for an exercise's name (``mathdl check ridge``), that exercise's chapter.
+    ``again(chapter)`` is the command to suggest with the closest one;
+    ``again_exercise(exercise)``, where the command also takes an exercise, the
+    command for the exercise named."""
     try:
         return course.chapter(name)
     except LookupFailed as exc:
-        from ..names import closest_chapters
+        from ..names import closest_chapters, exercise_misspelt
 
         near = closest_chapters(course, name)
         if not near:
+            meant = exercise_named(course, name) or exercise_misspelt(course.all_exercises(), name)
+            if meant is not None:  # an exercise where its chapter goes
+                then = again_exercise(meant) if again_exercise else again(meant.chapter) if again else f"run `mathdl list {meant.chapter.short}`"
+                said = "is" if exercise_named(course, name) is meant else "looks like"
+                raise fail(f"{name!r} {said} an exercise of chapter {meant.chapter.number} ({meant.id}), not a chapter", then) from None
             raise fail(str(exc), "run `mathdl list` to see the chapters") from None
         options = " or ".join(f"{ch.short} ({ch.slug})" for ch in near)
         raise fail(f"unknown chapter {name!r}: did you mean {options}?", again(near[0]) if again else "run `mathdl list` to see the chapters") from None
@@ -171,9 +179,13 @@ def exercise_named(course: Course, name: str) -> Exercise | None:
 def no_modules(course: Course, folder: Path, verb: str) -> Exit:
     """The usage error for a workbook without chapter modules: a file defining a
     chapter's functions under another name is to be renamed; else ``mathdl new``."""
+    from ..names import nearest_folder
     from ..suggest import command
     from ..workbook import any_lookalike
 
+    if not folder.is_dir():  # a mistyped --dir
+        close = nearest_folder(folder)
+        return fail(f"there is no folder {folder.resolve()}", command(verb, dir=close) if close else command("new", "ch2", dir=folder))
     found = any_lookalike(course, folder)
     if found is not None:
         return no_module(course, found[0], folder, command(verb, found[0].short, dir=folder))

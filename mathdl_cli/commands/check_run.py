@@ -90,7 +90,8 @@ def run(
     again = dict(dir=None if notebook else dir, json=json_output, seed=seed or None, notebook=notebook, plot=plot)
 
     def chapter_named(name: str):
-        found = chapter_or_exit(course, name, lambda ch: command("check", ch.short, exercise, **again))
+        found = chapter_or_exit(course, name, lambda ch: command("check", ch.short, exercise, **again),
+                                None if exercise else lambda ex: command("check", ex.chapter.short, ex.short, **again, case=case))
         if exercise is not None:  # a mistyped name is named before a missing module
             exercise_or_exit(course, exercise, found, lambda ex: command("check", found.short, ex.short, **again, case=case))
         return found

@@ -48,8 +48,13 @@ def status_command(
         return
     started = [r for r in rows if r["present"]]
     if not started:
+        from ..names import nearest_folder
         from ..workbook import any_lookalike, lookalike
 
+        close = nearest_folder(dir) if not dir.is_dir() else None
+        if close is not None:  # a mistyped --dir
+            out.print(f"There is no folder {escape(str(dir.resolve()))}: did you mean `{escape(command('status', chapter and chapters[0].short, dir=close))}`?", soft_wrap=True)
+            return
         if chapter:  # `mathdl status ch5` before ch5 is started
             wanted = chapters[0]
             near = lookalike(course, dir, wanted)
