@@ -233,7 +233,7 @@ def test_a_mistyped_dir_is_named_and_the_course_folders_are_never_suggested(tmp_
 
 # -- mathdl check's command lines read without typer (commands/check_run.fast_arguments) --
 
-_POSITIONAL = [[], ["ch2"], ["ch2", "ridge"], ["ch02.ridge"], ["ch2", "ridge", "extra"], [""]]
+_POSITIONAL = [[], ["ch2"], ["ch2", "ridge"], ["ch02.ridge"], ["ch2", "ridge", "extra"], ["ch2", "ridge", "3"], ["ch02.ridge", "3"], ["ch2", "ridge", "3", "4"], [""]]
 _OPTIONS = [
     [], ["--json"], ["--plot"], ["--dir", "{wb}"], ["-d", "{wb}"], ["--dir={wb}"], ["-d={wb}"], ["-d{wb}"], ["--dir", "{file}"],
     ["--dir"], ["--dir="], ["--case", "3"], ["--case=3"], ["--case", "-1"], ["--seed", "7"], ["--seed=007"], ["--seed", "-1"],

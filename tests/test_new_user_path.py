@@ -247,6 +247,19 @@ def test_an_exercise_where_a_chapter_goes_and_a_mistyped_folder(tmp_path):
     assert r.returncode == 0 and "did you mean `mathdl status ch2 --dir workbook`?" in r.stdout
 
 
+def test_a_case_number_without_its_flag_gets_the_command_with_it(tmp_path):
+    """`mathdl check ch2 ridge 3` (and `ch02.ridge 3`): refused with the command that
+    means it, whichever way the command line is read (the fast start or typer)."""
+    assert mathdl("new", "ch2", "--dir", tmp_path).returncode == 0
+    for args in (("ch2", "ridge", "3"), ("ch02.ridge", "3"), ("ch2", "ridge", "3", "--notebook", tmp_path / "nb.ipynb")):
+        r = mathdl("check", *args, "--dir", tmp_path)
+        assert r.returncode == 2 and "error: unexpected '3' after the exercise: a case is chosen with --case" in r.stderr, (args, r.stderr)
+    assert f"next: mathdl check ch2 ridge --dir {tmp_path} --case 3" in mathdl("check", "ch2", "ridge", "3", "--dir", tmp_path).stderr
+    r = mathdl("check", "ch2", "ridge", "x", "--dir", tmp_path)
+    assert r.returncode == 2 and "unexpected 'x': mathdl check takes a chapter and an exercise" in r.stderr
+    assert f"next: mathdl check ch2 ridge --dir {tmp_path}" in r.stderr
+
+
 def test_status_of_one_chapter_lists_its_exercises_and_what_to_run(tmp_path):
     """`mathdl status ch2`: one line per exercise with its points and the command to
     run next where it does not pass; a module saved after the last check is marked."""

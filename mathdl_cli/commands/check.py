@@ -21,6 +21,7 @@ def check_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the checks' random inputs. Checks whose expected values are recorded only for the default seed 0 are then skipped.")] = 0,
     plot: Annotated[bool, typer.Option("--plot", help="Also draw your curves beside the expected ones into plots/ of the workbook (exercises that have a plot).")] = False,
     notebook: Annotated[Optional[Path], typer.Option("--notebook", help="Grade the chapter's functions defined in this .ipynb's code cells (diagnostics name the cell).", dir_okay=False)] = None,
+    case_without_flag: Annotated[Optional[str], typer.Argument(hidden=True, show_default=False)] = None,  # `check ch2 ridge 3`: refused, with --case
 ) -> None:
     """Grade your implementation and explain exactly what is wrong.
 
@@ -29,7 +30,7 @@ def check_command(
     """
     from .check_run import run
 
-    run(chapter, exercise, dir, json_output, case, seed, plot, notebook)
+    run(chapter, exercise, dir, json_output, case, seed, plot, notebook, case_without_flag)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,7 @@ from ._common import chapter_or_exit, course_or_exit, exercise_or_exit, no_modul
 # of the first group follow as the next argument or after "="
 VALUED = {"--dir": "dir", "-d": "dir", "--case": "case", "--seed": "seed"}
 FLAGS = {"--json": "json_output", "--plot": "plot"}
-POSITIONAL = ("chapter", "exercise")
+POSITIONAL = ("chapter", "exercise", "case_without_flag")  # the third: refused by run, with the command that means it
 
 
 def fast_arguments(args: list[str]) -> dict | None:
@@ -80,14 +80,23 @@ def run(
     seed: int = 0,
     plot: bool = False,
     notebook: Optional[Path] = None,
+    case_without_flag: Optional[str] = None,
 ) -> None:
     """Grade the workbook's modules and report; leaves by :class:`Exit` (see
-    ``commands/check.py`` for the options)."""
+    ``commands/check.py`` for the options). ``case_without_flag``: a third word of
+    digits (``mathdl check ch2 ridge 3``), refused with the command that means it."""
     from ..workbook import NotWritable, modules_in, save_progress
 
     course = course_or_exit()
+    if case_without_flag is None and chapter and "." in chapter and exercise is not None:  # ch02.ridge names both: a word after it is a third
+        case_without_flag, exercise = exercise, None
     chapter, exercise = split_id(chapter, exercise)
     again = dict(dir=None if notebook else dir, json=json_output, seed=seed or None, notebook=notebook, plot=plot)
+    if case_without_flag is not None:  # a third word
+        if case_without_flag.isascii() and case_without_flag.isdigit() and case is None:
+            raise fail(f"unexpected {case_without_flag!r} after the exercise: a case is chosen with --case",
+                       command("check", chapter, exercise, **again, case=case_without_flag))
+        raise fail(f"unexpected {case_without_flag!r}: mathdl check takes a chapter and an exercise", command("check", chapter, exercise, **again, case=case))
 
     def chapter_named(name: str):
         found = chapter_or_exit(course, name, lambda ch: command("check", ch.short, exercise, **again),
