@@ -33,5 +33,16 @@ def check_command(
     run(chapter, exercise, dir, json_output, case, seed, plot, notebook, case_without_flag)
 
 
+class _CheckCommand(typer.core.TyperCommand):
+    """The check command, whose usage line leaves out its hidden argument."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if not getattr(param, "hidden", False):
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
 def register(app: typer.Typer) -> None:
-    app.command("check")(check_command)
+    app.command("check", cls=_CheckCommand)(check_command)
