@@ -63,6 +63,45 @@ def test_grade_names_every_submission_status(tmp_path):
     assert f"empty: missing: {CH2.filename} missing; empty" in r.stdout
 
 
+def test_grade_summarises_the_class_per_exercise(tmp_path):
+    """summary.md, grade --json's `exercises` and the terminal's "Hardest exercises"
+    agree with grades.csv: the mean per exercise over every submission, full marks,
+    stubs, code that could not run, submissions without the module; and the check a
+    mutant fails is the one counted most failed."""
+    mutant = next(m for m in mutants(course, CH2) if m.exercise == "ridge")
+    sources = {"good1": reference_source(course, CH2), "good2": reference_source(course, CH2), "stub": stub_source(CH2),
+               "broken": stub_source(CH2) + "\ndef broken(:\n    pass\n", "ridge_bug": mutant_source(course, mutant), "none": None}
+    subs = tmp_path / "subs"
+    for student, text in sources.items():
+        (subs / student).mkdir(parents=True)
+        if text is not None:
+            (subs / student / CH2.filename).write_text(text)
+    out = tmp_path / "out"
+    r = mathdl("grade", subs, "--out", out, "--chapter", "ch2", "--secret", "s", "--allow-weak-isolation", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = {row["id"]: row for row in json.loads(r.stdout)["exercises"]}
+    with open(out / "grades.csv", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    for ex in CH2.exercises:
+        row = rows[ex.id]
+        column = [float(t[ex.id]) for t in table]
+        assert row["mean"] == pytest.approx(sum(column) / len(column)) and row["graded"] == len(table) == 6
+        assert row["full_marks"] == sum(1 for v in column if v == ex.points)
+        assert (row["not_started"], row["could_not_run"], row["missing"]) == (1, 1, 1), (ex.id, row)
+    ridge = rows["ch02.ridge"]
+    assert ridge["full_marks"] == 2 and ridge["checks_failed"] and ridge["checks_failed"][0]["failed"] == 1
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    bug = next(rec for rec in records if rec["student"] == "ridge_bug")
+    failing = {(c["case"], c["name"]) for e in bug["exercises"] if e["id"] == "ch02.ridge" for c in e["checks"] if c["status"] == "failed"}
+    shown = {(c["case"], c["name"]) for c in ridge["checks_failed"]}
+    assert shown <= failing and len(shown) == min(len(failing), 5)  # at most five per exercise
+    summary = (out / "summary.md").read_text()
+    assert "| ch02.ridge | " in summary.replace("\\_", "_") and "## The checks failed most often" in summary
+    r = mathdl("grade", subs, "--out", out, "--chapter", "ch2", "--secret", "s", "--allow-weak-isolation")
+    hardest = next(line for line in r.stdout.splitlines() if line.startswith("Hardest exercises: "))
+    assert "ch02.ridge (mean " in hardest and "Per exercise: summary.md." in hardest
+
+
 # -- 2. names: full ids, one chapter listed, did you mean ------------------------------------
 
 def test_full_ids_one_chapter_and_did_you_mean(tmp_path):

@@ -9,6 +9,7 @@
   escaped inline, or inside a fence it cannot close.
 * ``gradescope/<student>/results.json``: Gradescope's autograder format, with
   plain-text output.
+* ``summary.md``: the class per exercise (see :mod:`.summary`).
 
 ``<student>`` is :func:`mathdl_cli.batch.submissions.file_name` of the id:
 injective, so no two students share a file.
@@ -28,8 +29,10 @@ from ..lms import graded_chapters
 from ..grading.errors import hidden_diagnostic, hidden_message
 from .runner import RESULTS
 from .submissions import file_name
+from .summary import exercise_summary, summary_markdown
 
 GRADEBOOK = "grades.csv"
+SUMMARY = "summary.md"
 
 MAX_FEEDBACK_CHARS = 100_000
 MAX_MESSAGE_CHARS = 4_000
@@ -183,11 +186,12 @@ def gradescope_json(rec: dict, hidden_visibility: str = "after_published") -> di
 
 
 def write_outputs(out: Path, course: Course, records: dict[str, dict]) -> dict[str, Path]:
-    paths = {"gradebook": out / GRADEBOOK, "results": out / RESULTS, "feedback": out / "feedback", "gradescope": out / "gradescope"}
-    files = [paths["gradebook"]] + [out / "feedback" / f"{file_name(s)}.md" for s in records] + [out / "gradescope" / file_name(s) / "results.json" for s in records]
+    paths = {"gradebook": out / GRADEBOOK, "results": out / RESULTS, "summary": out / SUMMARY, "feedback": out / "feedback", "gradescope": out / "gradescope"}
+    files = [paths["gradebook"], paths["summary"]] + [out / "feedback" / f"{file_name(s)}.md" for s in records] + [out / "gradescope" / file_name(s) / "results.json" for s in records]
     if _newer_than_results(out, files):
         return paths  # a resume that graded nothing: every output was built from these very results
     write_gradebook(out, course, records)
+    _atomic_write(paths["summary"], summary_markdown(exercise_summary(records, exercise_columns(course, records)), len(records)))
     for student, rec in records.items():
         name = file_name(student)
         _atomic_write(out / "feedback" / f"{name}.md", feedback_markdown(rec))

@@ -50,7 +50,8 @@ def grade_command(
     it) or the batch drew a warning (e.g. every submission zero the same way),
     2 for a usage error or when the machine cannot confine student code.
     """
-    from ..batch.outputs import write_outputs
+    from ..batch.outputs import exercise_columns, write_outputs
+    from ..batch.summary import exercise_summary, hardest_line
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all, missing_modules_line
     from ..batch.shards import parse_shard, shard_of
     from ..batch.submissions import DuplicateIds, NotASubmission, discover, load_files, misnamed
@@ -158,6 +159,7 @@ def grade_command(
         "internal_errors": [r["student"] for r in grader_errors],
         "warnings": warnings,
         "missing_modules": (missing := missing_modules_line(graded)),
+        "exercises": (exercises := exercise_summary(summary.records, exercise_columns(course, summary.records))),
         **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
@@ -169,6 +171,8 @@ def grade_command(
     headline += f"\n{len(graded)} submission(s): {by_status}." + "".join(f"\n  {line}" for line in problem_lines(graded))
     if missing:
         headline += f"\n{missing}"
+    if hardest := hardest_line(exercises):
+        headline += f"\n{hardest}"
     _report_and_exit(doc, headline, paths, warnings, len(grader_errors), json_output)
 
 
@@ -272,7 +276,8 @@ def _gradebooks_or_exit(out_dir: Path, course, records: dict, lms, key, names, n
 def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_options: dict, json_output: bool) -> None:
     """``--merge``: join the stores into --out, rebuild every output, exit."""
     from ..batch.lock import writer
-    from ..batch.outputs import write_outputs
+    from ..batch.outputs import exercise_columns, write_outputs
+    from ..batch.summary import exercise_summary, hardest_line
     from ..batch.shards import merge_stores
 
     _hold_or_exit(out_dir)
@@ -291,9 +296,11 @@ def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_op
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r.get("score"), "max_score": r.get("max_score"), "status": r.get("status")} for r in records.values()],
         "grader_errors": len(grader_errors), "warnings": warnings,
+        "exercises": (exercises := exercise_summary(records, exercise_columns(course, records))),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
-    _report_and_exit(doc, f"Merged {len(stores)} store(s): {len(records)} student(s).", paths, warnings, len(grader_errors), json_output)
+    hardest = hardest_line(exercises)
+    _report_and_exit(doc, f"Merged {len(stores)} store(s): {len(records)} student(s)." + (f"\n{hardest}" if hardest else ""), paths, warnings, len(grader_errors), json_output)
 
 
 def register(app: typer.Typer) -> None:

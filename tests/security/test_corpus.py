@@ -202,7 +202,7 @@ def test_batch_completes_and_honest_controls_keep_full_marks(batch, mode):
     full = sum(ex.points for ex in CH2.exercises)
     for name in CONTROLS:
         assert float(run.table[name]["total"]) == float(run.table[name]["max_total"]) == full, run.table[name]
-    assert {p.name for p in run.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope", LOCK}
+    assert {p.name for p in run.out.iterdir()} == {"grades.csv", "results.jsonl", "summary.md", "feedback", "gradescope", LOCK}
     assert re.fullmatch(r"pid \d+ on \S+", (run.out / LOCK).read_text())  # the run's own lock, as it wrote it
 
 

@@ -79,7 +79,7 @@ def test_batch_completes_and_controls_keep_full_marks(batch):
     for name in CONTROLS:
         assert batch.records[name]["score"] == batch.records[name]["max_score"] == 16
     assert list(batch.canaries.iterdir()) == []
-    assert {p.name for p in batch.out.iterdir()} == {"grades.csv", "results.jsonl", "feedback", "gradescope", LOCK}
+    assert {p.name for p in batch.out.iterdir()} == {"grades.csv", "results.jsonl", "summary.md", "feedback", "gradescope", LOCK}
     assert re.fullmatch(r"pid \d+ on \S+", (batch.out / LOCK).read_text())  # the run's own lock, as it wrote it
 
 
