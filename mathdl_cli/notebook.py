@@ -89,9 +89,13 @@ def build(cells: list[Cell]) -> Built:
 
 def read_notebook(path: Path) -> list[Cell]:
     """The code cells of an ``.ipynb`` file, labelled by their position among all cells."""
+    import warnings
+
     import nbformat
 
-    nb = nbformat.read(str(path), as_version=4)
+    with warnings.catch_warnings():  # nbformat's advice on the file's own format (cells without ids, as older tools wrote them): not the student's concern
+        warnings.simplefilter("ignore")
+        nb = nbformat.read(str(path), as_version=4)
     return [Cell(f"cell {i}", cell.source) for i, cell in enumerate(nb.cells, 1) if cell.cell_type == "code"]
 
 
@@ -260,8 +264,13 @@ def check(chapter: str, exercise: str | None = None, *, dir: str | Path | None =
                 for c in ex.checks:
                     if c.rerun:
                         c.rerun = f'mathdl.check("{ch.short}", "{ex.id.split(".", 1)[1]}", case="{c.case}")'
-    elif case is None:
-        from .workbook import save_progress
+    if case is None:
+        from .workbook import NotWritable, save_progress
 
-        save_progress(folder, report)
+        try:  # beside the module or the notebook file; a kernel's cells: the kernel's folder, the notebook's as Jupyter starts it
+            save_progress(folder if built is None else Path(notebook).parent if notebook is not None else Path("."), report,
+                          notebook=None if built is None else origin)
+        except NotWritable:
+            if built is None:
+                raise
     return Checked(report, source)

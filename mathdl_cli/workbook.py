@@ -1,7 +1,7 @@
 """The student's workbook folder: chapter modules and a little progress state.
 
 State lives in ``<workbook>/.mathdl/``: ``progress.json`` (the last result of
-each exercise) and ``hints.json`` (how many hints of each exercise were shown).
+each exercise, and the notebook it came from when it was checked in one) and ``hints.json`` (how many hints of each exercise were shown).
 State is a convenience: losing it never loses work. A folder it cannot be
 written to (read-only) is :class:`NotWritable`: the commands that must write
 (``new``, ``hint``) stop with one line; ``check`` says its progress was not saved.
@@ -214,14 +214,21 @@ def progress(folder: Path) -> dict[str, dict]:
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (score, top)):
             continue
         found[key] = {"status": entry["status"], "score": float(score), "max_score": float(top), "checked": checked if isinstance(checked, str) else None}
+        if isinstance(entry.get("notebook"), str):
+            found[key]["notebook"] = entry["notebook"]
     return found
 
 
-def save_progress(folder: Path, report: Report) -> None:
+def save_progress(folder: Path, report: Report, notebook: str | None = None) -> None:
+    """Record the report's results in ``folder``; ``notebook``: the notebook they came
+    from (its file name in ``folder``, or "" for a Jupyter kernel's cells), None for
+    the chapter module."""
     data = progress(folder)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for ex in report.exercises:
         data[ex.id] = {"status": ex.status, "score": ex.score, "max_score": ex.max_score, "checked": now}
+        if notebook is not None:
+            data[ex.id]["notebook"] = notebook
     _write(folder, "progress.json", data)
 
 

@@ -63,6 +63,13 @@ def test_notebook_checks_its_own_functions_through_the_api_in_a_real_kernel(tmp_
     assert "text/markdown" in shown["data"] and "✓" in shown["data"]["text/markdown"]
     # nothing graded in the kernel: the student's code was never imported there
     assert not list(tmp_path.glob("ch02_*.py"))
+    # the checks are the workbook's progress, kept beside the notebook: status shows them, with the call to run again
+    status = _mathdl("status", "ch2", "--dir", tmp_path)
+    lines = [" ".join(line.split()) for line in status.stdout.splitlines()]
+    assert status.returncode == 0 and lines[0].startswith("ch2 notebook cells ✓✓✗"), lines
+    row = next(line for line in lines if "ch02.mse_objective_and_grad" in line)
+    assert 'next: mathdl.check("ch2", "mse_objective_and_grad") in your notebook' in row
+    assert 'run `mathdl.check("ch2") in your notebook` to update' in " ".join(lines)
 
 
 def test_check_notebook_grades_the_cells_and_names_the_cell(tmp_path):
@@ -82,6 +89,23 @@ def test_check_notebook_grades_the_cells_and_names_the_cell(tmp_path):
     assert ["ch2.ipynb cell 6", 3] in [f[:2] for f in frames]
     # the same score as the API reports for these exercises
     assert doc["ch02.least_squares"]["score"] == doc["ch02.least_squares"]["max_score"]
+    # recorded beside the notebook: status and list show it, and every command they offer names the notebook
+    status = _mathdl("status", "ch2", "--dir", tmp_path)
+    lines = [" ".join(line.split()) for line in status.stdout.splitlines()]
+    assert status.returncode == 0 and lines[0].startswith("ch2 ch2.ipynb ✓✓✗✗✗ 2 passed, 3 failed"), lines
+    row = next(line for line in lines if "ch02.mse_objective_and_grad" in line)
+    assert f"next: mathdl check ch2 mse_objective_and_grad --notebook {path}" in row
+    assert f"run `mathdl check ch2 --notebook {path}` to update" in " ".join(lines)
+    listing = json.loads(_mathdl("list", "ch2", "--dir", tmp_path, "--json").stdout)
+    statuses = {e["id"]: e["status"] for e in listing["chapters"][0]["exercises"]}
+    assert statuses["ch02.least_squares"] == statuses["ch02.ridge"] == "passed" and statuses["ch02.mse_objective_and_grad"] == "error"
+    os.utime(path, (path.stat().st_mtime + 5,) * 2)  # saved after the check
+    assert "(changed since your last check)" in _mathdl("status", "--dir", tmp_path).stdout
+
+
+def _mathdl(*args):
+    return subprocess.run([sys.executable, "-m", "mathdl_cli", *map(str, args)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"})
 
 
 def test_check_notebook_with_a_syntax_error_names_the_cell(tmp_path):

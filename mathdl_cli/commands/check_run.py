@@ -186,9 +186,9 @@ def run(
         from ..notebook import relabel
 
         relabel(report, chapters[0], built, notebook.name, f"--notebook {notebook}")
-    elif case is None:
-        try:
-            save_progress(dir, report)
+    if case is None:
+        try:  # beside the module, or beside the notebook (status and list show both)
+            save_progress(notebook.parent if built else dir, report, notebook=notebook.name if built else None)
         except NotWritable as exc:
             err.print(f"[yellow]warning:[/] progress not saved: {escape(str(exc))}")
     else:

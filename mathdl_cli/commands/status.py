@@ -28,18 +28,21 @@ def status_command(
     rows = []
     for ch in chapters:
         results = [done.get(ex.id) for ex in ch.exercises]
+        notebook = None if ch.number in present else _notebook_of(results)  # checked in a notebook, with no module beside it
+        source = dir / ch.filename if ch.number in present else dir / notebook if notebook else None
         rows.append(
             {
                 "chapter": ch.number,
-                "module": ch.filename,
-                "present": ch.number in present,
+                "module": ch.filename if notebook is None else notebook or CELLS,
+                "notebook": notebook,
+                "present": ch.number in present or notebook is not None,
                 "passed": sum(1 for r in results if r and r.get("status") == "passed"),
                 "failed": sum(1 for r in results if r and r.get("status") not in ("passed", "not_started", "skipped")),
                 "not_started": sum(1 for r in results if not r or r.get("status") in ("not_started", "skipped")),
                 "exercises": len(ch.exercises),
                 "score": round(sum(r.get("score", 0) for r in results if r), 4),
                 "max_score": sum(ex.points for ex in ch.exercises),
-                "changed_since_check": ch.number in present and _changed_since(dir / ch.filename, results),
+                "changed_since_check": source is not None and _changed_since(source, results),
                 "exercise_status": [_exercise_row(ex, r) for ex, r in zip(ch.exercises, results)],
             }
         )
@@ -76,23 +79,45 @@ def status_command(
         changed = "  [yellow](changed since your last check)[/]" if r["changed_since_check"] else ""
         out.print(f"ch{r['chapter']:<3} {escape(r['module']):<32} {bar}{' ' * (8 - r['exercises'])}  {counts}  {points(r['score'])}/{points(r['max_score'])} pts{changed}")
         if chapter:
-            _print_exercises(chapters[0], r["exercise_status"], dir)
-    update = command("check", chapters[0].short if chapter else None, dir=dir)
-    out.print(f"[dim]From your last checks; run `{escape(update)}` to update.[/]", soft_wrap=True)
+            _print_exercises(chapters[0], r["exercise_status"], dir, r["notebook"])
+    # the command that checks again: the workbook's modules (one `mathdl check`), and each chapter kept in a notebook
+    updates = ([command("check", chapters[0].short if chapter else None, dir=dir)] if any(r["notebook"] is None for r in started) else [])
+    updates += [_check_command(course.chapter(r["chapter"]), None, dir, r["notebook"]) for r in started if r["notebook"] is not None]
+    out.print(f"[dim]From your last checks; run {escape(' and '.join(f'`{u}`' for u in updates))} to update.[/]", soft_wrap=True)
+
+
+CELLS = "notebook cells"  # a chapter checked from a Jupyter kernel's cells (mathdl.check("ch2"))
+
+
+def _notebook_of(results: list[dict | None]) -> str | None:
+    """The notebook the chapter's latest check came from ("" for a kernel's cells), or None."""
+    checked = [r for r in results if r and "notebook" in r]
+    return max(checked, key=lambda r: r.get("checked") or "")["notebook"] if checked else None
+
+
+def _check_command(ch, ex, dir: Path, notebook: str | None) -> str:
+    """The command that checks ``ex`` (None: the chapter) where it was last checked."""
+    short = ex.short if ex is not None else None
+    if notebook is None:
+        return command("check", ch.short, short, dir=dir)
+    if notebook:
+        return command("check", ch.short, short, notebook=dir / notebook)
+    return f'mathdl.check("{ch.short}"' + (f', "{short}"' if short else "") + ") in your notebook"
 
 
 def _exercise_row(ex, result: dict | None) -> dict:
     status = result.get("status") if result else None
     return {"id": ex.id, "status": status if status and status != "skipped" else "not_started",
-            "score": result.get("score", 0) if result else 0, "max_score": ex.points, "checked": result.get("checked") if result else None}
+            "score": result.get("score", 0) if result else 0, "max_score": ex.points, "checked": result.get("checked") if result else None,
+            "notebook": result.get("notebook") if result else None}
 
 
-def _print_exercises(ch, rows: list[dict], dir: Path) -> None:
+def _print_exercises(ch, rows: list[dict], dir: Path, notebook: str | None) -> None:
     """One line per exercise of ``ch``, with the command to run next where it does not pass."""
     for ex, row in zip(ch.exercises, rows):
         status = row["status"]
         icon = "[green]✓[/]" if status == "passed" else "[dim]·[/]" if status == "not_started" else "[red]✗[/]"
-        then = "" if status == "passed" else command("check", ch.short, ex.short, dir=dir) if status != "not_started" else command("hint", ex.id, dir=dir)
+        then = "" if status == "passed" else _check_command(ch, ex, dir, notebook) if status != "not_started" else command("hint", ex.id, dir=dir)
         when = f"  [dim]checked {escape(row['checked'].replace('T', ' '))}[/]" if row["checked"] else ""
         label = status.replace("_", " ")
         out.print(f"  {icon} {escape(ex.id):<36} {points(row['score'])}/{points(row['max_score'])} pts  {label}{when}" + (f"  [dim]next:[/] {escape(then)}" if then else ""), soft_wrap=True)
