@@ -189,7 +189,7 @@ def test_a_resume_rewrites_no_output_but_restores_a_deleted_one(tmp_path):
     append_result(tmp_path, rec)
     write_outputs(tmp_path, course, read_results(tmp_path))
     feedback = tmp_path / "feedback" / "ada.md"
-    assert feedback.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["feedback", "grades.csv", "gradescope", "results.jsonl"]
+    assert feedback.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["feedback", "grades.csv", "gradescope", "results.jsonl", "summary.md"]
     feedback.write_text("kept")
     write_outputs(tmp_path, course, read_results(tmp_path))
     assert feedback.read_text() == "kept"  # nothing changed: nothing rewritten
