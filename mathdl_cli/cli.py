@@ -69,7 +69,10 @@ def __getattr__(name: str):
 
 
 def run_typer() -> None:
-    """Run the command line through typer (a run that names its command builds that command alone)."""
+    """Run the command line through typer (a run that names its command builds that command alone).
+    ``mathdl help [COMMAND]`` is ``mathdl [COMMAND] --help``, as git and pip have it."""
+    if sys.argv[1:2] == ["help"]:
+        sys.argv[1:] = [*sys.argv[2:3], "--help"]
     named = sys.argv[1] if len(sys.argv) > 1 else None
     build_app(named if named in COMMANDS else None)()
 

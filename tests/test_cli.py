@@ -347,3 +347,14 @@ def test_a_hand_edited_or_merged_state_file_is_read_as_far_as_it_makes_sense(tmp
     assert run("status", "--dir", tmp_path).exit_code == 0
     assert run("check", "ch2", "--dir", tmp_path, "--json").exit_code == 0
     assert json.loads(run("status", "--dir", tmp_path, "--json").stdout)["chapters"][0]["passed"] == len(ch.exercises)
+
+
+def test_help_as_a_command(tmp_path):
+    """`mathdl help` and `mathdl help check` are `mathdl --help` and `mathdl check --help`
+    (as in git and pip); a mistyped command after it gets typer's suggestion."""
+    top = mathdl("help", cwd=tmp_path)
+    assert top.returncode == 0 and "Usage:" in top.stdout and "check" in top.stdout and "grade" in top.stdout
+    check = mathdl("help", "check", cwd=tmp_path)
+    assert check.returncode == 0 and check.stdout == mathdl("check", "--help", cwd=tmp_path).stdout and "--case" in check.stdout
+    typo = mathdl("help", "chek", cwd=tmp_path)
+    assert typo.returncode == 2 and "Did you mean 'check'?" in typo.stderr
