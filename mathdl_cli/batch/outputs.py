@@ -62,6 +62,11 @@ def exercise_columns(course: Course, records: dict[str, dict]) -> list[str]:
     return [ex.id for ch in graded_chapters(course, records) for ex in ch.exercises if ex.id in seen]
 
 
+def class_rows(course: Course, records: dict[str, dict]) -> list[dict]:
+    """summary.md's rows (see :func:`.summary.exercise_summary`), in the gradebook's column order."""
+    return exercise_summary(records, exercise_columns(course, records))
+
+
 def write_gradebook(out: Path, course: Course, records: dict[str, dict]) -> Path:
     columns = exercise_columns(course, records)
     path = out / GRADEBOOK
@@ -191,7 +196,7 @@ def write_outputs(out: Path, course: Course, records: dict[str, dict]) -> dict[s
     if _newer_than_results(out, files):
         return paths  # a resume that graded nothing: every output was built from these very results
     write_gradebook(out, course, records)
-    _atomic_write(paths["summary"], summary_markdown(exercise_summary(records, exercise_columns(course, records)), len(records)))
+    _atomic_write(paths["summary"], summary_markdown(class_rows(course, records), len(records)))
     for student, rec in records.items():
         name = file_name(student)
         _atomic_write(out / "feedback" / f"{name}.md", feedback_markdown(rec))

@@ -50,11 +50,11 @@ def grade_command(
     it) or the batch drew a warning (e.g. every submission zero the same way),
     2 for a usage error or when the machine cannot confine student code.
     """
-    from ..batch.outputs import exercise_columns, write_outputs
-    from ..batch.summary import exercise_summary, hardest_line
+    from ..batch.outputs import class_rows, write_outputs
     from ..batch.runner import RESULTS, Options, batch_warnings, grade_all, missing_modules_line
     from ..batch.shards import parse_shard, shard_of
     from ..batch.submissions import DuplicateIds, NotASubmission, discover, load_files, misnamed
+    from ..batch.summary import hardest_line
     from ..suggest import command
     from ..batch.verdict import counts, problem_lines
 
@@ -159,7 +159,7 @@ def grade_command(
         "internal_errors": [r["student"] for r in grader_errors],
         "warnings": warnings,
         "missing_modules": (missing := missing_modules_line(graded)),
-        "exercises": (exercises := exercise_summary(summary.records, exercise_columns(course, summary.records))),
+        "exercises": (exercises := class_rows(course, summary.records)),
         **({"shard": f"{part[0]}/{part[1]}"} if part is not None else {}),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
@@ -276,9 +276,9 @@ def _gradebooks_or_exit(out_dir: Path, course, records: dict, lms, key, names, n
 def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_options: dict, json_output: bool) -> None:
     """``--merge``: join the stores into --out, rebuild every output, exit."""
     from ..batch.lock import writer
-    from ..batch.outputs import exercise_columns, write_outputs
-    from ..batch.summary import exercise_summary, hardest_line
+    from ..batch.outputs import class_rows, write_outputs
     from ..batch.shards import merge_stores
+    from ..batch.summary import hardest_line
 
     _hold_or_exit(out_dir)
     for store in stores:
@@ -296,7 +296,7 @@ def _merge_and_exit(stores: list[Path], out_dir: Path, course, lms, gradebook_op
         "outputs": {k: str(v) for k, v in paths.items()},
         "students": [{"student": r["student"], "score": r.get("score"), "max_score": r.get("max_score"), "status": r.get("status")} for r in records.values()],
         "grader_errors": len(grader_errors), "warnings": warnings,
-        "exercises": (exercises := exercise_summary(records, exercise_columns(course, records))),
+        "exercises": (exercises := class_rows(course, records)),
         **({"roster": gradebooks} if gradebooks is not None else {}),
     }
     hardest = hardest_line(exercises)

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import escape, out, points
+from ..render import ICON, WORD
 from ..suggest import command
 from ..workbook import modules_in, progress
 from ._common import chapter_or_exit, course_or_exit, rename_step
@@ -28,6 +29,8 @@ def status_command(
     rows = []
     for ch in chapters:
         results = [done.get(ex.id) for ex in ch.exercises]
+        exercises = [_exercise_row(ex, r) for ex, r in zip(ch.exercises, results)]
+        statuses = [e["status"] for e in exercises]
         notebook = None if ch.number in present else _notebook_of(results)  # checked in a notebook, with no module beside it
         source = dir / ch.filename if ch.number in present else dir / notebook if notebook else None
         rows.append(
@@ -36,14 +39,14 @@ def status_command(
                 "module": ch.filename if notebook is None else notebook or CELLS,
                 "notebook": notebook,
                 "present": ch.number in present or notebook is not None,
-                "passed": sum(1 for r in results if r and r.get("status") == "passed"),
-                "failed": sum(1 for r in results if r and r.get("status") not in ("passed", "not_started", "skipped")),
-                "not_started": sum(1 for r in results if not r or r.get("status") in ("not_started", "skipped")),
+                "passed": statuses.count("passed"),
+                "failed": len(statuses) - statuses.count("passed") - statuses.count("not_started"),
+                "not_started": statuses.count("not_started"),
                 "exercises": len(ch.exercises),
-                "score": round(sum(r.get("score", 0) for r in results if r), 4),
+                "score": round(sum(e["score"] for e in exercises), 4),
                 "max_score": sum(ex.points for ex in ch.exercises),
                 "changed_since_check": source is not None and _changed_since(source, results),
-                "exercise_status": [_exercise_row(ex, r) for ex, r in zip(ch.exercises, results)],
+                "exercise_status": exercises,
             }
         )
     if json_output:
@@ -116,10 +119,9 @@ def _print_exercises(ch, rows: list[dict], dir: Path, notebook: str | None) -> N
     """One line per exercise of ``ch``, with the command to run next where it does not pass."""
     for ex, row in zip(ch.exercises, rows):
         status = row["status"]
-        icon = "[green]✓[/]" if status == "passed" else "[dim]·[/]" if status == "not_started" else "[red]✗[/]"
         then = "" if status == "passed" else _check_command(ch, ex, dir, notebook) if status != "not_started" else command("hint", ex.id, dir=dir)
         when = f"  [dim]checked {escape(row['checked'].replace('T', ' '))}[/]" if row["checked"] else ""
-        label = status.replace("_", " ")
+        icon, label = ICON.get(status, ICON["failed"]), WORD.get(status, escape(status))  # as list and check show them
         out.print(f"  {icon} {escape(ex.id):<36} {points(row['score'])}/{points(row['max_score'])} pts  {label}{when}" + (f"  [dim]next:[/] {escape(then)}" if then else ""), soft_wrap=True)
 
 
