@@ -16,7 +16,10 @@ from mathdl_cli.grading.marks import mark
 from ._helpers import grid_only, lipschitz_function, loglog_slope
 
 ADVICE = "Use a sigmoid that never exponentiates a large positive number, e.g. e = np.exp(-np.abs(u)) and np.where(u >= 0, 1, e) / (1 + e)."
-GRID = np.linspace(0.0, 1.0, 5001)
+# The sup over [0, 1] is read on this grid: its maximum is within 0.1% of the sup on a
+# 10⁵-point grid for every case below (tests/oracles), and it holds every k/K of the
+# decay check's K. A finer grid adds nothing but the student's time (5001 points: 8×).
+GRID = np.linspace(0.0, 1.0, 2001)
 
 
 def bound(L, K, lam):
@@ -26,7 +29,7 @@ def bound(L, K, lam):
 
 
 def _bound_check(student, cases):
-    """cases: (f, K, λ); the sup error on a 5001-point grid is below the bound"""
+    """cases: (f, K, λ); the sup error on GRID is below the bound"""
     outs = student.sigmoid_staircase.many([(f, K, lam, GRID) for f, K, lam in cases])
     for (f, K, lam), out in zip(cases, outs):
         N = expect.like(out, GRID)
