@@ -2,9 +2,9 @@
 
 gd_separable_quadratic: against the reference and the closed form
 Λ(θ_k) = ½ Σ_j h_j (1 - ηh_j)^{2k} (θ_0 - θ*)_j². check_sublinear_bound: against the
-definition on grader-made runs (θ* ≠ 0, Λ* ≠ 0). Theory on the student's own 10⁴-step
+definition on grader-made runs (θ* ≠ 0, Λ* ≠ 0). Theory on the student's own 2000-step
 run: every ratio ≤ 1 (the theorem), and the log–log slope of Λ(θ_k) over
-k ∈ [100, 10⁴] is -(p+1)/2 for (θ_0 - θ*)_j² = j^{-p}: -1 for p = 1, the O(1/k) rate
+k ∈ [20, 2000] is -(p+1)/2 for (θ_0 - θ*)_j² = j^{-p}: -1 for p = 1, the O(1/k) rate
 attained.
 """
 
@@ -15,7 +15,10 @@ from mathdl_cli.grading.marks import mark
 
 from ._helpers import loglog_slope
 
-N_DIM, N_STEPS = 1000, 10_000
+# Two decades of k, 1 ≪ k ≪ n²: the fitted slopes are within 0.004 of -(p+1)/2 on
+# [20, 2000] (0.016 on the catalog's [10², 10⁴], where k nears the end of the spectrum),
+# and the student's loop runs 2000 steps, not 10⁴ (tests/oracles/test_ch17_*).
+N_DIM, N_STEPS, SLOPE_FROM = 1000, 2000, 20
 
 
 def closed_form(h, theta_star, theta0, lr, K):
@@ -25,7 +28,7 @@ def closed_form(h, theta_star, theta0, lr, K):
 
 
 def _theory_check(student, rng, tol, p):
-    """h_j = j⁻² (n = 1000, L = 1), η = 1, (θ_0 - θ*)_j = ±j^{-p/2}; 10⁴ steps"""
+    """h_j = j⁻² (n = 1000, L = 1), η = 1, (θ_0 - θ*)_j = ±j^{-p/2}; 2000 steps"""
     j = np.arange(1, N_DIM + 1)
     h = j**-2.0
     theta_star = rng.standard_normal(N_DIM)
@@ -42,17 +45,17 @@ def _theory_check(student, rng, tol, p):
         quantity="ratio to the bound along your run",
         detail=f"largest ratio {own[worst]:.4g} at k = {worst + 1}",
     )
-    window = (k >= 100) & (k <= N_STEPS)
+    window = k >= SLOPE_FROM
     slope = loglog_slope(k[window], fvals[1:][window])
     want = -(p + 1) / 2
     # For e_j² = j^{-p} and h_j = j⁻², Λ_k ≈ ½ ∫ h e^{-2kh} dν(h) with dν ∝ h^{(p-3)/2} dh,
-    # so Λ_k ∝ k^{-(p+1)/2} for 1 ≪ k ≪ n²; on [10², 10⁴] with n = 1000 the fitted slopes
-    # are within 0.02 of that for p = 0.5, 1, 2 (but 0.044 for p = 0, whose weight sits at
-    # the truncated end of the spectrum: not used) (tests/oracles/test_ch17_*); ±0.05.
+    # so Λ_k ∝ k^{-(p+1)/2} for 1 ≪ k ≪ n²; on [20, 2000] with n = 1000 the fitted slopes
+    # are within 0.004 of that for p = 0.5, 1, 2 (p = 0, whose weight sits at the truncated
+    # end of the spectrum, is not used) (tests/oracles/test_ch17_*); ±0.05.
     expect.that(
         abs(slope - want) <= tol.theory["slope_tol"],
         f"for (θ_0 - θ*)_j² = j^{{-{p:g}}} the values decay like k^{{{want:g}}} (log–log slope {want:g} ± {tol.theory['slope_tol']})",
-        quantity="log–log slope of Λ(θ_k) over k ∈ [100, 10⁴]",
+        quantity=f"log–log slope of Λ(θ_k) over k ∈ [{SLOPE_FROM}, {N_STEPS}]",
         detail=f"your slope {slope:.4f}" + (" (the O(1/k) rate)" if p == 1 else ""),
     )
 
@@ -94,7 +97,7 @@ def test_no_steps(student, rng):
 
 
 def test_sublinear_rate(student, rng, tol):
-    """[theory] h_j = j⁻², (θ_0 - θ*)_j = ±j^{-1/2}: ratios ≤ 1 and Λ(θ_k) ~ 1/k over [10², 10⁴]"""
+    """[theory] h_j = j⁻², (θ_0 - θ*)_j = ±j^{-1/2}: ratios ≤ 1 and Λ(θ_k) ~ 1/k over [20, 2000]"""
     _theory_check(student, rng, tol, 1)
 
 
