@@ -111,6 +111,10 @@ def test_full_ids_one_chapter_and_did_you_mean(tmp_path):
     assert [ex["id"] for ex in json.loads(r.stdout)["exercises"]] == ["ch02.least_squares"]
     r = mathdl("list", "ch2", "--json")
     assert r.returncode == 0 and [ch["number"] for ch in json.loads(r.stdout)["chapters"]] == [2]
+    r = mathdl("list", "ch3", "2", "ch3", "--json")  # several chapters, as validate and record take them; each once
+    assert r.returncode == 0 and [ch["number"] for ch in json.loads(r.stdout)["chapters"]] == [3, 2]
+    r = mathdl("list", "ch2", "ch3x")
+    assert r.returncode == 2 and "next: mathdl list ch2 ch3" in r.stderr
     r = mathdl("check", "ch6", "backprpo", "--dir", tmp_path)  # named before the missing module
     assert r.returncode == 2 and "did you mean mlp_backward" in r.stderr
     assert f"next: mathdl check ch6 mlp_backward --dir {tmp_path}" in r.stderr

@@ -11,18 +11,19 @@ from ..console import escape, out, print_json
 from ..workbook import progress
 from ..render import ICON, WORD
 from ..suggest import command
-from ._common import chapter_or_exit, course_or_exit
+from ._common import chapters_or_exit, course_or_exit
 from ._options import DirOption, JsonOption
 
 
 def list_command(
-    chapter: Annotated[Optional[str], typer.Argument(help="Only this chapter (ch6, 6, backprop). Default: every chapter.")] = None,
+    chapter: Annotated[Optional[list[str]], typer.Argument(help="Only these chapters (ch6, 6, backprop). Default: every chapter.", show_default=False)] = None,
     dir: DirOption = Path("."),
     json_output: JsonOption = False,
 ) -> None:
     """List the chapters and exercises, with points and your progress in this workbook."""
     course = course_or_exit()
-    chapters = [chapter_or_exit(course, chapter, lambda ch: command("list", ch.short, dir=dir, json=json_output))] if chapter else course.chapters
+    again = lambda fixed: command("list", *fixed, dir=dir, json=json_output)  # noqa: E731
+    chapters = list(dict.fromkeys(chapters_or_exit(course, chapter, again))) if chapter else course.chapters
     done = progress(dir)
     if json_output:
         doc = {
