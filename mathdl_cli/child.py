@@ -694,7 +694,27 @@ class Server:
             "warnings": caught[:5],
             "elapsed": time.perf_counter() - t0 - decoding,
         }
+        if "columns" in req and not many:
+            reply["value"], reply["taken"] = _columns(values[0], req["columns"])
         self.send(reply)
+
+
+def _columns(value, spec) -> tuple:
+    """(value[:, index], True) when ``value`` is what the grader expects: a finite
+    float64 array of the shape ``spec["shape"]``, of which it reads only the
+    columns ``spec["index"]`` (a check's window of k in an (R, K) array of chains).
+    Anything else crosses whole, (value, False), and the grader judges it as it
+    judges any value: its type, shape and finiteness are then reported as ever."""
+    import numpy as np
+
+    try:
+        shape, index = tuple(spec["shape"]), np.asarray(spec["index"], dtype=np.int64)
+        if (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == shape and len(shape) == 2
+                and index.ndim == 1 and np.all((0 <= index) & (index < shape[1])) and np.isfinite(value).all()):
+            return np.ascontiguousarray(value[:, index]), True
+    except Exception:  # noqa: BLE001 - a malformed request: the value crosses whole
+        pass
+    return value, False
 
 
 def _unfitting_parameters(func, args: list, kwargs: dict, exc: BaseException, caller=None) -> str | None:

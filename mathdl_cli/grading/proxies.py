@@ -21,6 +21,7 @@ import numpy as np
 from .. import kernels, wire
 from ..catalog import Chapter, FunctionSpec
 from ..sandbox import Reply, Sandbox
+from . import expect
 from .errors import CallInfo, CheckFailed, GraderError, NotStarted, StudentError, StudentTimeout, current
 
 RANK_COLLECTIVE_TIMEOUT = 5.0  # seconds a torch.distributed operation may wait for its peers (chapter 23)
@@ -131,8 +132,19 @@ class StudentProxy:
             iterating at any point (a failed check): later values are never looked at."""
             return self._steps(owner, owner.function(name), tuple(state), [tuple(e) for e in extras], kwargs)
 
+        def columns(index: Any, like: np.ndarray) -> Callable[..., np.ndarray]:
+            """The function, judged as ``expect.like(result, like)`` judges it (a 2-D
+            float64 template), returning only the columns ``index`` of its result:
+            ``student.f.columns(W, like=np.zeros((R, K)))(...)`` is
+            ``np.asarray(expect.like(student.f(...), like))[:, W]``, with the same
+            outcomes and messages, but only those columns cross from the child (a
+            check that reads 16 of 1000 steps of 2000 chains)."""
+            index = [int(i) for i in index]
+            return lambda *args, **kwargs: self._call(owner, owner.function(name), args, kwargs, columns=(index, like))
+
         call.__name__ = name
         call.many = many  # type: ignore[attr-defined]
+        call.columns = columns  # type: ignore[attr-defined]
         call.steps = steps  # type: ignore[attr-defined]
         call.ranks = ranks  # type: ignore[attr-defined]
         return call
@@ -148,7 +160,8 @@ class StudentProxy:
         finally:
             self._errstate = old
 
-    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None, ranks: dict | None = None) -> Any:
+    def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None, ranks: dict | None = None,
+              columns: tuple[list[int], np.ndarray] | None = None) -> Any:
         ctx = current()
         first = batch[0] if batch else args
         if ranks:
@@ -171,9 +184,12 @@ class StudentProxy:
             ranks["collective_timeout"] = min(ranks["collective_timeout"], ranks["deadline"])
         else:
             limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
-        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls, ranks=ranks)
+        wanted = {"index": columns[0], "shape": list(columns[1].shape)} if columns is not None else None
+        reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls, ranks=ranks,
+                             columns=wanted)
         if batch is None:
-            return self._outcome(spec, info, reply, ctx, limit)
+            value = self._outcome(spec, info, reply, ctx, limit)
+            return value if columns is None else _columns_of(value, reply.taken, info, *columns)
         self._note(spec, reply, ctx)
         if reply.kind == "rank_timeout":
             self._state.hung_ranks.add(spec.name)
@@ -279,6 +295,35 @@ def _trace(ctx: Any, value: Any, info: CallInfo) -> None:
     for v in (value, *(value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ())):
         if v is not None and not isinstance(v, (bool, int)):
             ctx.origins[id(v)] = (v, info)
+
+
+def _columns_of(value: Any, taken: bool, info: CallInfo, index: list[int], like: np.ndarray) -> np.ndarray:
+    """The columns ``index`` of a call's result. Sent whole (the child found it was not
+    what ``like`` is), it is judged here by expect.like, as every result is; sent as its
+    columns, the child vouched for the rest of that judgement, and what crossed must be
+    exactly the finite float64 columns asked for (else the call fails: fail closed)."""
+    if not taken:
+        return _judged_columns(value, index, like)
+    want = (like.shape[0], len(index))
+    if not (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == want and bool(np.isfinite(value).all())):
+        raise StudentError(f"while running {info.func}: the child sent columns that are not a finite float64 array of shape {want}", {"kind": "protocol"})
+    return value
+
+
+def _judged_columns(value: Any, index: list[int], like: np.ndarray) -> np.ndarray:
+    return np.asarray(expect.like(value, like))[:, index]
+
+
+def columns(fn: Callable[..., Any], index: Any, like: np.ndarray) -> Callable[..., np.ndarray]:
+    """``fn(*args)`` judged like ``like`` (expect.like), cut to the columns ``index``:
+    only those cross from the child for a student's function (``fn.columns``); a plain
+    function (the calibration tests hand a grader helper the reference's own) is
+    called, judged and cut here."""
+    take = getattr(fn, "columns", None)
+    if take is not None:
+        return take(index, like)
+    index = [int(i) for i in index]
+    return lambda *args, **kwargs: _judged_columns(fn(*args, **kwargs), index, like)
 
 
 def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> Callable[[], str]:

@@ -417,6 +417,7 @@ class Sandbox:
         errstate: str | None = None,
         calls: list[tuple[list, dict]] | None = None,
         ranks: dict | None = None,
+        columns: dict | None = None,
     ) -> Reply:
         """Call ``func`` of the submission module at path ``module``.
 
@@ -425,7 +426,9 @@ class Sandbox:
         finish within ``timeout`` seconds of wall time. With ``ranks``
         ({"world_size", "collective_timeout", "deadline"}) the child runs
         ``calls[r]`` on rank r of a torch.distributed process group (see
-        child_dist.py); no callables then.
+        child_dist.py); no callables then. With ``columns`` ({"index", "shape"}) the
+        child sends back only those columns of a result of that shape (see
+        child._columns): the reply says whether it did (``taken``).
         """
         request: dict[str, Any] = {"op": "call", "module": module, "func": func, "errstate": errstate}
         if calls is None:
@@ -434,6 +437,8 @@ class Sandbox:
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
         if ranks is not None:
             request["ranks"] = dict(ranks)
+        if columns is not None and calls is None:
+            request["columns"] = {"index": [int(i) for i in columns["index"]], "shape": [int(n) for n in columns["shape"]]}
         sent = self._submit(request, timeout, ranks is None)
         if not isinstance(sent, tuple):
             return sent
@@ -871,6 +876,7 @@ def _reply_from(msg: dict) -> Reply:
         parameters=text("parameters", 300),
         elapsed=float(elapsed) if isinstance(elapsed, float) else 0.0,
         detail=text("detail", 2000) or text("func", 200),
+        taken=msg.get("taken") is True,
     )
 
 
