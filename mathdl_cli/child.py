@@ -694,24 +694,35 @@ class Server:
             "warnings": caught[:5],
             "elapsed": time.perf_counter() - t0 - decoding,
         }
-        if "columns" in req and not many:
-            reply["value"], reply["taken"] = _columns(values[0], req["columns"])
+        if "form" in req and not many:
+            reply["value"], reply["taken"] = _in_form(values[0], req["form"])
         self.send(reply)
 
 
-def _columns(value, spec) -> tuple:
-    """(value[:, index], True) when ``value`` is what the grader expects: a finite
-    float64 array of the shape ``spec["shape"]``, of which it reads only the
-    columns ``spec["index"]`` (a check's window of k in an (R, K) array of chains).
-    Anything else crosses whole, (value, False), and the grader judges it as it
-    judges any value: its type, shape and finiteness are then reported as ever."""
+def _in_form(value, form) -> tuple:
+    """(the part of ``value`` the grader asked for, True) when ``value`` is what the
+    grader expects, a float64 array of the shape ``form["shape"]``:
+
+    * "columns": finite, and only the columns ``form["index"]`` are sent (a check's
+      window of k in an (R, K) array of chains);
+    * "zero_one": every entry 0 or 1, sent as a bool array (a mask: an eighth of it).
+
+    Anything else crosses whole, (value, False), and the grader judges it as it judges
+    any value: its type, shape, finiteness and values are then reported as ever."""
     import numpy as np
 
     try:
-        shape, index = tuple(spec["shape"]), np.asarray(spec["index"], dtype=np.int64)
-        if (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == shape and len(shape) == 2
-                and index.ndim == 1 and np.all((0 <= index) & (index < shape[1])) and np.isfinite(value).all()):
-            return np.ascontiguousarray(value[:, index]), True
+        kind, shape = form["kind"], tuple(form["shape"])
+        if not (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == shape):
+            return value, False
+        if kind == "columns":
+            index = np.asarray(form["index"], dtype=np.int64)
+            if len(shape) == 2 and index.ndim == 1 and np.all((0 <= index) & (index < shape[1])) and np.isfinite(value).all():
+                return np.ascontiguousarray(value[:, index]), True
+        elif kind == "zero_one":
+            ones = value == 1.0
+            if np.count_nonzero(ones) + np.count_nonzero(value == 0.0) == value.size:
+                return ones, True
     except Exception:  # noqa: BLE001 - a malformed request: the value crosses whole
         pass
     return value, False

@@ -132,19 +132,14 @@ class StudentProxy:
             iterating at any point (a failed check): later values are never looked at."""
             return self._steps(owner, owner.function(name), tuple(state), [tuple(e) for e in extras], kwargs)
 
-        def columns(index: Any, like: np.ndarray) -> Callable[..., np.ndarray]:
-            """The function, judged as ``expect.like(result, like)`` judges it (a 2-D
-            float64 template), returning only the columns ``index`` of its result:
-            ``student.f.columns(W, like=np.zeros((R, K)))(...)`` is
-            ``np.asarray(expect.like(student.f(...), like))[:, W]``, with the same
-            outcomes and messages, but only those columns cross from the child (a
-            check that reads 16 of 1000 steps of 2000 chains)."""
-            index = [int(i) for i in index]
-            return lambda *args, **kwargs: self._call(owner, owner.function(name), args, kwargs, columns=(index, like))
+        def formed(form: Form) -> Callable[..., Any]:
+            """The function, with only the part or form of its result that ``form`` says
+            crossing from the child (see :func:`columns`, :func:`zero_one`)."""
+            return lambda *args, **kwargs: self._call(owner, owner.function(name), args, kwargs, form=form)
 
         call.__name__ = name
         call.many = many  # type: ignore[attr-defined]
-        call.columns = columns  # type: ignore[attr-defined]
+        call.formed = formed  # type: ignore[attr-defined]
         call.steps = steps  # type: ignore[attr-defined]
         call.ranks = ranks  # type: ignore[attr-defined]
         return call
@@ -161,7 +156,7 @@ class StudentProxy:
             self._errstate = old
 
     def _call(self, exercise: Any, spec: FunctionSpec, args: tuple, kwargs: dict, batch: list[tuple] | None = None, ranks: dict | None = None,
-              columns: tuple[list[int], np.ndarray] | None = None) -> Any:
+              form: Form | None = None) -> Any:
         ctx = current()
         first = batch[0] if batch else args
         if ranks:
@@ -184,12 +179,11 @@ class StudentProxy:
             ranks["collective_timeout"] = min(ranks["collective_timeout"], ranks["deadline"])
         else:
             limit = self._state.timeout(exercise.timeout * max(1, len(batch or ())), spec.name)
-        wanted = {"index": columns[0], "shape": list(columns[1].shape)} if columns is not None else None
         reply = sandbox.call(module, spec.name, list(args), dict(kwargs), timeout=limit, errstate=self._errstate, calls=calls, ranks=ranks,
-                             columns=wanted)
+                             form=form.request if form is not None else None)
         if batch is None:
             value = self._outcome(spec, info, reply, ctx, limit)
-            return value if columns is None else _columns_of(value, reply.taken, info, *columns)
+            return value if form is None else form.received(value, reply.taken, info)
         self._note(spec, reply, ctx)
         if reply.kind == "rank_timeout":
             self._state.hung_ranks.add(spec.name)
@@ -297,33 +291,61 @@ def _trace(ctx: Any, value: Any, info: CallInfo) -> None:
             ctx.origins[id(v)] = (v, info)
 
 
-def _columns_of(value: Any, taken: bool, info: CallInfo, index: list[int], like: np.ndarray) -> np.ndarray:
-    """The columns ``index`` of a call's result. Sent whole (the child found it was not
-    what ``like`` is), it is judged here by expect.like, as every result is; sent as its
-    columns, the child vouched for the rest of that judgement, and what crossed must be
-    exactly the finite float64 columns asked for (else the call fails: fail closed)."""
-    if not taken:
-        return _judged_columns(value, index, like)
-    want = (like.shape[0], len(index))
-    if not (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == want and bool(np.isfinite(value).all())):
-        raise StudentError(f"while running {info.func}: the child sent columns that are not a finite float64 array of shape {want}", {"kind": "protocol"})
-    return value
+class Form:
+    """A part or form of a call's result that a check reads, asked of the child instead
+    of the whole (child._in_form): the result is judged as ``expect.like(result, like)``
+    judges it, with the same outcomes and messages, but less crosses the pipe. Where the
+    child finds the result is not what ``like`` is, it sends it whole and it is judged
+    here; what it sends in the form must be exactly that form, else the call fails
+    (fail closed: a child that forges the form cannot slip a malformed value through)."""
+
+    def __init__(self, request: dict, like: np.ndarray, from_whole: Callable[[Any], Any], sent: Callable[[Any], bool], what: str):
+        self.request, self.like, self.from_whole, self.sent, self.what = request, like, from_whole, sent, what
+
+    @classmethod
+    def columns(cls, index: Any, like: np.ndarray) -> "Form":
+        """The columns ``index`` of a 2-D float64 result (a window of k in chains)."""
+        index = [int(i) for i in index]
+        want = (like.shape[0], len(index))
+        return cls({"kind": "columns", "shape": list(like.shape), "index": index}, like,
+                   lambda value: np.asarray(expect.like(value, like))[:, index],
+                   lambda value: type(value) is np.ndarray and value.dtype == np.float64 and value.shape == want and bool(np.isfinite(value).all()),
+                   f"finite float64 columns of shape {want}")
+
+    @classmethod
+    def zero_one(cls, like: np.ndarray) -> "Form":
+        """A float64 result of 0s and 1s (a mask) as a bool array; any other result whole."""
+        return cls({"kind": "zero_one", "shape": list(like.shape)}, like, lambda value: expect.like(value, like),
+                   lambda value: type(value) is np.ndarray and value.dtype == np.bool_ and value.shape == like.shape,
+                   f"a bool array of shape {like.shape}")
+
+    def received(self, value: Any, taken: bool, info: CallInfo) -> Any:
+        if not taken:
+            return self.from_whole(value)
+        if not self.sent(value):
+            raise StudentError(f"while running {info.func}: the child sent a value that is not {self.what}", {"kind": "protocol"})
+        return value
 
 
-def _judged_columns(value: Any, index: list[int], like: np.ndarray) -> np.ndarray:
-    return np.asarray(expect.like(value, like))[:, index]
+def formed(fn: Callable[..., Any], form: Form) -> Callable[..., Any]:
+    """``fn`` with ``form`` applied to its result: in the child for a student's function
+    (``fn.formed``); a plain function (the calibration tests hand a grader helper the
+    reference's own) is called and its whole result judged and formed here."""
+    ask = getattr(fn, "formed", None)
+    return ask(form) if ask is not None else lambda *args, **kwargs: form.from_whole(fn(*args, **kwargs))
 
 
 def columns(fn: Callable[..., Any], index: Any, like: np.ndarray) -> Callable[..., np.ndarray]:
-    """``fn(*args)`` judged like ``like`` (expect.like), cut to the columns ``index``:
-    only those cross from the child for a student's function (``fn.columns``); a plain
-    function (the calibration tests hand a grader helper the reference's own) is
-    called, judged and cut here."""
-    take = getattr(fn, "columns", None)
-    if take is not None:
-        return take(index, like)
-    index = [int(i) for i in index]
-    return lambda *args, **kwargs: _judged_columns(fn(*args, **kwargs), index, like)
+    """``np.asarray(expect.like(fn(...), like))[:, index]``, where only those columns
+    cross from the child: ``columns(student.f, W, like=np.zeros((R, K)))(...)``."""
+    return formed(fn, Form.columns(index, like))
+
+
+def zero_one(fn: Callable[..., Any], like: np.ndarray) -> Callable[..., np.ndarray]:
+    """``expect.like(fn(...), like)``, where a result of 0s and 1s crosses as a bool array
+    (an eighth of the float64 bytes): ``zero_one(student.sample_mask, like=np.zeros(shape))(...)``.
+    The value is the bool array, or the float64 result when it is not all 0s and 1s."""
+    return formed(fn, Form.zero_one(like))
 
 
 def _describe_one(spec: FunctionSpec, args: tuple, kwargs: dict, unit: str) -> Callable[[], str]:

@@ -417,7 +417,7 @@ class Sandbox:
         errstate: str | None = None,
         calls: list[tuple[list, dict]] | None = None,
         ranks: dict | None = None,
-        columns: dict | None = None,
+        form: dict | None = None,
     ) -> Reply:
         """Call ``func`` of the submission module at path ``module``.
 
@@ -426,9 +426,10 @@ class Sandbox:
         finish within ``timeout`` seconds of wall time. With ``ranks``
         ({"world_size", "collective_timeout", "deadline"}) the child runs
         ``calls[r]`` on rank r of a torch.distributed process group (see
-        child_dist.py); no callables then. With ``columns`` ({"index", "shape"}) the
-        child sends back only those columns of a result of that shape (see
-        child._columns): the reply says whether it did (``taken``).
+        child_dist.py); no callables then. With ``form`` (plain data: {"kind":
+        "columns", "shape", "index"} or {"kind": "zero_one", "shape"}) the child sends
+        back that part or form of a result of that shape (see child._in_form), and
+        the reply says whether it did (``taken``).
         """
         request: dict[str, Any] = {"op": "call", "module": module, "func": func, "errstate": errstate}
         if calls is None:
@@ -437,8 +438,8 @@ class Sandbox:
             request["calls"] = [[list(a), dict(k)] for a, k in calls]
         if ranks is not None:
             request["ranks"] = dict(ranks)
-        if columns is not None and calls is None:
-            request["columns"] = {"index": [int(i) for i in columns["index"]], "shape": [int(n) for n in columns["shape"]]}
+        if form is not None and calls is None:
+            request["form"] = dict(form)
         sent = self._submit(request, timeout, ranks is None)
         if not isinstance(sent, tuple):
             return sent

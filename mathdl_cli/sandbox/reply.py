@@ -26,4 +26,4 @@ class Reply:
     elapsed: float = 0.0
     detail: str = ""
     callbacks: int = 0  # calls of the grader's functions the child made during this call
-    taken: bool = False  # the value is the columns a call asked for (Sandbox.call's ``columns``), not the whole result
+    taken: bool = False  # the value is in the form the call asked for (Sandbox.call's ``form``), not the whole result
