@@ -403,9 +403,18 @@ def _sgd_chains(rng: np.random.Generator, shape: tuple, lam: float, a: float, po
     return out
 
 
+def _bernoulli(rng: np.random.Generator, shape: tuple, p: float) -> np.ndarray:
+    """1.0 with probability p, else 0.0: (rng.random(shape) < p) as float64, one uniform
+    per entry (made in place: no second float array as large)."""
+    x = rng.random(shape)
+    np.copyto(x, x < p)
+    return x
+
+
 # recipe: (its parameters, the number of dimensions of its shape or None for any, the maker)
 RECIPES: dict[str, tuple[tuple[str, ...], int | None, Any]] = {
     "normal": (("scale", "loc"), None, _normal),
+    "bernoulli": (("p",), None, _bernoulli),
     "sgd_chains": (("lam", "a", "power", "sigma", "theta_star", "theta0"), 2, _sgd_chains),
 }
 
@@ -414,6 +423,11 @@ def normal(rng: np.random.Generator, shape: tuple, scale: float = 1.0, loc: floa
     """``loc + scale * N(0, 1)`` of ``shape`` from a seed drawn from ``rng`` (one integer of
     its stream, not the array's worth)."""
     return Draw("normal", int(rng.integers(0, 2**63)), shape, scale=scale, loc=loc)
+
+
+def bernoulli(rng: np.random.Generator, shape: tuple, p: float) -> Draw:
+    """0/1 entries, 1 with probability ``p`` (dropout masks), from a seed drawn from ``rng``."""
+    return Draw("bernoulli", int(rng.integers(0, 2**63)), shape, p=p)
 
 
 def _draw_spec(recipe: Any, seed: Any, shape: Any, params: Any) -> None:

@@ -44,6 +44,15 @@ def test_normal_is_numpys_stream_scaled_and_shifted():
     np.testing.assert_array_equal(np.asarray(d), want)  # __array__: numpy reads it as its values
 
 
+def test_bernoulli_is_one_uniform_per_entry_below_p():
+    d = kernels.bernoulli(np.random.default_rng(5), (30, 4, 6), 0.6)
+    want = (np.random.default_rng(d.seed).random((30, 4, 6)) < 0.6).astype(np.float64)
+    np.testing.assert_array_equal(d.values(), want)
+    assert d.values().dtype == np.float64 and set(np.unique(d.values())) == {0.0, 1.0}
+    assert kernels.bernoulli(np.random.default_rng(5), (2, 3), 1.0).values().min() == 1.0
+    assert kernels.bernoulli(np.random.default_rng(5), (2, 3), 0.0).values().max() == 0.0
+
+
 def test_sgd_chains_against_the_recursion_written_out():
     """Each chain by a scalar loop over the same noise (the normal recipe with the same seed:
     the chains' noise is drawn first), against the recipe's vectorised one."""
