@@ -385,7 +385,10 @@ def test_interrupted_grade_says_what_is_saved_and_how_to_go_on(tmp_path):
         (subs / f"s{i}").mkdir(parents=True)
         (subs / f"s{i}" / CH2.filename).write_text(reference_source(course, CH2) + ("\nimport time\ntime.sleep(1.0)\n" if i >= 2 else ""))
     args = ["grade", subs, "--out", out, "--chapter", "ch2", "--secret", "do-not-print", "--allow-weak-isolation", "--workers", "1"]
-    proc = subprocess.Popen([sys.executable, "-m", "mathdl_cli", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # as a terminal starts it: Ctrl-C raises KeyboardInterrupt (a process started from a background job of a
+    # script inherits SIGINT ignored, and Python then leaves it ignored: the Ctrl-C would never arrive)
+    start = "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); sys.argv[0] = 'mathdl'; runpy.run_module('mathdl_cli', run_name='__main__')"
+    proc = subprocess.Popen([sys.executable, "-c", start, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.time() + 240
     while time.time() < deadline and not ((out / "results.jsonl").exists() and (out / "results.jsonl").read_text().count("\n") >= 2):
