@@ -47,6 +47,7 @@ def test_good_chapter_loads(tmp_path):
         (("number: 9", "number: nine"), "number", "the chapter number"),
         (("    hints: [\"one\", \"two\"]", "    hints: [\"one\"]"), "exercises[0] (f).hints", "at least two"),
         (("title: F\n", "title: F\n    colour: red\n"), "exercises[0] (f).colour", "unknown key"),
+        (("title: F\n", "title: F\n    needs_torch: maybe\n"), "exercises[0] (f).needs_torch", "true or false"),
         (("tolerances: {default: {rtol: 1.0e-8, atol: 1e-10}}", "tolerances: {}"), "tolerances.default", "missing"),
         (('signature: "(x: np.ndarray) -> float"', 'signature: "x -> float"'), "functions[0].signature", "a signature"),
         (("        doc: \"The sum.\"\n", ""), "functions[0].doc", "missing"),
@@ -58,6 +59,21 @@ def test_errors_name_file_key_and_expectation(tmp_path, change, key, expected):
         load_chapter(path)
     message = str(info.value)
     assert str(path) in message and key in message and expected in message
+
+
+def test_an_exercise_needs_torch_as_its_chapter_unless_it_says(tmp_path):
+    """An exercise's needs_torch defaults to its chapter's; a numpy exercise of a torch
+    chapter says false, and a check of it alone then starts no torch (preload_for)."""
+    from mathdl_cli.catalog import preload_for
+
+    torch_chapter = GOOD.replace("number: 9\n", "number: 9\nneeds_torch: true\n", 1)
+    ch = load_chapter(write(tmp_path, torch_chapter))
+    assert ch.needs_torch and ch.exercises[0].needs_torch and preload_for([ch], ch.exercises) == ("torch",)
+    ch = load_chapter(write(tmp_path, torch_chapter.replace("title: F\n", "title: F\n    needs_torch: false\n", 1)))
+    assert ch.needs_torch and not ch.exercises[0].needs_torch
+    assert preload_for([ch], ch.exercises) == () and preload_for([ch]) == ("torch",)  # the whole chapter: torch
+    ch22 = load_course().chapter("ch22")
+    assert preload_for([ch22], [ch22.exercise("ode_solvers")]) == () and preload_for([ch22], [ch22.exercise("dgm_residual")]) == ("torch",)
 
 
 def test_folder_must_match_number_and_slug(tmp_path):

@@ -181,6 +181,24 @@ def test_an_unused_early_child_is_closed_with_the_process(tmp_path):
             assert fh.read().split()[2] == "Z", "the early child outlived its parent"
 
 
+def test_a_numpy_exercise_of_a_torch_chapter_is_checked_without_torch(tmp_path):
+    """`mathdl check ch22 ode_solvers` starts a child without torch (its metadata says
+    needs_torch: false): the student's euler, which fails where torch was imported
+    before it, passes; the whole chapter's check still starts with torch (dgm_residual
+    needs it), so there the same euler fails."""
+    ch22 = course.chapter("ch22")
+    guard = "\n_euler = euler\n\ndef euler(f, x0, t0, T, n):\n    import sys\n" \
+            "    if 'torch' in sys.modules:\n        raise RuntimeError('torch was imported before my euler ran')\n    return _euler(f, x0, t0, T, n)\n"
+    (tmp_path / ch22.filename).write_text(reference_source(course, ch22) + guard)
+    run = lambda *args: json.loads(subprocess.run([sys.executable, "-m", "mathdl_cli", "check", "ch22", *args, "--dir", str(tmp_path), "--json"],  # noqa: E731
+                                                  capture_output=True, text=True, timeout=300).stdout)
+    (alone,) = run("ode_solvers")["exercises"]
+    assert alone["status"] == "passed", [c["message"] for c in alone["checks"] if c["status"] != "passed"]
+    whole = {ex["id"]: ex for ex in run()["exercises"]}
+    assert whole["ch22.ode_solvers"]["status"] == "error" and "torch was imported" in json.dumps(whole["ch22.ode_solvers"])
+    assert whole["ch22.dgm_residual"]["status"] == "passed"
+
+
 def test_a_resume_rewrites_no_output_but_restores_a_deleted_one(tmp_path):
     from mathdl_cli.batch.outputs import write_outputs
     from mathdl_cli.batch.runner import RESULTS, append_result, read_results

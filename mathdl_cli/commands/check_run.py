@@ -154,8 +154,9 @@ def run(
     # start-up overlaps with ours. A student checking their own code needs no namespaces
     # (nothing to hide from them; the course graders and recordings are theirs): a
     # limited process will do, and saves probing for and setting up namespaces.
-    # A torch chapter's child imports torch at once, also overlapped (preload).
-    sandbox = early_sandbox(preload_for(chapters))
+    # A torch chapter's child imports torch at once, also overlapped (preload), unless the
+    # exercises checked are numpy ones (their metadata says needs_torch: false).
+    sandbox = early_sandbox(preload_for(chapters, selected))
     sources = {ch: built.source.encode() if built else (dir / ch.filename).read_bytes() for ch in chapters}
     placed = {ch.module: sandbox.add_file(ch.filename, sources[ch]) for ch in chapters}
     sandbox.start()
