@@ -293,7 +293,7 @@ def test_batch_names_the_libraries_submissions_could_not_import(tmp_path):
     lib = "import notapackage_mathdl_xyz.linear_model\n"
     subs = [loaded(folder(tmp_path / s, {M: CODE + (lib if s != "fine" else "")}), s) for s in ("a", "b", "fine")]
     records = [grade_submission(s, Options(chapters=[CH2.module], secret="x")) for s in subs]
-    firsts = {r["student"]: (r["status"], r["exercises"][0]["checks"][0]["message"][:3000]) for r in records}
+    firsts = "\n".join(f"{r['student']}: {r['status']}: {r['exercises'][0]['checks'][0]['message'][:3000]}" for r in records)  # in full on a failure
     assert missing_modules_line(records) == (
         "2 submission(s) could not be imported for a module this machine does not have: notapackage_mathdl_xyz (2); "
         "if the course allows a library, pip install it here and grade again into a new --out folder."), firsts
