@@ -919,6 +919,40 @@ def test_the_whole_tree_is_limited(variant):
     assert _marked(marker) == []
 
 
+OVER_THE_TREE = b"""
+import os, time
+
+def over(helper_mb, own_mb):
+    r, w = os.pipe()
+    parent = os.getpid()
+    if os.fork() == 0:  # a helper holding helper_mb, then our own own_mb: together over the tree's limit
+        held = b"x" * (helper_mb << 20)  # written: resident, not zero pages
+        os.write(w, b"1")
+        while os.getppid() == parent:  # it leaves with its parent (it holds the reply pipe too)
+            time.sleep(0.01)
+        os._exit(0)
+    os.read(r, 1)
+    mine = b"y" * (own_mb << 20)
+    return len(mine)
+"""
+
+
+@pytest.mark.parametrize("mode", ["process", "bwrap"])
+def test_a_child_killed_for_the_trees_memory_is_told_so(mode):
+    """Each process within its own address-space limit, the tree over the cgroup's: the
+    kernel's out-of-memory killer stops the biggest (our child) and the crash says it
+    went over the memory limit, not only that it may have."""
+    iso = isolation(mode)
+    if cgroups.create() is None:
+        pytest.skip("no cgroups here (not root, none delegated)")
+    with Sandbox(isolation=iso, limits=Limits(memory_mb=500)) as sb:
+        path = sb.add_file("over.py", OVER_THE_TREE)
+        assert sb.call(path, "over", [10, 10], {}, timeout=60).kind == "return"  # under the limit: no kill counted
+        reply = sb.call(path, "over", [220, 320], {}, timeout=60)
+        assert reply.kind == "crashed", reply
+        assert "was killed by signal SIGKILL (it went over the memory limit of 500 MB for all its processes together)" in reply.detail, reply.detail
+
+
 def test_a_child_that_cannot_start_is_a_grader_error():
     with Sandbox(isolation=ProcessIsolation(), limits=Limits(open_files=3)) as sb:
         path = sb.add_file("m.py", b"def f():\n    return 1.0\n")

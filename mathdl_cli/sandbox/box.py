@@ -155,6 +155,7 @@ class Sandbox:
         self.runtime = self.root / "runtime"
         self.scratch: Path | None = None
         self.cgroup: cgroups.Cgroup | None = None
+        self._oom_kills = 0  # the cgroup's out-of-memory kills when this child started
         self.proc: Any = None
         self.forked = False  # the running child is a zygote's fork
         self.starts = 0
@@ -223,6 +224,7 @@ class Sandbox:
             self.cgroup = cgroups.create()
         if self.cgroup is not None:
             self.cgroup.limit(self.limits.memory_mb << 20 if self.limits.memory_mb else None, self.limits.processes)
+            self._oom_kills = self.cgroup.oom_kills()  # the cgroup may have served other children: count from here
         if self._log is not None:
             os.close(self._log)
         self._log = _new_log()
@@ -660,6 +662,9 @@ class Sandbox:
         hint = ""
         if code == 0 or code == 1:
             hint = " (did your code call sys.exit(), os._exit() or quit()?)"
+        elif code is not None and -code == signal.SIGKILL and self.cgroup is not None and self.cgroup.oom_kills() > self._oom_kills:
+            mb = self.limits.memory_mb  # the kernel's out-of-memory killer stopped it (its cgroup counts the kill)
+            hint = f" (it went over the memory limit of {mb} MB for all its processes together)" if mb else " (the machine ran out of memory)"
         elif code is not None and -code in (signal.SIGKILL, signal.SIGXCPU):
             hint = " (it may have exceeded the CPU-time or memory limit)"
         elif code is not None and -code == signal.SIGSEGV:

@@ -90,6 +90,21 @@ class Cgroup:
                 continue
         return 0
 
+    def oom_kills(self) -> int:
+        """How many of this cgroup's processes the kernel's out-of-memory killer has
+        killed so far (v2 memory.events, v1 memory.oom_control: "oom_kill N")."""
+        for folder in self.folders:
+            for name in ("memory.events", "memory.oom_control"):
+                try:
+                    lines = (folder / name).read_text().splitlines()
+                except OSError:
+                    continue
+                for line in lines:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill" and value.strip().isdigit():
+                        return int(value)
+        return 0
+
     def kill(self, wait: float = 2.0) -> bool:
         """Kill every process in the cgroup; True once none is left in it.
 
