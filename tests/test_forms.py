@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from mathdl_cli.grading import expect
-from mathdl_cli.grading.errors import CheckFailed, StudentError
-from mathdl_cli.grading.proxies import CallInfo, Form, columns, zero_one
+from mathdl_cli.grading.errors import CallInfo, CheckFailed, StudentError
+from mathdl_cli.grading.proxies import Form, columns, zero_one
 from mathdl_cli.sandbox import ProcessIsolation, Sandbox
 from support import failures, grade, with_replaced
 

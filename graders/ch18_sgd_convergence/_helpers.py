@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from mathdl_cli import kernels
-from mathdl_cli.grading.proxies import columns  # noqa: F401  (used by the graders)
 
 
 def loglog_slope(x, y) -> float:

@@ -11,8 +11,9 @@ import numpy as np
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
+from mathdl_cli.grading.proxies import columns
 
-from ._helpers import POLYAK_PUBLIC, columns, loglog_slope, moment_z, polyak_chains, polyak_hidden_params, polyak_moments, window
+from ._helpers import POLYAK_PUBLIC, loglog_slope, moment_z, polyak_chains, polyak_hidden_params, polyak_moments, window
 
 
 def running_means(thetas):

@@ -11,8 +11,9 @@ import numpy as np
 
 from mathdl_cli.grading import expect
 from mathdl_cli.grading.marks import mark
+from mathdl_cli.grading.proxies import columns
 
-from ._helpers import RM_PUBLIC, columns, loglog_slope, moment_z, rm_hidden_params, rm_moments, rm_noise, rm_theory, window
+from ._helpers import RM_PUBLIC, loglog_slope, moment_z, rm_hidden_params, rm_moments, rm_noise, rm_theory, window
 
 
 def closed_form(theta0, lam, a, k0, xi):
