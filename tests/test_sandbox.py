@@ -1529,3 +1529,28 @@ def test_a_dead_childs_pid_given_to_another_process_is_never_signalled(variant):
         finally:
             victim.kill()
             victim.wait()
+
+
+def test_a_stale_cgroup_folder_with_this_processs_next_name_is_stepped_over(monkeypatch):
+    """A process that died without cleaning up leaves mathdl-<pid>-<n>; once its pid is
+    given to a new grader, the sweep leaves the folder (its pid is alive) and the new
+    grader's names can meet it. Its next child must still get a cgroup of its own (it
+    ran without one: no limit on its tree's memory and tasks)."""
+    _need_cgroups()
+    monkeypatch.setattr(cgroups, "_free", [])  # a folder is made, not reused
+    parents, _ = cgroups._parents()
+    n = next(cgroups._counter)
+    stale = [parent / f"mathdl-{os.getpid()}-{n + k}" for parent in parents for k in (1, 2)]
+    for folder in stale:
+        folder.mkdir()
+    group = None
+    try:
+        group = cgroups.create()
+        assert group is not None
+        assert all(folder.name not in {s.name for s in stale} for folder in group.folders)
+        assert {folder.parent for folder in group.folders} == set(parents)
+    finally:
+        if group is not None:
+            cgroups.release(group)
+        for folder in stale:
+            folder.rmdir()

@@ -15,7 +15,7 @@ named ``mathdl-<pid>-<n>``. Folders are reused by the next child of the same pro
 once empty, and removed when the process ends (``cleanup``); folders of mathdl
 processes that died are swept by the next one. Only root (or a grader with a
 delegated cgroup) can make them: :func:`create` returns None otherwise, and the
-probe records whether cgroups were available.
+child is then limited per process only (its rlimits).
 """
 
 from __future__ import annotations
@@ -250,20 +250,37 @@ def create() -> Cgroup | None:
         if parent not in _swept:
             _swept.add(parent)
             _sweep(parent)
-    name = f"mathdl-{os.getpid()}-{next(_counter)}"
-    made = []
+    for _ in range(_NAME_TRIES):
+        made = _make(parents, f"mathdl-{os.getpid()}-{next(_counter)}")
+        if made:
+            group = Cgroup(made, version)
+            _all.append(group)
+            return group
+        if made is None:
+            return None
+    return None
+
+
+# A name can be taken by a folder a dead process left behind under the same pid (pids
+# are reused; the sweep leaves folders named with a live pid, ours included): the next
+# number is tried, so a stale folder never leaves a child without its tree's limits.
+_NAME_TRIES = 64
+
+
+def _make(parents: list[Path], name: str) -> list[Path] | None:
+    """The folder ``name`` under every parent; [] when one of them exists already (the
+    name is taken), None when they cannot be made."""
+    made: list[Path] = []
     try:
         for parent in parents:
             folder = parent / name
             folder.mkdir()
             made.append(folder)
-    except OSError:
+        return made
+    except OSError as exc:
         for folder in made:
             folder.rmdir()
-        return None
-    group = Cgroup(made, version)
-    _all.append(group)
-    return group
+        return [] if isinstance(exc, FileExistsError) else None
 
 
 def release(group: Cgroup) -> None:
