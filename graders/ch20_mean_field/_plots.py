@@ -41,7 +41,7 @@ LLN_PLOT_WIDTHS = np.array([10, 25, 50, 100, 200, 400])
 
 
 def lln_convergence(student, rng):
-    case = lln_case(rng, hidden=False)  # d = 5, 20 samples, α = 1, t = 0.5, 16 test inputs
+    case = lln_case(rng, hidden=False, widest=int(LLN_PLOT_WIDTHS.max()))  # d = 5, 20 samples, α = 1, t = 0.5, 16 test inputs
     d, R = case["X"].shape[1], 20
     nets = [gaussian_nets(rng, R, int(N), d) for N in LLN_PLOT_WIDTHS]
     sds = np.empty((len(LLN_GAMMAS), len(LLN_PLOT_WIDTHS)))

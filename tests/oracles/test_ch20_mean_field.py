@@ -96,7 +96,7 @@ def _os_slopes(module, seed, hidden):
 
 
 def test_scaling_check_calibration_short():
-    """10 public and 10 hidden seeds (bench/calibrate_wide_networks.py: 200 of each): every slope
+    """10 public and 10 hidden seeds (bench/calibrate_wide_networks.py: 300 of each): every slope
     within 0.1 of theory (the grader allows 0.15), and the three slopes differ by exactly
     the theory's 2 - 2γ (the same networks: Var_γ = N^{2-2γ} Var_1)."""
     tol = EX["output_scaling"].tolerances["slope"]["tol"]
