@@ -123,10 +123,11 @@ class FreshStart:
         pass
 
     def exited(self, code: int) -> None:
-        if code < 0:
+        if code < 0:  # killed by a signal: die of the same one
             import signal
 
-            signal.signal(-code, signal.SIG_DFL)
+            if -code not in (signal.SIGKILL, signal.SIGSTOP):  # neither can have a handler (EINVAL)
+                signal.signal(-code, signal.SIG_DFL)
             os.kill(os.getpid(), -code)
         os._exit(code if 0 <= code < 256 else 1)
 

@@ -937,7 +937,7 @@ def over(helper_mb, own_mb):
 """
 
 
-@pytest.mark.parametrize("mode", ["process", "bwrap"])
+@pytest.mark.parametrize("mode", MODES)
 def test_a_child_killed_for_the_trees_memory_is_told_so(mode):
     """Each process within its own address-space limit, the tree over the cgroup's: the
     kernel's out-of-memory killer stops the biggest (our child) and the crash says it
