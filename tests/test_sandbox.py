@@ -953,6 +953,45 @@ def test_a_child_killed_for_the_trees_memory_is_told_so(mode):
         assert "was killed by signal SIGKILL (it went over the memory limit of 500 MB for all its processes together)" in reply.detail, reply.detail
 
 
+LEAVES_A_HOLDER = b"""
+import os, signal, time
+
+def leave(how):
+    r, w = os.pipe()
+    if os.fork() == 0:  # a helper that outlives us, holding our reply pipe (and stdin) open
+        os.close(r)
+        os.write(w, b"1")
+        time.sleep(30)
+        os._exit(0)
+    os.read(r, 1)
+    if how == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    os._exit(4)
+"""
+
+
+@pytest.mark.parametrize("variant", [*VARIANTS, SPINNING], ids=variant_id)
+@pytest.mark.parametrize("how", ["killed", "exits"])
+def test_a_child_gone_while_its_helper_holds_the_pipe_is_seen_at_once(variant, how):
+    """A child that dies while a process it started still holds the reply pipe: the pipe
+    never reaches its end, and the call used to wait for its whole timeout and call it a
+    timeout. The child's exit is watched beside the pipe (its pidfd): the call ends at
+    once, as a crash, with the child's own exit status."""
+    mode, zygote = variant[:2]
+    if not hasattr(os, "pidfd_open"):
+        pytest.skip("no pidfds here (Linux < 5.3): such a child is seen at its timeout")
+    with Sandbox(isolation=isolation(mode), zygote=zygote, spin=SPIN_SECONDS if len(variant) > 2 else 0.0) as sb:
+        path = sb.add_file("leave.py", LEAVES_A_HOLDER)
+        t = time.monotonic()
+        reply = sb.call(path, "leave", [how], {}, timeout=25)
+        took = time.monotonic() - t
+        assert reply.kind == "crashed", reply
+        assert took < 10, took
+        if how == "killed":
+            assert "SIGKILL" in reply.detail, reply.detail
+        assert sb.call(path, "leave", ["nothing"], {}, timeout=25).kind == "crashed"  # and the next child starts
+
+
 def test_a_child_that_cannot_start_is_a_grader_error():
     with Sandbox(isolation=ProcessIsolation(), limits=Limits(open_files=3)) as sb:
         path = sb.add_file("m.py", b"def f():\n    return 1.0\n")

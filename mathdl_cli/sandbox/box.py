@@ -270,6 +270,10 @@ class Sandbox:
             start_new_session=True,
             close_fds=True,
         )
+        # watched beside its reply pipe, which a process it started may hold open after it has
+        # gone (a zygote's fork needs no watch: its intermediate process reports its exit on
+        # that pipe); opened now, while it is ours and not reaped: its pid names no other
+        self.proc.exit_fd = _pidfd(self.proc.pid)
         if joined_here:
             self._joining = _Joining(self.cgroup.procs, self.proc.pid)
 
@@ -379,6 +383,9 @@ class Sandbox:
             proc.kill()
         except OSError:
             pass
+        if isinstance(proc, subprocess.Popen) and getattr(proc, "exit_fd", None) is not None:
+            os.close(proc.exit_fd)  # a fork's pidfd is its own to close (release)
+            proc.exit_fd = None
         if not wait:
             if isinstance(proc, subprocess.Popen):
                 _dying.append(proc)  # reaped later (a zygote reaps its own forks)
@@ -694,7 +701,9 @@ class Sandbox:
             try:  # the pipe is usually empty: one write, no wait (a full pipe takes part of it)
                 n = os.writev(fd, views[:64])
             except BlockingIOError:  # full: wait until the child has read some, within the deadline
-                _wait_ready(fd, deadline, write=True)
+                if not _wait_ready(fd, deadline, write=True, exit_fd=getattr(proc, "exit_fd", None)):
+                    self._wait_exit()
+                    raise _ChildGone from None
                 continue
             except (BrokenPipeError, OSError):
                 self._wait_exit()
@@ -721,8 +730,8 @@ class Sandbox:
         if n - len(buf) > BIG_READ:
             return self._read_big(fd, n, deadline)
         while len(buf) < n:
-            _wait_ready(fd, deadline, poll=self._polling() if poll else None)
-            chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
+            chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20)) if _wait_ready(
+                fd, deadline, poll=self._polling() if poll else None, exit_fd=getattr(proc, "exit_fd", None)) else b""
             if not chunk:
                 self._wait_exit()
                 raise _ChildGone
@@ -743,10 +752,10 @@ class Sandbox:
         if have:
             out[:have] = np.frombuffer(self._inbuf, dtype=np.uint8)
         del self._inbuf[:]
+        exit_fd = getattr(self.proc, "exit_fd", None)
         with memoryview(out) as view:
             while have < n:
-                _wait_ready(fd, deadline)
-                got = os.readv(fd, [view[have:]])
+                got = os.readv(fd, [view[have:]]) if _wait_ready(fd, deadline, exit_fd=exit_fd) else 0
                 if not got:
                     self._wait_exit()
                     raise _ChildGone
@@ -773,21 +782,35 @@ def _exit_status(proc: Any, timeout: float) -> int | None:
         return None
 
 
-def _wait_ready(fd: int, deadline: float, write: bool = False, poll: Any = None) -> None:
-    """Wait until ``fd`` can be read (or written), else _Timeout at ``deadline``;
-    a read polls first with ``poll``, a wire.Poll (see Sandbox)."""
+def _wait_ready(fd: int, deadline: float, write: bool = False, poll: Any = None, exit_fd: int | None = None) -> bool:
+    """Wait until ``fd`` can be read (or written): True; else _Timeout at ``deadline``;
+    a read polls first with ``poll``, a wire.Poll (see Sandbox). With ``exit_fd`` (the
+    child's pidfd) False once the child has exited and ``fd`` is still not ready: a
+    process it started may hold the pipe open, and no reply can come any more."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:  # first: a child that trickles its reply byte by byte meets the deadline too
         raise _Timeout
     if poll is not None and not write:
         if poll.until_readable(fd, remaining):
-            return
+            return True
         remaining = deadline - time.monotonic()  # the poll took some of it
         if remaining <= 0:
             raise _Timeout
-    ready = select.select([], [fd], [], remaining)[1] if write else select.select([fd], [], [], remaining)[0]
-    if not ready:
-        raise _Timeout
+    exits = [exit_fd] if exit_fd is not None else []
+    readable, writable, _ = select.select(exits if write else [fd, *exits], [fd] if write else [], [], remaining)
+    if fd in (writable if write else readable):
+        return True
+    if readable:  # only the pidfd: the child has gone
+        return False
+    raise _Timeout
+
+
+def _pidfd(pid: int) -> int | None:
+    """A pidfd for ``pid`` (readable once it exits), or None where the kernel has none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 PIPE_BYTES = 1 << 20  # asked for each pipe of a child: large arrays cross in fewer, larger writes
