@@ -99,6 +99,13 @@ def _nothing_persists(run, attack):
         assert glob.glob(pattern) == [], pattern
 
 
+def _seen_as_a_crash(run, attack):
+    """The child's exit is seen when it happens, not at the call's timeout."""
+    record = run.records[attack.name]
+    messages = [c["message"] for ex in record["exercises"] if ex["id"] in attack.attacked for c in ex["checks"]]
+    assert messages and not any("did not finish within" in m for m in messages), messages
+
+
 # Shared snippets ----------------------------------------------------------
 _CRASH = "    os.kill(os.getpid(), 11)\n"  # SIGSEGV: the grader then reads the log
 
@@ -411,6 +418,15 @@ ATTACKS = [
         "            os.execvp('sleep', ['sleep', '3000', '{marker}'])\n"
         "        os._exit(0)\n"
         "    return np.zeros(X.shape[1]), 0.0\n",
+    ),
+    wrong(
+        "exit_leaving_a_pipe_holder", "exit while a helper holds the reply pipe (each call waited for its timeout)",
+        "def least_squares(X, y, fit_intercept=True):\n"
+        "    import os\n"
+        "    if os.fork() == 0:\n"
+        "        os.execvp('sleep', ['sleep', '3000', '{marker}'])\n"
+        "    os._exit(0)\n",
+        verify=_seen_as_a_crash,
     ),
     wrong(
         "sysv_ipc_left_behind", "IPC objects left behind",
