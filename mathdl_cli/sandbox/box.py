@@ -729,9 +729,12 @@ class Sandbox:
         buf = self._inbuf
         if n - len(buf) > BIG_READ:
             return self._read_big(fd, n, deadline)
+        exit_fd = getattr(proc, "exit_fd", None)
         while len(buf) < n:
-            chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20)) if _wait_ready(
-                fd, deadline, poll=self._polling() if poll else None, exit_fd=getattr(proc, "exit_fd", None)) else b""
+            if _wait_ready(fd, deadline, poll=self._polling() if poll else None, exit_fd=exit_fd):
+                chunk = os.read(fd, min(max(n - len(buf), READ_AHEAD), 1 << 20))
+            else:  # the child has gone, and nothing is left in the pipe
+                chunk = b""
             if not chunk:
                 self._wait_exit()
                 raise _ChildGone
@@ -755,7 +758,7 @@ class Sandbox:
         exit_fd = getattr(self.proc, "exit_fd", None)
         with memoryview(out) as view:
             while have < n:
-                got = os.readv(fd, [view[have:]]) if _wait_ready(fd, deadline, exit_fd=exit_fd) else 0
+                got = os.readv(fd, [view[have:]]) if _wait_ready(fd, deadline, exit_fd=exit_fd) else 0  # 0: gone
                 if not got:
                     self._wait_exit()
                     raise _ChildGone
