@@ -597,6 +597,44 @@ def test_a_zygote_started_ahead_for_another_isolation_is_stopped(monkeypatch):
         zyg.stop_zygote(again)
 
 
+@pytest.mark.parametrize("load_ahead", [False, True], ids=["call", "load-ahead"])
+def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead):
+    """A spare is a zygote's fork, and a fork dies with its zygote (stopped, replaced, or
+    killed). A spare that died before it was taken has run nothing of anyone's: the
+    submission that takes it gets a new child, and its first call (the import of its
+    module, sent ahead as grade sends it, or a plain call) is the student's own result,
+    not a crash by SIGKILL (what a batch reported for the next submission after the
+    zygote went)."""
+    from mathdl_cli.sandbox import spares
+    from mathdl_cli.sandbox import zygote as zyg
+
+    import fcntl
+    import struct
+    import termios
+
+    settings = {"limits": Limits(memory_mb=1024), "hide": [], "zygote": True, "preload": ()}
+    try:
+        spares.prepare(1, **settings)
+        (_, spare), = spares._spares
+        fd = spare.proc.stdout.fileno()
+        deadline = time.monotonic() + 30
+        while struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0] <= 8 and time.monotonic() < deadline:
+            time.sleep(0.005)  # a spare waiting to be taken: its pid (8 bytes) and its ready are in its pipe
+        time.sleep(0.1)
+        zygote = zyg.shared_zygote((), probe_isolation())
+        zyg.stop_zygote(zygote)  # and with it the spare's child
+        taken = spares.take(**settings)
+        assert taken is spare
+        path = taken.add_file("m.py", b"def f(x):\n    return 2 * x\n")
+        if load_ahead:
+            taken.load_ahead(path)
+        assert taken.call(path, "f", [3], {}, timeout=60).value == 6
+        assert taken.starts == 2  # the dead spare, then its replacement
+        taken.close()
+    finally:
+        spares.close_spares()
+
+
 def test_spares_are_started_ahead_and_taken_by_their_settings():
     """A batch's next children: started with no files, run nothing, taken only by
     a run with the same settings; spares of other settings are closed."""

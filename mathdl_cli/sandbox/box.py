@@ -206,7 +206,7 @@ class Sandbox:
     def start(self) -> None:
         """Start a child if none is running (returns at once: the child
         announces itself when the first call waits for it)."""
-        if self.proc is not None and self.proc.poll() is None:
+        if self.proc is not None and self._alive():
             return
         self._reap()
         _dying[:] = [proc for proc in _dying if proc.poll() is None]
@@ -276,6 +276,19 @@ class Sandbox:
         self.proc.exit_fd = _pidfd(self.proc.pid)
         if joined_here:
             self._joining = _Joining(self.cgroup.procs, self.proc.pid)
+
+    def _alive(self) -> bool:
+        """Whether the child is still running. A fork whose pid is not known yet (a spare
+        started ahead, never called) is asked for it first: it may have died since, with
+        its zygote (a fork dies with its parent), and a dead child that has run nothing
+        of the student's must be replaced, not blamed for the student's first call."""
+        proc = self.proc
+        if self.forked and proc.pid <= 0:
+            try:
+                proc.learn_pid(time.monotonic() + START_TIMEOUT)  # told first thing: a spare's waits in its pipe
+            except OSError:
+                return False
+        return proc.poll() is None
 
     def _new_scratch(self) -> None:
         """A fresh working folder for a plain-process child, owned by the user it runs as."""

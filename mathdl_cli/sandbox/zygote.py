@@ -333,6 +333,9 @@ class ForkedChild:
             self.pid = pid
             try:  # now, while the fork is alive (it has just told its pid): the pidfd is the fork's for good
                 self._pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+            except ProcessLookupError:  # told long ago, and gone since (a spare that died with its zygote)
+                self._pidfd = None
+                self.returncode = -signal.SIGKILL  # its status is the zygote's to read, not ours
             except OSError:
                 self._pidfd = None
             return pid
