@@ -478,6 +478,15 @@ def test_a_fork_closed_before_anyone_waited_for_it_ends(variant, wait, monkeypat
     assert _gone(mine[0])
 
 
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = live_children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
 def _ancestors(pid: int) -> list[int]:
     found = []
     while pid > 1:
@@ -598,21 +607,24 @@ def test_a_zygote_started_ahead_for_another_isolation_is_stopped(monkeypatch):
 
 
 @pytest.mark.parametrize("load_ahead", [False, True], ids=["call", "load-ahead"])
-def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead):
-    """A spare is a zygote's fork, and a fork dies with its zygote (stopped, replaced, or
-    killed). A spare that died before it was taken has run nothing of anyone's: the
-    submission that takes it gets a new child, and its first call (the import of its
-    module, sent ahead as grade sends it, or a plain call) is the student's own result,
-    not a crash by SIGKILL (what a batch reported for the next submission after the
-    zygote went)."""
-    from mathdl_cli.sandbox import spares
-    from mathdl_cli.sandbox import zygote as zyg
-
+def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead, monkeypatch):
+    """A spare is a zygote's fork, and a zygote killed (by the kernel's out-of-memory
+    killer, say) takes its forks with it. A spare that died before it was taken has run
+    nothing of anyone's: the submission that takes it gets a new child, and its first
+    call (the import of its module, sent ahead as grade sends it, or a plain call) is the
+    student's own result, not a crash by SIGKILL (what a batch reported for the next
+    submission after the zygote went)."""
     import fcntl
+    import signal
     import struct
     import termios
 
+    from mathdl_cli.sandbox import spares
+    from mathdl_cli.sandbox import zygote as zyg
+
     settings = {"limits": Limits(memory_mb=1024), "hide": [], "zygote": True, "preload": ()}
+    monkeypatch.setattr(zyg, "_zygotes", {})  # a zygote of this test's own: other tests' forks live on
+    monkeypatch.setattr(spares, "_spares", [])
     try:
         spares.prepare(1, **settings)
         (_, spare), = spares._spares
@@ -622,7 +634,10 @@ def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead):
             time.sleep(0.005)  # a spare waiting to be taken: its pid (8 bytes) and its ready are in its pipe
         time.sleep(0.1)
         zygote = zyg.shared_zygote((), probe_isolation())
-        zyg.stop_zygote(zygote)  # and with it the spare's child
+        tree = _descendants(zygote.proc.pid)  # the zygote's processes, the spare's child among them
+        assert tree, "the spare's child runs below the zygote"
+        os.killpg(zygote.proc.pid, signal.SIGKILL)  # and with it the spare's child
+        assert all(_gone(pid) for pid in tree)  # dead before it is taken (a child dying later is the next test's)
         taken = spares.take(**settings)
         assert taken is spare
         path = taken.add_file("m.py", b"def f(x):\n    return 2 * x\n")
@@ -633,6 +648,39 @@ def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead):
         taken.close()
     finally:
         spares.close_spares()
+        zyg.close_zygote()
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_a_fork_killed_by_its_zygotes_end_is_a_grader_error(variant, monkeypatch):
+    """A zygote killed (by the kernel's out-of-memory killer, say) takes its forks with it:
+    bubblewrap's tears down their namespaces, and the process group it leads holds the
+    intermediate processes the others' forks die with. A call whose child died that way
+    is a grader error (SandboxError: the batch records it as internal and regrades it),
+    never the crash of the student's code it was running; a worker, which shares the
+    zygote by a handle, tells the same by the zygote's pid and start time."""
+    import signal
+    import threading
+
+    from mathdl_cli.sandbox import zygote as zyg
+
+    mode, _ = variant
+    iso = isolation(mode)
+    monkeypatch.setattr(zyg, "_zygotes", {})  # a zygote of this test's own: other tests' forks live on
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", b"import time\ndef f():\n    return 1\ndef slow():\n    time.sleep(30)\n")
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
+            worker_view = zyg.Zygote.shared_by(zygote.handle())
+            assert not worker_view.gone()
+            threading.Timer(0.5, os.killpg, [zygote.proc.pid, signal.SIGKILL]).start()
+            with pytest.raises(SandboxError, match="zygote process this child was forked from stopped"):
+                sb.call(path, "slow", [], {}, timeout=25)
+            assert worker_view.gone() and zygote.gone()
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1  # the next call gets a child from a new zygote
+    finally:
+        zyg.close_zygote()
 
 
 def test_spares_are_started_ahead_and_taken_by_their_settings():

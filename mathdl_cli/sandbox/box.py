@@ -59,6 +59,7 @@ LOAD_TIMEOUT = 60.0  # seconds the import of a submission module may take
 DRAIN_SECONDS = 1.0  # for the unread replies of Sandbox.steps, before the child is killed
 LOG_TAIL = 1500  # bytes of the child's log shown when it crashed
 KILL_PID_WAIT = 5.0  # seconds a kill waits for a zygote's fork to say its pid
+ZYGOTE_GRACE = 0.25  # seconds a fork killed by SIGKILL waits for its zygote to be seen gone (see _crash_detail)
 READ_AHEAD = 1 << 16  # bytes a read of the reply pipe asks for at least (one pipe's worth)
 BIG_READ = 1 << 20  # a message with more than this still to come is read into a buffer of its own
 
@@ -158,6 +159,7 @@ class Sandbox:
         self._oom_kills = 0  # the cgroup's out-of-memory kills when this child started
         self.proc: Any = None
         self.forked = False  # the running child is a zygote's fork
+        self._zygote: Any = None  # the zygote it was forked from
         self.starts = 0
         self.last_returncode: int | None = None
         self._log: int | None = None
@@ -243,7 +245,7 @@ class Sandbox:
             try:
                 zygote = shared_zygote(self.preload, mode)
                 self.proc = zygote.spawn({**config, **mode.fork_config(self, zygote)}, self._log)
-                self.forked = True
+                self.forked, self._zygote = True, zygote
                 return
             except OSError:  # no zygote, or its fork did not start: Python from scratch, from now on
                 zygote_failed(self.preload, mode)
@@ -280,8 +282,8 @@ class Sandbox:
     def _alive(self) -> bool:
         """Whether the child is still running. A fork whose pid is not known yet (a spare
         started ahead, never called) is asked for it first: it may have died since, with
-        its zygote (a fork dies with its parent), and a dead child that has run nothing
-        of the student's must be replaced, not blamed for the student's first call."""
+        its zygote, and a dead child that has run nothing of the student's must be
+        replaced, not blamed for the student's first call."""
         proc = self.proc
         if self.forked and proc.pid <= 0:
             try:
@@ -668,7 +670,14 @@ class Sandbox:
         return data.decode("utf-8", "replace").strip()
 
     def _crash_detail(self) -> str:
+        """What a child that ended in the middle of a call died of, for the student; a
+        SandboxError (a grader error, regraded) when its zygote has gone: a zygote killed
+        takes its forks with it, and that is not the student's doing."""
         code = self.last_returncode
+        killed = code is None or code == -signal.SIGKILL or code == 128 + signal.SIGKILL  # how a fork dies with its zygote
+        if self.forked and self._zygote is not None and self._zygote.gone(wait=ZYGOTE_GRACE if killed else 0.0):
+            raise SandboxError("the zygote process this child was forked from stopped, and the child with it."
+                               "\nThis is not the student's fault; run the same command again to regrade.")
         if code is not None and code > 128 and self.isolation_mode.name == "bwrap":
             code = 128 - code  # bubblewrap exits with 128 + the signal that killed the child
         tail = self._log_tail()

@@ -187,6 +187,7 @@ class Zygote:
             raise
         finally:
             theirs.close()
+        self.identity = process_identity(self.proc.pid)  # ours and not reaped: the pid is its
 
     @classmethod
     def shared_by(cls, handle: "ZygoteHandle") -> "Zygote":
@@ -198,6 +199,7 @@ class Zygote:
         zygote.key = handle.key
         zygote.proc = zygote.root = None
         zygote.dir = Path(handle.runtime)
+        zygote.identity = handle.identity
         return zygote
 
     def handle(self) -> "ZygoteHandle | None":
@@ -207,12 +209,28 @@ class Zygote:
 
         if self.sock.type != getattr(socket, "SOCK_SEQPACKET", None):
             return None
-        return ZygoteHandle(self.preload, self.contained, self.uid, self.sock, str(fs.private_base()), self.key, str(self.dir))
+        return ZygoteHandle(self.preload, self.contained, self.uid, self.sock, str(fs.private_base()), self.key, str(self.dir),
+                            self.identity)
 
     def alive(self) -> bool:
         if self.proc is None:  # a worker's: the zygote's own process is not ours to watch
             return self.sock.fileno() >= 0
         return self.proc.poll() is None
+
+    def gone(self, wait: float = 0.0) -> bool:
+        """Whether the zygote's process has ended (its forks die with it), waiting up to
+        ``wait`` seconds for it to: in a worker too, by its pid and start time (a pid alone
+        may name another process by now). A contained zygote's forks can die a moment
+        before the process watched here (bubblewrap's, which ends once the zygote has)."""
+        deadline = time.monotonic() + wait
+        while True:
+            if self.proc is not None and self.proc.poll() is not None:
+                return True
+            if self.identity is not None and process_identity(self.identity[0]) != self.identity:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
 
     def spawn(self, config: dict, log_fd: int) -> "ForkedChild":
         """Ask for a fork and return at once: the fork joins its cgroups (which can
@@ -272,6 +290,19 @@ class ZygoteHandle(NamedTuple):
     base: str  # the grading process's folder for sandboxes: a contained zygote sees only that one
     key: tuple
     runtime: str  # the zygote's copy of the child runtime (what its forks show at view.RUNTIME)
+    identity: tuple[int, int] | None  # the zygote's process (see process_identity)
+
+
+def process_identity(pid: int) -> tuple[int, int] | None:
+    """(pid, start time in clock ticks since boot) of a running process, which no other
+    process will have, or None once it has ended (a zombie waiting for its parent to
+    reap it has ended too), or without /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+        fields = stat[stat.rindex(b")") + 2 :].split()  # from field 3 on: the name may hold spaces and ')'
+        return None if fields[0] in (b"Z", b"X") else (pid, int(fields[19]))  # state; start time (field 22)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _host_pid(creds: socket.socket, uid: int, deadline: float) -> int:
