@@ -652,6 +652,33 @@ def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead, mo
 
 
 @pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_a_stopped_zygote_takes_its_forks_with_it(variant, monkeypatch):
+    """Stopping a zygote kills its group before it can leave by itself (it does once its
+    socket closes), so no fork outlives it in any isolation: in process and namespaces
+    isolation a zygote that left first left its forks running."""
+    from mathdl_cli.sandbox import zygote as zyg
+
+    mode, _ = variant
+    iso = isolation(mode)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", b"def f():\n    return 1\n")
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
+            tree = _descendants(zygote.proc.pid)
+            assert sb.proc.pid in tree
+            for _ in range(3):  # the race it lost was a matter of scheduling
+                zyg.stop_zygote(zygote)
+                assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
+                zygote = zyg.shared_zygote((), iso)
+                assert sb.call(path, "f", [], {}, timeout=60).value == 1  # a new child, from the new zygote
+                tree = _descendants(zygote.proc.pid)
+    finally:
+        zyg.close_zygote()
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
 def test_a_fork_killed_by_its_zygotes_end_is_a_grader_error(variant, monkeypatch):
     """A zygote killed (by the kernel's out-of-memory killer, say) takes its forks with it:
     bubblewrap's tears down their namespaces, and the process group it leads holds the

@@ -269,12 +269,12 @@ class Zygote:
         if self.proc is None:  # a worker's copy: the grading process stops the zygote
             self.sock.close()
             return
-        try:
-            self.sock.close()
-            if self.proc.poll() is None:  # not reaped: its pid (and group) are still the zygote's
-                os.killpg(self.proc.pid, signal.SIGKILL)
+        try:  # first: once its socket closes it leaves by itself, and would leave its forks behind
+            if self.proc.returncode is None:  # not reaped (running, or a zombie): its pid and group are still its own
+                os.killpg(self.proc.pid, signal.SIGKILL)  # with the intermediate processes its forks die with
         except OSError:
             pass
+        self.sock.close()
         self.proc.wait()
         fs.remove_tree(self.root)
 
