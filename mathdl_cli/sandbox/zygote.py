@@ -224,9 +224,10 @@ class Zygote:
         before the process watched here (bubblewrap's, which ends once the zygote has)."""
         deadline = time.monotonic() + wait
         while True:
-            if self.proc is not None and self.proc.poll() is not None:
-                return True
-            if self.identity is not None and process_identity(self.identity[0]) != self.identity:
+            if self.identity is not None:  # by /proc, not by reaping it: close() can still kill its group by pid
+                if process_identity(self.identity[0]) != self.identity:
+                    return True
+            elif self.proc is not None and self.proc.poll() is not None:
                 return True
             if time.monotonic() >= deadline:
                 return False
