@@ -679,6 +679,34 @@ def test_a_stopped_zygote_takes_its_forks_with_it(variant, monkeypatch):
 
 
 @pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
+def test_a_zygote_that_died_is_replaced_and_its_forks_go_with_it(variant, monkeypatch):
+    """The zygote's own process killed (its group left): the next child's request finds
+    it gone and replaces it, and its leftover group, the intermediate processes that
+    keep its forks alive in process and namespaces isolation, goes too (the check for
+    its end must not reap it: its group can then no longer be killed by its pid)."""
+    import signal
+
+    from mathdl_cli.sandbox import zygote as zyg
+
+    mode, _ = variant
+    iso = isolation(mode)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", b"def f():\n    return 1\n")
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
+            tree = _descendants(zygote.proc.pid)
+            os.kill(zygote.proc.pid, signal.SIGKILL)
+            assert _gone(zygote.proc.pid)
+            again = zyg.shared_zygote((), iso)
+            assert again is not zygote
+            assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
+    finally:
+        zyg.close_zygote()
+
+
+@pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
 def test_a_fork_killed_by_its_zygotes_end_is_a_grader_error(variant, monkeypatch):
     """A zygote killed (by the kernel's out-of-memory killer, say) takes its forks with it:
     bubblewrap's tears down their namespaces, and the process group it leads holds the

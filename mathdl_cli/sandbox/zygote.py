@@ -215,7 +215,7 @@ class Zygote:
     def alive(self) -> bool:
         if self.proc is None:  # a worker's: the zygote's own process is not ours to watch
             return self.sock.fileno() >= 0
-        return self.proc.poll() is None
+        return not self.gone()  # without reaping it: see close()
 
     def gone(self, wait: float = 0.0) -> bool:
         """Whether the zygote's process has ended (its forks die with it), waiting up to
