@@ -1,6 +1,7 @@
 """The child process, for real, in every isolation this machine offers: results,
 errors, timeouts, crashes, limits, and what each confinement promises."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -651,6 +652,24 @@ def test_a_spare_that_died_with_its_zygote_is_replaced_not_blamed(load_ahead, mo
         zyg.close_zygote()
 
 
+@contextlib.contextmanager
+def _forked_from_own_zygote(mode, monkeypatch, source=b"def f():\n    return 1\n"):
+    """(zygote, sandbox, module path): a sandbox whose child, called once, is a fork of a
+    zygote of the test's own (other tests' forks live on whatever it does to it)."""
+    from mathdl_cli.sandbox import zygote as zyg
+
+    iso = isolation(mode)
+    monkeypatch.setattr(zyg, "_zygotes", {})
+    zygote = zyg.shared_zygote((), iso)
+    try:
+        with Sandbox(isolation=iso, zygote=True) as sb:
+            path = sb.add_file("m.py", source)
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
+            yield zygote, sb, path
+    finally:
+        zyg.close_zygote()
+
+
 @pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
 def test_a_stopped_zygote_takes_its_forks_with_it(variant, monkeypatch):
     """Stopping a zygote kills its group before it can leave by itself (it does once its
@@ -659,23 +678,15 @@ def test_a_stopped_zygote_takes_its_forks_with_it(variant, monkeypatch):
     from mathdl_cli.sandbox import zygote as zyg
 
     mode, _ = variant
-    iso = isolation(mode)
-    monkeypatch.setattr(zyg, "_zygotes", {})
-    zygote = zyg.shared_zygote((), iso)
-    try:
-        with Sandbox(isolation=iso, zygote=True) as sb:
-            path = sb.add_file("m.py", b"def f():\n    return 1\n")
-            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
+    with _forked_from_own_zygote(mode, monkeypatch) as (zygote, sb, path):
+        tree = _descendants(zygote.proc.pid)
+        assert sb.proc.pid in tree
+        for _ in range(3):  # the race it lost was a matter of scheduling
+            zyg.stop_zygote(zygote)
+            assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
+            zygote = zyg.shared_zygote((), isolation(mode))
+            assert sb.call(path, "f", [], {}, timeout=60).value == 1  # a new child, from the new zygote
             tree = _descendants(zygote.proc.pid)
-            assert sb.proc.pid in tree
-            for _ in range(3):  # the race it lost was a matter of scheduling
-                zyg.stop_zygote(zygote)
-                assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
-                zygote = zyg.shared_zygote((), iso)
-                assert sb.call(path, "f", [], {}, timeout=60).value == 1  # a new child, from the new zygote
-                tree = _descendants(zygote.proc.pid)
-    finally:
-        zyg.close_zygote()
 
 
 @pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
@@ -689,21 +700,12 @@ def test_a_zygote_that_died_is_replaced_and_its_forks_go_with_it(variant, monkey
     from mathdl_cli.sandbox import zygote as zyg
 
     mode, _ = variant
-    iso = isolation(mode)
-    monkeypatch.setattr(zyg, "_zygotes", {})
-    zygote = zyg.shared_zygote((), iso)
-    try:
-        with Sandbox(isolation=iso, zygote=True) as sb:
-            path = sb.add_file("m.py", b"def f():\n    return 1\n")
-            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
-            tree = _descendants(zygote.proc.pid)
-            os.kill(zygote.proc.pid, signal.SIGKILL)
-            assert _gone(zygote.proc.pid)
-            again = zyg.shared_zygote((), iso)
-            assert again is not zygote
-            assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
-    finally:
-        zyg.close_zygote()
+    with _forked_from_own_zygote(mode, monkeypatch) as (zygote, sb, path):
+        tree = _descendants(zygote.proc.pid)
+        os.kill(zygote.proc.pid, signal.SIGKILL)
+        assert _gone(zygote.proc.pid)
+        assert zyg.shared_zygote((), isolation(mode)) is not zygote
+        assert all(_gone(pid) for pid in tree), [pid for pid in tree if not _gone(pid, 0.0)]
 
 
 @pytest.mark.parametrize("variant", ZYGOTE_VARIANTS, ids=variant_id)
@@ -715,27 +717,19 @@ def test_a_fork_killed_by_its_zygotes_end_is_a_grader_error(variant, monkeypatch
     never the crash of the student's code it was running; a worker, which shares the
     zygote by a handle, tells the same by the zygote's pid and start time."""
     import signal
-    import threading
 
     from mathdl_cli.sandbox import zygote as zyg
 
     mode, _ = variant
-    iso = isolation(mode)
-    monkeypatch.setattr(zyg, "_zygotes", {})  # a zygote of this test's own: other tests' forks live on
-    zygote = zyg.shared_zygote((), iso)
-    try:
-        with Sandbox(isolation=iso, zygote=True) as sb:
-            path = sb.add_file("m.py", b"import time\ndef f():\n    return 1\ndef slow():\n    time.sleep(30)\n")
-            assert sb.call(path, "f", [], {}, timeout=60).value == 1 and sb.forked
-            worker_view = zyg.Zygote.shared_by(zygote.handle())
-            assert not worker_view.gone()
-            threading.Timer(0.5, os.killpg, [zygote.proc.pid, signal.SIGKILL]).start()
-            with pytest.raises(SandboxError, match="zygote process this child was forked from stopped"):
-                sb.call(path, "slow", [], {}, timeout=25)
-            assert worker_view.gone() and zygote.gone()
-            assert sb.call(path, "f", [], {}, timeout=60).value == 1  # the next call gets a child from a new zygote
-    finally:
-        zyg.close_zygote()
+    source = b"import time\ndef f():\n    return 1\ndef slow():\n    time.sleep(30)\n"
+    with _forked_from_own_zygote(mode, monkeypatch, source) as (zygote, sb, path):
+        worker_view = zyg.Zygote.shared_by(zygote.handle())
+        assert not worker_view.gone()
+        threading.Timer(0.5, os.killpg, [zygote.proc.pid, signal.SIGKILL]).start()
+        with pytest.raises(SandboxError, match="zygote process this child was forked from stopped"):
+            sb.call(path, "slow", [], {}, timeout=25)
+        assert worker_view.gone() and zygote.gone()
+        assert sb.call(path, "f", [], {}, timeout=60).value == 1  # the next call gets a child from a new zygote
 
 
 def test_spares_are_started_ahead_and_taken_by_their_settings():
