@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 from ..defaults import GRADED_MEMORY_MB
 from . import cgroups, fs, view
 from .isolation import Isolation
-from .zygote import child_env, copy_runtime, shared_zygote, site_folders, wait_on_pidfd, zygote_failed
+from .zygote import child_env, copy_runtime, open_pidfd, shared_zygote, site_folders, wait_on_pidfd, zygote_failed
 
 if TYPE_CHECKING:
     from .reply import Reply
@@ -275,7 +275,7 @@ class Sandbox:
         # watched beside its reply pipe, which a process it started may hold open after it has
         # gone (a zygote's fork needs no watch: its intermediate process reports its exit on
         # that pipe); opened now, while it is ours and not reaped: its pid names no other
-        self.proc.exit_fd = _pidfd(self.proc.pid)
+        self.proc.exit_fd = open_pidfd(self.proc.pid)
         if joined_here:
             self._joining = _Joining(self.cgroup.procs, self.proc.pid)
 
@@ -674,12 +674,12 @@ class Sandbox:
         SandboxError (a grader error, regraded) when its zygote has gone: a zygote killed
         takes its forks with it, and that is not the student's doing."""
         code = self.last_returncode
-        killed = code is None or code == -signal.SIGKILL or code == 128 + signal.SIGKILL  # how a fork dies with its zygote
+        if code is not None and code > 128 and self.isolation_mode.name == "bwrap":
+            code = 128 - code  # bubblewrap exits with 128 + the signal that killed the child
+        killed = code is None or code == -signal.SIGKILL  # how a fork dies with its zygote
         if self.forked and self._zygote is not None and self._zygote.gone(wait=ZYGOTE_GRACE if killed else 0.0):
             raise SandboxError("the zygote process this child was forked from stopped, and the child with it."
                                "\nThis is not the student's fault; run the same command again to regrade.")
-        if code is not None and code > 128 and self.isolation_mode.name == "bwrap":
-            code = 128 - code  # bubblewrap exits with 128 + the signal that killed the child
         tail = self._log_tail()
         if code is not None and code < 0:
             try:
@@ -828,14 +828,6 @@ def _wait_ready(fd: int, deadline: float, write: bool = False, poll: Any = None,
     if readable:  # only the pidfd: the child has gone
         return False
     raise _Timeout
-
-
-def _pidfd(pid: int) -> int | None:
-    """A pidfd for ``pid`` (readable once it exits), or None where the kernel has none."""
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return None
 
 
 PIPE_BYTES = 1 << 20  # asked for each pipe of a child: large arrays cross in fewer, larger writes

@@ -28,6 +28,10 @@ from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 _counter = itertools.count()
+# A name can be taken by a folder a dead process left behind under the same pid (pids
+# are reused; the sweep leaves folders named with a live pid, ours included): the next
+# number is tried, so a stale folder never leaves a child without its tree's limits.
+_NAME_TRIES = 64
 _free: list["Cgroup"] = []
 _all: list["Cgroup"] = []
 _swept: set[Path] = set()
@@ -259,12 +263,6 @@ def create() -> Cgroup | None:
         if made is None:
             return None
     return None
-
-
-# A name can be taken by a folder a dead process left behind under the same pid (pids
-# are reused; the sweep leaves folders named with a live pid, ours included): the next
-# number is tried, so a stale folder never leaves a child without its tree's limits.
-_NAME_TRIES = 64
 
 
 def _make(parents: list[Path], name: str) -> list[Path] | None:

@@ -105,15 +105,21 @@ def site_folders() -> list[str]:
 CHILD_FLAGS = ("-I", "-S", "-B")  # isolated, no site (see site_folders), no bytecode written
 
 
+def open_pidfd(pid: int) -> int | None:
+    """A pidfd for process ``pid`` (readable once it has exited), or None (a kernel
+    without them, or the process already gone)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def wait_on_pidfd(pid: int, timeout: float) -> bool | None:
     """Wait up to ``timeout`` seconds for process ``pid`` to exit, on a pidfd (readable
     once it has exited: no polling). Whether it exited; None when there is no pidfd
     (a kernel without them, or the process already gone)."""
-    if not hasattr(os, "pidfd_open"):
-        return None
-    try:
-        fd = os.pidfd_open(pid)
-    except OSError:
+    fd = open_pidfd(pid)
+    if fd is None:
         return None
     try:
         return bool(select.select([fd], [], [], timeout)[0])
